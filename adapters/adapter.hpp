@@ -31,6 +31,15 @@ struct Outcome {
   std::uint64_t output_hash = 0;
 };
 
+// What bringing the framework up cost, once per process.
+struct StartReport {
+  std::chrono::nanoseconds interpreter{0};  // starting an embedded interpreter (Python)
+  std::chrono::nanoseconds import{0};       // importing the framework and its adapter
+  std::size_t rss_before = 0;               // bytes, before and after both
+  std::size_t rss_after = 0;
+  std::chrono::nanoseconds total() const { return interpreter + import; }
+};
+
 struct Support {
   bool supported = true;
   std::string reason;  // why not, when unsupported
@@ -41,6 +50,9 @@ class Adapter {
   virtual ~Adapter() = default;
   virtual std::string name() const = 0;
   virtual std::string version() const = 0;
+  // Idempotent. Throws ConfigError when the framework is not installed (the message says how
+  // to install it). Native adapters have nothing to start.
+  virtual StartReport start() { return {}; }
   virtual Support support(const Scenario& scenario) const = 0;
   // Throws (legion::Error, ScenarioError, std::exception) when the scenario cannot be built.
   virtual void prepare(const Scenario& scenario, const RunConfig& config) = 0;

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "direct/direct_adapter.hpp"
+#include "langchain/langchain_adapter.hpp"
 #include "legion/legion_adapter.hpp"
 
 namespace legion::harness {
@@ -12,7 +13,9 @@ struct Entry {
   const char* name;
   std::unique_ptr<Adapter> (*make)();
 };
-constexpr Entry kAdapters[] = {{"direct", make_direct_adapter}, {"legion", make_legion_adapter}};
+constexpr Entry kAdapters[] = {{"direct", make_direct_adapter},
+                               {"langchain", make_langchain_adapter},
+                               {"legion", make_legion_adapter}};
 
 }  // namespace
 

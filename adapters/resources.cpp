@@ -1,5 +1,9 @@
 #include "resources.hpp"
 
+#include <unistd.h>
+
+#include <fstream>
+
 #include "legion/corpus.hpp"
 #include "tool_catalogue.hpp"
 
@@ -20,6 +24,13 @@ void ScenarioResources::reset() {
   memory.reset();
   tools = ToolRegistry();
   model.reset();
+}
+
+std::uint64_t current_rss_bytes() {
+  std::ifstream in("/proc/self/statm");
+  std::uint64_t size = 0, resident = 0;
+  if (!(in >> size >> resident)) return 0;
+  return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
 }  // namespace legion::harness

@@ -20,4 +20,7 @@ struct ScenarioResources {
   void reset();
 };
 
+// The process's resident set: /proc/self/statm resident pages * page size; 0 if unknown.
+std::uint64_t current_rss_bytes();
+
 }  // namespace legion::harness

@@ -59,6 +59,11 @@ int main(int argc, char** argv) {
   }
 
   ScenarioBench bench(std::move(catalog), options);
+  try {
+    bench.start();  // a framework that is not installed fails here, before any benchmark
+  } catch (const std::exception& error) {
+    return usage_error(flags.framework + ": " + error.what());
+  }
   const std::vector<std::string> names = bench.register_all();
   if (flags.list) {
     for (const std::string& name : names) std::cout << name << "\n";

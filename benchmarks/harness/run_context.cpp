@@ -59,11 +59,4 @@ std::map<std::string, std::string> environment_context() {
   };
 }
 
-std::uint64_t current_rss_bytes() {
-  std::ifstream in("/proc/self/statm");
-  std::uint64_t size = 0, resident = 0;
-  if (!(in >> size >> resident)) return 0;
-  return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
-}
-
 }  // namespace legion::harness

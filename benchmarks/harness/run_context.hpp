@@ -1,6 +1,6 @@
 #pragma once
 // The environment a run happened in, for the JSON context (benchmark::AddCustomContext):
-// what a reader needs to reproduce or distrust a figure. Also the process's current RSS.
+// what a reader needs to reproduce or distrust a figure.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -9,6 +9,5 @@ namespace legion::harness {
 
 // git commit, compiler, build type, CPU governor, load average, versions and notes.
 std::map<std::string, std::string> environment_context();
-std::uint64_t current_rss_bytes();  // /proc/self/statm resident pages * page size; 0 if unknown
 
 }  // namespace legion::harness

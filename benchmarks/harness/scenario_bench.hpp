@@ -22,6 +22,9 @@ struct BenchOptions {
   bool empty_adapter = true;  // also register harness/empty_adapter/hot
 };
 
+// The scenario whose first run in a process is the cold-start regime.
+inline constexpr const char* kColdStartScenario = "simple_task";
+
 class ScenarioBench {
  public:
   ScenarioBench(std::vector<Scenario> catalog, BenchOptions options);
@@ -30,6 +33,9 @@ class ScenarioBench {
   std::vector<std::string> register_all();
   std::size_t failures() const;
   const Adapter& adapter() const;
+  // Brings the framework up (Adapter::start) and keeps the report for the cold-start
+  // regime; call before register_all(). Throws what start() throws.
+  void start();
 
  private:
   struct Impl;

@@ -314,8 +314,7 @@ SimulatedModel::SimulatedModel(SimulatedModelOptions options)
 
 SimulatedModel::~SimulatedModel() = default;
 
-ModelResponse SimulatedModel::complete(const ModelRequest& request) {
-  const auto start = std::chrono::steady_clock::now();
+SimulatedModel::Deferred SimulatedModel::reply(const ModelRequest& request) const {
   const ScriptLocation where = detail::locate_script(request.messages);
   const std::shared_ptr<const CachedScript> cached = impl_->scripts.get(where.body);
   const Script& script = cached->script;
@@ -329,22 +328,40 @@ ModelResponse SimulatedModel::complete(const ModelRequest& request) {
                       std::to_string(step + 1) + " requested");
   }
 
-  ModelResponse response;
+  Deferred out;
+  ModelResponse& response = out.response;
   response.message = build_reply(request, script.steps[step], Turn(request, where, step));
   response.usage.prompt_tokens = count_prompt_tokens(request);
   response.usage.completion_tokens = count_completion_tokens(response.message);
-
   if (options_.latency.kind() != LatencyModel::Kind::kNone) {
-    const auto delay = latency_for(request, response.usage.completion_tokens);
-    if (delay.count() > 0) std::this_thread::sleep_for(delay);
+    out.wait = std::max(latency_for(request, response.usage.completion_tokens),
+                        std::chrono::nanoseconds{0});
   }
-  response.model_time = std::chrono::steady_clock::now() - start;
+  return out;
+}
 
+void SimulatedModel::count(const ModelResponse& response) {
   impl_->calls.fetch_add(1, std::memory_order_relaxed);
   impl_->prompt_tokens.fetch_add(response.usage.prompt_tokens, std::memory_order_relaxed);
   impl_->completion_tokens.fetch_add(response.usage.completion_tokens, std::memory_order_relaxed);
   impl_->model_time_ns.fetch_add(response.model_time.count(), std::memory_order_relaxed);
-  return response;
+}
+
+ModelResponse SimulatedModel::complete(const ModelRequest& request) {
+  const auto start = std::chrono::steady_clock::now();
+  Deferred out = reply(request);
+  if (out.wait.count() > 0) std::this_thread::sleep_for(out.wait);
+  out.response.model_time = std::chrono::steady_clock::now() - start;
+  count(out.response);
+  return std::move(out.response);
+}
+
+SimulatedModel::Deferred SimulatedModel::complete_deferred(const ModelRequest& request) {
+  const auto start = std::chrono::steady_clock::now();
+  Deferred out = reply(request);
+  out.response.model_time = (std::chrono::steady_clock::now() - start) + out.wait;
+  count(out.response);
+  return out;
 }
 
 std::chrono::nanoseconds SimulatedModel::latency_for(const ModelRequest& request,

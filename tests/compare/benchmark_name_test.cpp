@@ -25,11 +25,18 @@ TEST(BenchmarkName, GoogleBenchmarkSuffixesAreSkipped) {
             "construction");
 }
 
-TEST(BenchmarkName, RegimesSortConstructionHotConcurrency) {
+TEST(BenchmarkName, RegimesSortColdStartConstructionHotConcurrency) {
   using legion_compare::regime_rank;
+  EXPECT_LT(regime_rank("cold_start"), regime_rank("construction"));
   EXPECT_LT(regime_rank("construction"), regime_rank("hot"));
   EXPECT_LT(regime_rank("hot"), regime_rank("concurrency"));
-  EXPECT_LT(regime_rank("concurrency"), regime_rank("cold_start"));
+  EXPECT_LT(regime_rank("concurrency"), regime_rank("warm_up"));
+}
+
+TEST(BenchmarkName, ColdStartKeepsItsRegimeThroughFixedIterationSuffixes) {
+  const auto n = split_benchmark_name("simple_task/cold_start/iterations:1/repeats:1/manual_time");
+  EXPECT_EQ(n.scenario, "simple_task");
+  EXPECT_EQ(n.regime, "cold_start");
 }
 
 }  // namespace

@@ -418,6 +418,27 @@ TEST(SimulatedModel, ModelTimeCoversTheFixedLatency) {
   EXPECT_EQ(model.latency_for(request({user(script("answer slow"))}), 1), 2ms);
 }
 
+// The deferred path hands the latency to the caller (an event loop awaits it) instead of
+// sleeping, and books it as model time, so both paths report the same work.
+TEST(SimulatedModel, DeferredReplyIsCompleteWithoutTheSleep) {
+  SimulatedModelOptions options;
+  options.latency = LatencyModel::parse("lognormal:1s,0.5");
+  SimulatedModel deferred(options), blocking({options.seed, LatencyModel::parse("none")});
+  const ModelRequest conversation = request({user(script("call add {\"a\": 1}\nanswer x"))});
+  const auto start = std::chrono::steady_clock::now();
+  const SimulatedModel::Deferred out = deferred.complete_deferred(conversation);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, out.wait);  // not slept
+  EXPECT_EQ(out.wait, deferred.latency_for(conversation, out.response.usage.completion_tokens));
+  EXPECT_GE(out.response.model_time, out.wait);
+  EXPECT_EQ(deferred.counters().model_time, out.response.model_time);
+  EXPECT_EQ(deferred.counters().calls, 1u);
+  const ModelResponse same = blocking.complete(conversation);
+  EXPECT_EQ(out.response.message, same.message);
+  EXPECT_EQ(out.response.usage.prompt_tokens, same.usage.prompt_tokens);
+  EXPECT_EQ(out.response.usage.completion_tokens, same.usage.completion_tokens);
+  EXPECT_EQ(blocking.complete_deferred(conversation).wait, 0ns);
+}
+
 TEST(SimulatedModel, CountersAreExactUnderConcurrency) {
   SimulatedModel model;
   const ModelRequest conversation = request(

@@ -30,10 +30,11 @@ BenchmarkName split_benchmark_name(std::string_view name) {
 }
 
 int regime_rank(std::string_view regime) {
-  if (regime == "construction") return 0;
-  if (regime == "hot") return 1;
-  if (regime == "concurrency") return 2;
-  return 3;
+  if (regime == "cold_start") return 0;
+  if (regime == "construction") return 1;
+  if (regime == "hot") return 2;
+  if (regime == "concurrency") return 3;
+  return 4;
 }
 
 }  // namespace legion_compare

@@ -196,7 +196,7 @@ std::vector<std::string> benchmark_order(const std::vector<Framework>& framework
     const auto rx = split_benchmark_name(x).regime;
     const auto ry = split_benchmark_name(y).regime;
     if (regime_rank(rx) != regime_rank(ry)) return regime_rank(rx) < regime_rank(ry);
-    return regime_rank(rx) == 3 && rx < ry;
+    return regime_rank(rx) == regime_rank("") && rx < ry;
   });
   return names;
 }

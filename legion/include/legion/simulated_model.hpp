@@ -37,6 +37,15 @@ class SimulatedModel final : public Model {
   ModelResponse complete(const ModelRequest& request) override;
   std::string name() const override { return "simulated"; }
 
+  // The same reply without sleeping, for callers that wait on an event loop the way an HTTP
+  // client awaits its response (Python's asyncio, through the bridge): `wait` is the latency
+  // complete() would have slept. model_time and the counters include it, as if slept.
+  struct Deferred {
+    ModelResponse response;
+    std::chrono::nanoseconds wait{0};
+  };
+  Deferred complete_deferred(const ModelRequest& request);
+
   // The latency complete() sleeps for on this request and reply size: a pure function of the
   // seed, the request's messages and the completion tokens, exposed so tests and reports
   // can see the draw without timing a sleep.
@@ -49,6 +58,8 @@ class SimulatedModel final : public Model {
 
  private:
   struct Impl;
+  Deferred reply(const ModelRequest& request) const;
+  void count(const ModelResponse& response);
   SimulatedModelOptions options_;
   std::unique_ptr<Impl> impl_;
 };

@@ -16,7 +16,8 @@ struct BenchmarkName {
 // "/repeats:N", ...) are not part of the scenario or regime and are skipped.
 BenchmarkName split_benchmark_name(std::string_view name);
 
-// Sort rank of a regime: construction, hot, concurrency, then any other (alphabetically after).
+// Sort rank of a regime: cold_start, construction, hot, concurrency, then any other
+// (alphabetically after).
 int regime_rank(std::string_view regime);
 
 }  // namespace legion_compare

@@ -1,0 +1,87 @@
+"""Voters in parallel and a majority (consensus): LangGraph `Send` fan-out to one voter node
+per agent, then an aggregator node that counts the votes as LEGION's run_consensus does.
+
+The voter branches of one superstep run concurrently on LangGraph's executor.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import Counter
+from typing import Annotated, Any, TypedDict
+
+from langchain_core.messages import BaseMessage
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import Send
+
+from .agents import final_answer
+from .scenario import RunResult, Scenario, task_input
+from .transcript import transcript
+
+VOTE_MARKER = "VOTE:"
+
+
+class Ballot(TypedDict):
+    index: int
+    messages: list[BaseMessage]
+
+
+class ConsensusState(TypedDict):
+    question: str
+    ballots: Annotated[list[Ballot], operator.add]
+    answer: str
+
+
+def parse_vote(answer: str) -> str:
+    """The text after the last "VOTE:", trimmed of whitespace (and trailing dots)."""
+    at = answer.rfind(VOTE_MARKER)
+    if at >= 0:
+        answer = answer[at + len(VOTE_MARKER) :]
+    return answer.lstrip(" \t\r\n").rstrip(" \t\r\n.")
+
+
+def majority(votes: list[str]) -> str:
+    """The most voted option if more than half voted for it, else ""; ties go to the
+    smallest option, as LEGION's ordered tally resolves them."""
+    tally = Counter(votes)
+    winner = min(tally, key=lambda option: (-tally[option], option))
+    return winner if tally[winner] >= len(votes) // 2 + 1 else ""
+
+
+class ConsensusRunner:
+    def __init__(self, scenario: Scenario) -> None:
+        voters = [scenario.agent(agent) for agent in scenario.agents]
+
+        def fan_out(state: ConsensusState) -> list[Send]:
+            return [
+                Send("vote", {"index": i, "question": state["question"]})
+                for i in range(len(voters))
+            ]
+
+        def vote(branch: dict[str, Any]) -> dict[str, Any]:
+            messages = voters[branch["index"]].invoke(task_input(branch["question"]))["messages"]
+            return {"ballots": [{"index": branch["index"], "messages": messages}]}
+
+        def tally(state: ConsensusState) -> dict[str, Any]:
+            ballots = sorted(state["ballots"], key=lambda ballot: ballot["index"])
+            return {"answer": majority([parse_vote(final_answer(b["messages"])) for b in ballots])}
+
+        builder = StateGraph(ConsensusState)
+        builder.add_node("vote", vote)
+        builder.add_node("tally", tally)
+        builder.add_conditional_edges(START, fan_out, ["vote"])
+        builder.add_edge("vote", "tally")
+        builder.add_edge("tally", END)
+        self._graph = builder.compile()
+        self._input = {"question": scenario.tasks[0], "ballots": []}
+
+    def run(self) -> RunResult:
+        state = self._graph.invoke(self._input)
+        ballots = sorted(state["ballots"], key=lambda ballot: ballot["index"])
+        return {
+            "answer": state["answer"],
+            "transcripts": [transcript(b["messages"]) for b in ballots],
+        }
+
+    def close(self) -> None:
+        pass

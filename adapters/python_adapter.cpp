@@ -1,0 +1,171 @@
+#include "python_adapter.hpp"
+
+#include <pybind11/pybind11.h>
+
+#include <map>
+
+#include "legion/error.hpp"
+#include "python_bridge/bridge.hpp"
+#include "python_bridge/interpreter.hpp"
+#include "python_bridge/json.hpp"
+#include "python_bridge/python_error.hpp"
+#include "resources.hpp"
+#include "tool_catalogue.hpp"
+#include "work_hash.hpp"
+
+namespace py = pybind11;
+
+namespace legion::harness {
+namespace {
+
+Json to_spec(const ScenarioInput& in, const std::string& python) {
+  Json agents = Json::array();
+  for (const AgentSpec& a : in.agents) {
+    agents.push_back({{"name", a.name},
+                      {"role", a.role},
+                      {"goal", a.goal},
+                      {"instructions", a.instructions},
+                      {"tools", a.tools}});
+  }
+  return {{"scenario", in.scenario_id},
+          {"pattern", to_string(in.pattern)},
+          {"agents", std::move(agents)},
+          {"tasks", in.tasks},
+          {"pipeline_input", in.pipeline_input},
+          {"expected", in.expected},
+          {"min_model_calls", in.min_model_calls},
+          {"max_turns", in.max_turns},
+          {"runs_at_once", in.runs_at_once},
+          {"max_iterations", in.max_iterations},
+          {"checker_feedback", in.checker_feedback},
+          {"human_replies", in.human_replies},
+          {"execute_code", in.execute_code},
+          {"python", python},
+          {"memory_top_k", kMemoryTopK}};
+}
+
+// Runs `f` with the GIL held, turning a Python exception into a PythonError.
+template <typename F>
+auto with_python(F&& f) {
+  py::gil_scoped_acquire gil;
+  try {
+    return f();
+  } catch (py::error_already_set&) {
+    python::rethrow_python_error();
+  }
+}
+
+// In an anonymous namespace: it holds pybind11 objects, whose types have hidden visibility.
+class PythonAdapter final : public Adapter {
+ public:
+  explicit PythonAdapter(PythonFramework framework) : framework_(std::move(framework)) {}
+  ~PythonAdapter() override {
+    teardown();
+    if (package_) with_python([&] { package_ = py::object(); });
+  }
+
+  std::string name() const override { return framework_.name; }
+
+  std::string version() const override {
+    const_cast<PythonAdapter*>(this)->start();
+    return with_python([&] { return package_.attr("version")().cast<std::string>(); });
+  }
+
+  StartReport start() override {
+    if (started_) return report_;
+    report_.rss_before = current_rss_bytes();
+    // A later adapter in the same process finds the interpreter running: its start costs
+    // only its own imports.
+    const bool first = !python::interpreter_running();
+    const python::StartReport& interpreter =
+        python::start_interpreter({{}, {framework_.directory}});
+    if (first) report_.interpreter = interpreter.duration;
+    python_ = (python::interpreter_venv() / "bin" / "python").string();
+    for (const std::string& module : framework_.modules)
+      report_.import += python::import_module(module);
+    report_.import += python::import_module(framework_.package);
+    report_.rss_after = current_rss_bytes();
+    with_python([&] { package_ = py::module_::import(framework_.package.c_str()); });
+    started_ = true;
+    return report_;
+  }
+
+  Support support(const Scenario& scenario) const override {
+    if (const auto it = support_.find(scenario.id); it != support_.end()) return it->second;
+    const_cast<PythonAdapter*>(this)->start();
+    const ScenarioInput input = instantiate(scenario, parameter_grid(scenario, true).front(), 0);
+    Support out = with_python([&] {
+      py::object reason = package_.attr("support")(python::from_json(to_spec(input, python_)));
+      return reason.is_none() ? Support{} : Support{false, reason.cast<std::string>()};
+    });
+    support_[scenario.id] = out;
+    return out;
+  }
+
+  void prepare(const Scenario& scenario, const RunConfig& config) override {
+    teardown();
+    start();
+    const ScenarioInput input = instantiate(scenario, config.parameters, config.seed);
+    res_.build(scenario, input, config);
+    std::vector<std::string> catalogue;
+    for (const std::string& tool : scenario.tools) {
+      if (tool != "search_memory") catalogue.push_back(tool);
+    }
+    with_python([&] {
+      runner_ = package_.attr("build")(
+          python::from_json(to_spec(input, python_)), python::wrap_model(*res_.model),
+          python::wrap_tools(res_.tools, catalogue), python::wrap_memory(res_.memory.get()));
+    });
+  }
+
+  Outcome run(const ScenarioInput&) override {
+    if (!runner_) throw Error(framework_.name + ": run() before prepare()");
+    const ModelCounters before = res_.model->counters();
+    Outcome out;
+    WorkHash hash;
+    with_python([&] {
+      const py::dict result = runner_.attr("run")();
+      out.answer = result["answer"].cast<std::string>();
+      for (py::handle transcript : result["transcripts"]) {
+        const std::vector<ChatMessage> messages = python::to_messages(transcript);
+        hash.add(messages);
+        for (const ChatMessage& m : messages) out.tool_calls += m.role == Role::kTool ? 1 : 0;
+      }
+    });
+    const ModelCounters after = res_.model->counters();
+    out.model_calls = after.calls - before.calls;
+    out.tokens_in = after.prompt_tokens - before.prompt_tokens;
+    out.tokens_out = after.completion_tokens - before.completion_tokens;
+    out.model_time = after.model_time - before.model_time;
+    out.output_hash = hash.value();
+    return out;
+  }
+
+  void teardown() override {
+    if (runner_) {
+      with_python([&] {
+        py::object runner = std::move(runner_);
+        runner.attr("close")();
+      });
+    }
+    res_.reset();  // after the runner: Python held handles to these
+  }
+
+ private:
+  PythonFramework framework_;
+  bool started_ = false;
+  StartReport report_;
+  std::string python_;  // the virtualenv's, for generated code: sys.executable is us
+  py::object package_;
+  py::object runner_;
+  ScenarioResources res_;
+  mutable std::map<std::string, Support> support_;
+};
+
+}  // namespace
+
+std::unique_ptr<Adapter> make_python_adapter(PythonFramework framework) {
+  return std::make_unique<PythonAdapter>(std::move(framework));
+}
+
+}  // namespace legion::harness

@@ -1,0 +1,31 @@
+#pragma once
+// The adapter for a framework written in Python: the scenario is translated into the
+// framework's idiom by a Python package under adapters/<framework>/, driven through the
+// embedded interpreter (python_bridge/). The package's contract (docs/python-bridge.md):
+//
+//   support(spec) -> None | reason          build(spec, model, tools, memory) -> runner
+//   version() -> str                        runner.run() -> {"answer", "transcripts"}
+//                                           runner.close()
+//
+// C++ keeps the books: model calls, tokens and model time come from the SimulatedModel's own
+// counters, the output hash from the transcripts the runner returns (work_hash.hpp), tool
+// calls from their tool messages. So a framework cannot under-report its work.
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "adapter.hpp"
+
+namespace legion::harness {
+
+struct PythonFramework {
+  std::string name;                  // as on the command line: "langchain"
+  std::string package;               // the adapter package: "legion_langchain"
+  std::filesystem::path directory;   // holds the package: adapters/langchain
+  std::vector<std::string> modules;  // the framework's own, imported (and timed) first
+};
+
+std::unique_ptr<Adapter> make_python_adapter(PythonFramework framework);
+
+}  // namespace legion::harness
