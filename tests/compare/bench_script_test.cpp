@@ -78,6 +78,14 @@ TEST_F(BenchScript, RunsEachFrameworkAsSeveralProcessesThenCompares) {
   EXPECT_EQ(doc["frameworks"][1]["files"].size(), 3u);
 }
 
+TEST_F(BenchScript, OneFrameworkIsComparedWithLegion) {
+  const auto r = run("--no-micro --framework slow --processes 2 --smoke");
+  ASSERT_EQ(r.status, 0) << r.out << err();
+  EXPECT_TRUE(has(err(), "adding legion")) << err();
+  EXPECT_TRUE(has(r.out, "x slower than legion")) << r.out;
+  EXPECT_TRUE(fs::exists(run_dir() / "legion.2.json"));
+}
+
 TEST_F(BenchScript, DefaultsToEveryListedFramework) {
   const auto r = run("--no-micro --smoke");
   ASSERT_EQ(r.status, 0) << r.out << err();

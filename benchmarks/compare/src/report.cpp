@@ -48,6 +48,20 @@ std::string tokens(const std::optional<Side>& s) {
   return number(in->second) + "+" + number(out->second);
 }
 
+// The memory figure that fits the regime: RSS after the framework started (cold start),
+// RSS per constructed agent (construction), else the process's RSS after the benchmark.
+std::string memory(const std::optional<Side>& s) {
+  if (!s) return "-";
+  auto find = [&](const char* name) -> std::optional<double> {
+    const auto it = s->counters.find(name);
+    return it == s->counters.end() ? std::nullopt : std::optional<double>(it->second);
+  };
+  if (const auto v = find("rss_after_start_bytes")) return number(*v / 1048576.0) + " MiB";
+  if (const auto v = find("rss_per_agent_bytes")) return number(*v / 1024.0) + " KiB/agent";
+  if (const auto v = find("rss_bytes")) return number(*v / 1048576.0) + " MiB";
+  return "-";
+}
+
 std::string row_verdict(const Row& r) {
   switch (r.status) {
     case Status::kCompared:
@@ -77,7 +91,8 @@ void print_regime(std::ostream& out, const Comparison& c, const std::string& reg
   stats::text::Table t({"benchmark", "framework", "n base/fw", "base us: mean (median)",
                         "fw us: mean (median)", "x slower than " + base + " [" + level + "]",
                         "Welch p (Holm)", "MW p (Holm)", "Hedges g", "Cliff d", "verdict",
-                        "model calls base/fw", "tokens in+out base/fw", "flags"});
+                        "model calls base/fw", "tokens in+out base/fw", "memory base/fw",
+                        "flags"});
   std::map<std::string, std::vector<std::string>> notes;  // note -> rows it applies to
   for (const auto& r : c.rows) {
     if (r.regime != regime) continue;
@@ -85,10 +100,11 @@ void print_regime(std::ostream& out, const Comparison& c, const std::string& reg
     const std::string calls =
         counter(r.baseline, "model_calls") + "/" + counter(r.candidate, "model_calls");
     const std::string tok = tokens(r.baseline) + "/" + tokens(r.candidate);
+    const std::string mem = memory(r.baseline) + " / " + memory(r.candidate);
     const std::string flags = joined(r.flags, "; ");
     if (!r.stats) {
       t.add({r.benchmark, r.framework, n, times(r.baseline), times(r.candidate), "-", "-", "-", "-",
-             "-", row_verdict(r), calls, tok, flags});
+             "-", row_verdict(r), calls, tok, mem, flags});
       continue;
     }
     const auto& s = *r.stats;
@@ -96,7 +112,7 @@ void print_regime(std::ostream& out, const Comparison& c, const std::string& reg
            number(s.ratio) + " " + stats::text::interval(s.ratio_interval),
            p_value(s.welch_p) + " (" + p_value(s.welch_p_holm) + ")",
            p_value(s.mann_whitney_p) + " (" + p_value(s.mann_whitney_p_holm) + ")",
-           number(s.hedges_g), number(s.cliffs_delta), s.verdict, calls, tok, flags});
+           number(s.hedges_g), number(s.cliffs_delta), s.verdict, calls, tok, mem, flags});
     for (const auto& note : s.notes) notes[note].push_back(r.benchmark + " " + r.framework);
   }
   out << "\n== regime: " << (regime.empty() ? "(none)" : regime) << " ==\n";
