@@ -131,6 +131,10 @@ class PythonAdapter final : public Adapter {
         hash.add(messages);
         for (const ChatMessage& m : messages) out.tool_calls += m.role == Role::kTool ? 1 : 0;
       }
+      if (result.contains("metrics")) {
+        for (auto [name, value] : result["metrics"].cast<py::dict>())
+          out.metrics[name.cast<std::string>()] = value.cast<double>();
+      }
     });
     const ModelCounters after = res_.model->counters();
     out.model_calls = after.calls - before.calls;
