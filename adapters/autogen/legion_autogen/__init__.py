@@ -13,6 +13,8 @@ from collections.abc import Callable
 from importlib.metadata import version as _package_version
 from typing import Any
 
+from legion_common import unsupported
+
 from .code_execution import CodeExecutionRunner
 from .concurrent import ConcurrentRunner
 from .consensus import ConsensusRunner
@@ -67,12 +69,7 @@ def version() -> str:
 
 def support(spec: dict[str, Any]) -> str | None:
     """None when the scenario can run, else why not."""
-    pattern = spec["pattern"]
-    if pattern not in _RUNNERS:
-        return f"pattern '{pattern}' is not implemented for AutoGen"
-    if spec.get("execute_code") and pattern != "single":
-        return f"code execution in the '{pattern}' pattern is not implemented for AutoGen"
-    return None
+    return unsupported(spec, _RUNNERS, "AutoGen")
 
 
 def build(spec: dict[str, Any], model: Any, tools: Any, memory: Any) -> Runner:

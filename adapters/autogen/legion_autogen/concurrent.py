@@ -11,7 +11,9 @@ import asyncio
 from autogen_agentchat.agents import AssistantAgent
 from autogen_core import CancellationToken
 
-from .agents import AgentSpec, agent_transcript, last_text
+from legion_common import AgentSpec, concurrent_answer
+
+from .agents import agent_transcript, last_text
 from .scenario import Runner, RunResult, Scenario
 
 
@@ -26,13 +28,8 @@ class ConcurrentRunner(Runner):
         try:
             results = await asyncio.gather(*(agent.run(task=self._task) for agent in self._agents))
             answers = [last_text(result, {self._spec["name"]}) for result in results]
-            answer = answers[0]
-            for index, other in enumerate(answers):
-                if other != answer:  # LEGION's report of a diverging run
-                    answer = f"run {index} answered '{other}'"
-                    break
             return {
-                "answer": answer,
+                "answer": concurrent_answer(answers),
                 "transcripts": [await agent_transcript(a, self._spec) for a in self._agents],
             }
         finally:

@@ -13,11 +13,12 @@ from __future__ import annotations
 from autogen_agentchat.messages import BaseChatMessage, TextMessage
 from autogen_core import CancellationToken
 
+from legion_common import TERMINATE
+
 from .agents import agent_transcript
 from .scenario import Runner, RunResult, Scenario
 
 CONVERSATION_SCENARIOS = frozenset({"multi_turn_conversation"})
-TERMINATE = "TERMINATE"
 
 
 class ConversationRunner(Runner):

@@ -11,10 +11,10 @@ from __future__ import annotations
 from autogen_agentchat.conditions import TextMentionTermination
 from autogen_agentchat.teams import RoundRobinGroupChat
 
+from legion_common import TERMINATE
+
 from .agents import agent_transcript, last_text
 from .scenario import Runner, RunResult, Scenario
-
-TERMINATE = "TERMINATE"
 
 
 class GroupChatRunner(Runner):

@@ -17,20 +17,12 @@ from typing import Any
 from autogen_agentchat.agents import AssistantAgent
 from autogen_core import CancellationToken
 
-from .agents import AgentSpec, agent_transcript, last_text
+from legion_common import DELEGATE_SPEC, AgentSpec
+
+from .agents import agent_transcript, last_text
 from .messages import BridgeMessage
 from .scenario import Runner, RunResult, Scenario
 from .tools import SchemaTool
-
-DELEGATE_SPEC: dict[str, Any] = {
-    "name": "delegate",
-    "description": "Delegate a task to a worker and return the worker's answer.",
-    "parameters": {
-        "type": "object",
-        "properties": {"worker": {"type": "string"}, "task": {"type": "string"}},
-        "required": ["worker", "task"],
-    },
-}
 
 
 class HierarchyRunner(Runner):

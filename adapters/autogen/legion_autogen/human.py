@@ -18,19 +18,11 @@ from autogen_agentchat.agents import UserProxyAgent
 from autogen_agentchat.messages import TextMessage
 from autogen_core import CancellationToken
 
+from legion_common import ASK_HUMAN_SPEC
+
 from .agents import agent_transcript, last_text
 from .scenario import Runner, RunResult, Scenario
 from .tools import SchemaTool
-
-ASK_HUMAN_SPEC: dict[str, Any] = {
-    "name": "ask_human",
-    "description": "Ask the human operator a question and wait for the reply.",
-    "parameters": {
-        "type": "object",
-        "properties": {"question": {"type": "string"}},
-        "required": ["question"],
-    },
-}
 
 
 class HumanRunner(Runner):

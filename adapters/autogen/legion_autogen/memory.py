@@ -25,17 +25,10 @@ from autogen_core.memory import (
 from autogen_core.model_context import ChatCompletionContext
 from autogen_core.models import SystemMessage, UserMessage
 
-from .tools import SchemaTool
+import legion_common
+from legion_common import SEARCH_MEMORY_SPEC
 
-SEARCH_MEMORY_SPEC: dict[str, Any] = {
-    "name": "search_memory",
-    "description": "Search the agent's memory and return the most relevant documents.",
-    "parameters": {
-        "type": "object",
-        "properties": {"query": {"type": "string"}},
-        "required": ["query"],
-    },
-}
+from .tools import SchemaTool
 
 
 class BM25Memory(Memory):
@@ -85,9 +78,9 @@ class BM25Memory(Memory):
 
 def format_documents(found: MemoryQueryResult) -> str:
     """LEGION's search_memory text."""
-    if not found.results:
-        return "no documents found"
-    return "\n".join(f"[{doc.metadata['id']}] {doc.content}" for doc in found.results)  # type: ignore[index]
+    return legion_common.format_documents(
+        (doc.metadata["id"], str(doc.content)) for doc in found.results  # type: ignore[index]
+    )
 
 
 def search_memory_tool(memory: Memory) -> SchemaTool:

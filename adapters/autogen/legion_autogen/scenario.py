@@ -16,7 +16,9 @@ from typing import Any, TypedDict
 from autogen_agentchat.agents import AssistantAgent
 from autogen_core.tools import BaseTool
 
-from .agents import AgentSpec, make_agent, own_tools
+from legion_common import AgentSpec, own_tools
+
+from .agents import make_agent
 from .messages import BridgeMessage
 from .model_client import LegionChatCompletionClient
 
