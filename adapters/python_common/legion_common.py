@@ -19,33 +19,29 @@ T = TypeVar("T")
 TERMINATE = "TERMINATE"
 VOTE_MARKER = "VOTE:"
 
-SEARCH_MEMORY_SPEC: dict[str, Any] = {
-    "name": "search_memory",
-    "description": "Search the agent's memory and return the most relevant documents.",
-    "parameters": {
-        "type": "object",
-        "properties": {"query": {"type": "string"}},
-        "required": ["query"],
-    },
-}
-ASK_HUMAN_SPEC: dict[str, Any] = {
-    "name": "ask_human",
-    "description": "Ask the human operator a question and wait for the reply.",
-    "parameters": {
-        "type": "object",
-        "properties": {"question": {"type": "string"}},
-        "required": ["question"],
-    },
-}
-DELEGATE_SPEC: dict[str, Any] = {
-    "name": "delegate",
-    "description": "Delegate a task to a worker and return the worker's answer.",
-    "parameters": {
-        "type": "object",
-        "properties": {"worker": {"type": "string"}, "task": {"type": "string"}},
-        "required": ["worker", "task"],
-    },
-}
+
+def _tool_spec(name: str, description: str, *arguments: str) -> dict[str, Any]:
+    """A tool taking required string arguments, as LEGION's runtime declares it."""
+    return {
+        "name": name,
+        "description": description,
+        "parameters": {
+            "type": "object",
+            "properties": {argument: {"type": "string"} for argument in arguments},
+            "required": list(arguments),
+        },
+    }
+
+
+SEARCH_MEMORY_SPEC = _tool_spec(
+    "search_memory", "Search the agent's memory and return the most relevant documents.", "query"
+)
+ASK_HUMAN_SPEC = _tool_spec(
+    "ask_human", "Ask the human operator a question and wait for the reply.", "question"
+)
+DELEGATE_SPEC = _tool_spec(
+    "delegate", "Delegate a task to a worker and return the worker's answer.", "worker", "task"
+)
 
 
 def system_prompt(agent: AgentSpec) -> str:
