@@ -19,6 +19,7 @@ from .code_execution import CodeExecutionRunner
 from .concurrent import ConcurrentRunner
 from .consensus import ConsensusRunner
 from .conversation import CONVERSATION_SCENARIOS, ConversationRunner
+from .fan_out import FanOutRunner
 from .group_chat import GroupChatRunner
 from .hierarchy import HierarchyRunner
 from .human import HumanRunner
@@ -53,6 +54,7 @@ _RUNNERS: dict[str, Callable[[Scenario], Runner]] = {
     "hierarchy": HierarchyRunner,
     "group_chat": GroupChatRunner,
     "consensus": ConsensusRunner,
+    "fan_out": FanOutRunner,
     "iterative": IterativeRunner,
     "human": HumanRunner,
     "concurrent": ConcurrentRunner,
