@@ -29,6 +29,9 @@ struct Outcome {
   std::chrono::nanoseconds model_time{0};
   // Over the work, not the framework's prompts: see work_hash.hpp.
   std::uint64_t output_hash = 0;
+  // Scenario-specific figures of one run (e.g. turns, messages, code_exec_ns), published as
+  // per-iteration counters under these names; empty for most adapters and scenarios.
+  std::map<std::string, double> metrics;
 };
 
 // What bringing the framework up cost, once per process.

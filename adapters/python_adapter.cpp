@@ -18,6 +18,10 @@ namespace py = pybind11;
 namespace legion::harness {
 namespace {
 
+// legion_common: LEGION's semantics every adapter package shares (system prompt, tool
+// schemas, vote counting).
+constexpr const char* kCommonDirectory = LEGION_ADAPTERS_DIR "/python_common";
+
 Json to_spec(const ScenarioInput& in, const std::string& python) {
   Json agents = Json::array();
   for (const AgentSpec& a : in.agents) {
@@ -78,7 +82,7 @@ class PythonAdapter final : public Adapter {
     // only its own imports.
     const bool first = !python::interpreter_running();
     const python::StartReport& interpreter =
-        python::start_interpreter({{}, {framework_.directory}});
+        python::start_interpreter({{}, {framework_.directory, kCommonDirectory}});
     if (first) report_.interpreter = interpreter.duration;
     python_ = (python::interpreter_venv() / "bin" / "python").string();
     for (const std::string& module : framework_.modules)
@@ -130,6 +134,10 @@ class PythonAdapter final : public Adapter {
         const std::vector<ChatMessage> messages = python::to_messages(transcript);
         hash.add(messages);
         for (const ChatMessage& m : messages) out.tool_calls += m.role == Role::kTool ? 1 : 0;
+      }
+      if (result.contains("metrics")) {
+        for (auto [name, value] : result["metrics"].cast<py::dict>())
+          out.metrics[name.cast<std::string>()] = value.cast<double>();
       }
     });
     const ModelCounters after = res_.model->counters();

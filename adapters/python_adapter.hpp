@@ -4,7 +4,8 @@
 // embedded interpreter (python_bridge/). The package's contract (docs/python-bridge.md):
 //
 //   support(spec) -> None | reason          build(spec, model, tools, memory) -> runner
-//   version() -> str                        runner.run() -> {"answer", "transcripts"}
+//   version() -> str                        runner.run() -> {"answer", "transcripts",
+//                                                            "metrics"?: {name: number}}
 //                                           runner.close()
 //
 // C++ keeps the books: model calls, tokens and model time come from the SimulatedModel's own

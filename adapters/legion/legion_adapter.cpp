@@ -1,6 +1,7 @@
 #include "legion_adapter.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <deque>
 
 #include "code_runner.hpp"
@@ -134,12 +135,16 @@ class LegionAdapter final : public Adapter {
     run.transcript = {{Role::kSystem, agent.system_prompt(), {}, {}, {}},
                       {Role::kUser, in.tasks[0], {}, {}, {}}};
     const std::string reply = agent.respond(*res_.model, run.transcript, run.usage);
+    const auto started = std::chrono::steady_clock::now();
     run.transcript.push_back({Role::kUser, code_->feedback_for(reply), {}, {}, {}});
+    const std::chrono::nanoseconds executing = std::chrono::steady_clock::now() - started;
     PatternResult result;
     result.answer = agent.respond(*res_.model, run.transcript, run.usage);
     result.usage = run.usage;
     result.runs.push_back(std::move(run));
-    return to_outcome(result);
+    Outcome out = to_outcome(result);
+    out.metrics["code_exec_ns"] = static_cast<double>(executing.count());  // the sandbox's cost
+    return out;
   }
 
   // N independent runs of the first agent at once; results land in slots by index, so the

@@ -4,6 +4,8 @@
 // wherever it applies.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <iostream>
 #include <stdexcept>
 
 #include "registry.hpp"
@@ -48,6 +50,26 @@ TEST(Adapters, EveryScenarioValidatesAndRerunsIdentically) {
   }
 }
 
+// Where a framework's idiom inherently does other work than LEGION (an extra model call of
+// its own, a differently worded tool result), the pair is listed here with the reason; it
+// must still validate (EveryScenarioValidatesAndRerunsIdentically). Everything not listed
+// must do LEGION's work exactly. AutoGen needs no entry (docs/python-bridge.md).
+struct AllowedDifference {
+  const char* framework;
+  const char* scenario;
+  const char* reason;
+};
+// {framework, scenario, reason}; empty while every framework does LEGION's work exactly.
+constexpr std::array<AllowedDifference, 0> kAllowedDifferences{};
+
+const AllowedDifference* allowed_difference(const std::string& framework,
+                                            const std::string& scenario) {
+  for (const AllowedDifference& d : kAllowedDifferences) {
+    if (framework == d.framework && scenario == d.scenario) return &d;
+  }
+  return nullptr;
+}
+
 // Every framework, embedded Python ones included, does LEGION's work: the same model replies
 // and tool results (hash), the same number of model and tool calls.
 TEST(Adapters, EveryFrameworkDoesLegionsWork) {
@@ -57,6 +79,10 @@ TEST(Adapters, EveryFrameworkDoesLegionsWork) {
     std::size_t compared = 0;
     for (const Scenario& s : load_catalog(kCatalog)) {
       if (!adapter->support(s).supported) continue;
+      if (const AllowedDifference* d = allowed_difference(framework, s.id)) {
+        std::cout << framework << " " << s.id << " may differ from LEGION: " << d->reason << "\n";
+        continue;
+      }
       const Bindings b = parameter_grid(s, true).front();
       SCOPED_TRACE(framework + " " + s.id);
       const Outcome native = run_once("legion", s, b, 42);
@@ -68,6 +94,20 @@ TEST(Adapters, EveryFrameworkDoesLegionsWork) {
     }
     EXPECT_GE(compared, 6u) << framework;
   }
+}
+
+// Scenario figures (Outcome::metrics) reach the harness: LEGION's sandbox time per code
+// execution, and a Python package's "metrics" from run().
+TEST(Adapters, MetricsReachTheOutcome) {
+  const Scenario code = load_scenario(kCatalog + "/code_generation_execution.json");
+  EXPECT_GT(run_once("legion", code, {}, 42).metrics.at("code_exec_ns"), 0);
+  EXPECT_GT(run_once("autogen", code, {}, 42).metrics.at("code_exec_ns"), 0);
+  const Scenario human = load_scenario(kCatalog + "/human_in_the_loop.json");
+  const Outcome asked = run_once("autogen", human, {}, 42);
+  EXPECT_EQ(asked.metrics.at("human_asks"), 2);
+  EXPECT_GT(asked.metrics.at("human_round_trip_ns"), 0);
+  const Scenario team = load_scenario(kCatalog + "/team_coordination.json");
+  EXPECT_EQ(run_once("autogen", team, {}, 42).metrics.at("turns"), 10);
 }
 
 TEST(Adapters, TheSeedChangesTheInputs) {
@@ -94,7 +134,7 @@ TEST(Adapters, UnknownFrameworkListsTheKnownOnes) {
     FAIL() << "no exception";
   } catch (const std::invalid_argument& error) {
     EXPECT_STREQ(error.what(),
-                 "unknown framework 'crewai-nope' (known: direct, langchain, legion)");
+                 "unknown framework 'crewai-nope' (known: autogen, direct, langchain, legion)");
   }
 }
 
@@ -102,7 +142,7 @@ TEST(Validation, RejectsAWrongAnswerTooFewCallsAndAChangedHash) {
   ScenarioInput input;
   input.expected = "The sum is 5";
   input.min_model_calls = 2;
-  Outcome outcome{"The sum is 5", 2, 1, 10, 5, {}, 0xabc};
+  Outcome outcome{"The sum is 5", 2, 1, 10, 5, {}, 0xabc, {}};
   EXPECT_EQ(check_outcome(outcome, input), "");
   outcome.answer = "The sum is 6";
   EXPECT_EQ(check_outcome(outcome, input), "wrong answer: 'The sum is 6', expected 'The sum is 5'");

@@ -21,12 +21,12 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
+from legion_common import TERMINATE
 
 from .agents import final_answer
 from .scenario import RunResult, Scenario
 from .transcript import transcript
 
-TERMINATE = "TERMINATE"
 CHECKPOINTED_SCENARIOS = frozenset({"multi_turn_conversation"})
 
 
