@@ -29,6 +29,9 @@ struct Outcome {
   std::chrono::nanoseconds model_time{0};
   // Over the work, not the framework's prompts: see work_hash.hpp.
   std::uint64_t output_hash = 0;
+  // A framework's own figures for the run (e.g. CrewAI's delegations, messages and tokens
+  // passed between agents), published as counters of the same name, per iteration.
+  std::map<std::string, double> metrics;
 };
 
 // What bringing the framework up cost, once per process.

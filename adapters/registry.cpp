@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "crewai/crewai_adapter.hpp"
 #include "direct/direct_adapter.hpp"
 #include "langchain/langchain_adapter.hpp"
 #include "legion/legion_adapter.hpp"
@@ -13,7 +14,8 @@ struct Entry {
   const char* name;
   std::unique_ptr<Adapter> (*make)();
 };
-constexpr Entry kAdapters[] = {{"direct", make_direct_adapter},
+constexpr Entry kAdapters[] = {{"crewai", make_crewai_adapter},
+                               {"direct", make_direct_adapter},
                                {"langchain", make_langchain_adapter},
                                {"legion", make_legion_adapter}};
 

@@ -31,7 +31,9 @@ struct Case {
 struct Totals {
   std::uint64_t model_calls = 0, tool_calls = 0, tokens_in = 0, tokens_out = 0;
   std::chrono::nanoseconds model_time{0};
+  std::map<std::string, double> metrics;  // the adapter's own, summed
   void add(const Outcome& o) {
+    for (const auto& [name, value] : o.metrics) metrics[name] += value;
     model_calls += o.model_calls;
     tool_calls += o.tool_calls;
     tokens_in += o.tokens_in;
@@ -54,6 +56,7 @@ void report(benchmark::State& state, const Totals& t, std::chrono::nanoseconds w
   state.counters["allocs_per_op"] = static_cast<double>(after.allocations - before.allocations) / n;
   state.counters["rss_bytes"] = static_cast<double>(current_rss_bytes());
   state.counters["validated"] = 1;
+  for (const auto& [name, value] : t.metrics) state.counters[name] = value / n;
   state.SetLabel(hex64(hash));
 }
 

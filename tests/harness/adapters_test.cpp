@@ -94,7 +94,7 @@ TEST(Adapters, UnknownFrameworkListsTheKnownOnes) {
     FAIL() << "no exception";
   } catch (const std::invalid_argument& error) {
     EXPECT_STREQ(error.what(),
-                 "unknown framework 'crewai-nope' (known: direct, langchain, legion)");
+                 "unknown framework 'crewai-nope' (known: crewai, direct, langchain, legion)");
   }
 }
 
@@ -102,7 +102,7 @@ TEST(Validation, RejectsAWrongAnswerTooFewCallsAndAChangedHash) {
   ScenarioInput input;
   input.expected = "The sum is 5";
   input.min_model_calls = 2;
-  Outcome outcome{"The sum is 5", 2, 1, 10, 5, {}, 0xabc};
+  Outcome outcome{"The sum is 5", 2, 1, 10, 5, {}, 0xabc, {}};
   EXPECT_EQ(check_outcome(outcome, input), "");
   outcome.answer = "The sum is 6";
   EXPECT_EQ(check_outcome(outcome, input), "wrong answer: 'The sum is 6', expected 'The sum is 5'");
