@@ -48,6 +48,31 @@ TEST(Adapters, EveryScenarioValidatesAndRerunsIdentically) {
   }
 }
 
+// Where a framework's own idiom legitimately does different work from LEGION's, with the
+// reason. Such a run must still validate (right answer, at least the minimum model calls) and
+// makes the same number of model and tool calls unless the entry says otherwise; only what the
+// entry names may differ. Keep this list short: everything else must do LEGION's work.
+struct KnownDifference {
+  const char* framework;
+  const char* scenario;
+  bool same_calls;  // same model and tool calls; only the hash differs
+  const char* reason;
+};
+constexpr KnownDifference kKnownDifferences[] = {
+    {"crewai", "hierarchical", true,
+     "CrewAI's manager delegates through its own \"Delegate work to coworker\" tool "
+     "(delegate_work_to_coworker, {task, context, coworker}) instead of LEGION's "
+     "delegate {worker, task}: the manager's tool calls differ in name and arguments, the "
+     "workers' answers and the call counts do not"},
+};
+
+const KnownDifference* known_difference(const std::string& framework, const std::string& id) {
+  for (const KnownDifference& d : kKnownDifferences) {
+    if (framework == d.framework && id == d.scenario) return &d;
+  }
+  return nullptr;
+}
+
 // Every framework, embedded Python ones included, does LEGION's work: the same model replies
 // and tool results (hash), the same number of model and tool calls.
 TEST(Adapters, EveryFrameworkDoesLegionsWork) {
@@ -61,6 +86,16 @@ TEST(Adapters, EveryFrameworkDoesLegionsWork) {
       SCOPED_TRACE(framework + " " + s.id);
       const Outcome native = run_once("legion", s, b, 42);
       const Outcome other = run_once(framework, s, b, 42);
+      if (const KnownDifference* d = known_difference(framework, s.id)) {
+        SCOPED_TRACE(d->reason);
+        EXPECT_EQ(check_outcome(other, instantiate(s, b, 42)), "");
+        EXPECT_NE(native.output_hash, other.output_hash) << "no longer differs: drop the entry";
+        if (d->same_calls) {
+          EXPECT_EQ(native.model_calls, other.model_calls);
+          EXPECT_EQ(native.tool_calls, other.tool_calls);
+        }
+        continue;
+      }
       EXPECT_EQ(native.output_hash, other.output_hash);
       EXPECT_EQ(native.model_calls, other.model_calls);
       EXPECT_EQ(native.tool_calls, other.tool_calls);

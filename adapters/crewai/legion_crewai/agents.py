@@ -75,3 +75,9 @@ def output_text(output: Any) -> str:
     """The text of a CrewOutput / TaskOutput / LiteAgentOutput."""
     raw = getattr(output, "raw", output)
     return raw if isinstance(raw, str) else str(raw)
+
+
+# Our Flows run with suppress_flow_events=True, as CrewAI runs its own internal flows (the
+# agent executor is one): otherwise every run prints "Flow Execution Completed" panels to the
+# console, which no one benchmarking or serving a flow keeps.
+QUIET = True

@@ -18,7 +18,7 @@ from crewai.flow.flow import Flow, listen, start
 from crewai.tools import BaseTool
 from pydantic import BaseModel, Field, PrivateAttr
 
-from .agents import output_text
+from .agents import QUIET, output_text
 from .scenario import Recording, RunResult, Scenario
 from .transcript import session
 
@@ -80,7 +80,7 @@ class CodeFlow(Flow[CodeState]):
     _task: Any = PrivateAttr(default=None)
 
     def __init__(self, coder: Agent, runner: RunPythonTool, task: str) -> None:
-        super().__init__()
+        super().__init__(suppress_flow_events=QUIET)
         self._coder = coder
         self._runner = runner
         self._task = task

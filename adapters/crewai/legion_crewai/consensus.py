@@ -13,7 +13,7 @@ from crewai import Agent
 from crewai.flow.flow import Flow, listen, start
 from pydantic import BaseModel, Field, PrivateAttr
 
-from .agents import output_text
+from .agents import QUIET, output_text
 from .scenario import Handoffs, Recording, RunResult, Scenario
 
 VOTE_MARKER = "VOTE:"
@@ -44,7 +44,7 @@ class ConsensusFlow(Flow[Ballots]):
     _question: Any = PrivateAttr(default=None)
 
     def __init__(self, voters: list[Agent], question: str) -> None:
-        super().__init__()
+        super().__init__(suppress_flow_events=QUIET)
         self._voters = voters
         self._question = question
 

@@ -17,7 +17,7 @@ from crewai import Agent
 from crewai.flow.flow import Flow, listen, or_, router, start
 from pydantic import BaseModel, Field, PrivateAttr
 
-from .agents import output_text
+from .agents import QUIET, output_text
 from .scenario import Handoffs, Recording, RunResult, Scenario
 from .transcript import session
 
@@ -53,7 +53,7 @@ class RoundRobinChat(Flow[ChatState]):
     _max_turns: Any = PrivateAttr(default=None)
 
     def __init__(self, agents: list[Agent], names: list[str], task: str, max_turns: int) -> None:
-        super().__init__()
+        super().__init__(suppress_flow_events=QUIET)
         self._agents = agents
         self._names = names
         self._task = task

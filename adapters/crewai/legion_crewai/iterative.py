@@ -11,7 +11,7 @@ from crewai import Agent
 from crewai.flow.flow import Flow, listen, or_, router, start
 from pydantic import BaseModel, Field, PrivateAttr
 
-from .agents import output_text
+from .agents import QUIET, output_text
 from .scenario import Recording, RunResult, Scenario
 from .transcript import session
 
@@ -32,7 +32,7 @@ class RetryFlow(Flow[Attempts]):
     def __init__(
         self, solver: Agent, task: str, expected: str, feedback: str, max_iterations: int
     ) -> None:
-        super().__init__()
+        super().__init__(suppress_flow_events=QUIET)
         self._solver = solver
         self._task = task
         self._expected = expected
