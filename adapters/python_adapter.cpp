@@ -18,6 +18,9 @@ namespace py = pybind11;
 namespace legion::harness {
 namespace {
 
+// legion_common: the scenario rules every adapter package shares (votes, code runs, ...).
+constexpr const char* kCommonPackageDir = LEGION_ADAPTERS_DIR "/python_common";
+
 Json to_spec(const ScenarioInput& in, const std::string& python) {
   Json agents = Json::array();
   for (const AgentSpec& a : in.agents) {
@@ -78,7 +81,7 @@ class PythonAdapter final : public Adapter {
     // only its own imports.
     const bool first = !python::interpreter_running();
     const python::StartReport& interpreter =
-        python::start_interpreter({{}, {framework_.directory}});
+        python::start_interpreter({{}, {framework_.directory, kCommonPackageDir}});
     if (first) report_.interpreter = interpreter.duration;
     python_ = (python::interpreter_venv() / "bin" / "python").string();
     for (const std::string& module : framework_.modules)

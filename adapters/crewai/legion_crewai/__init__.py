@@ -37,6 +37,8 @@ from collections.abc import Callable  # noqa: E402
 from importlib.metadata import version as _package_version  # noqa: E402
 from typing import Any  # noqa: E402
 
+from legion_common import support_reason  # noqa: E402
+
 from .code_execution import CodeExecutionRunner  # noqa: E402
 from .concurrent import ConcurrentRunner  # noqa: E402
 from .consensus import ConsensusRunner  # noqa: E402
@@ -74,12 +76,7 @@ def version() -> str:
 
 def support(spec: dict[str, Any]) -> str | None:
     """None when the scenario can run, else why not."""
-    pattern = spec["pattern"]
-    if pattern not in _RUNNERS:
-        return f"pattern '{pattern}' is not implemented for CrewAI"
-    if spec.get("execute_code") and pattern != "single":
-        return f"code execution in the '{pattern}' pattern is not implemented for CrewAI"
-    return None
+    return support_reason(spec, _RUNNERS, "CrewAI")
 
 
 def build(spec: dict[str, Any], model: Any, tools: Any, memory: Any) -> Runner:

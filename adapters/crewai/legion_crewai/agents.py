@@ -13,6 +13,7 @@ from typing import Any
 
 from crewai import Agent
 from crewai.tools import BaseTool
+from legion_common import introduction
 
 from .llm import LegionLLM
 
@@ -25,25 +26,10 @@ MAX_ITER = 10_000
 
 def backstory(agent: AgentSpec) -> str:
     """LEGION's prompt: 'You are NAME, ROLE.', the instructions below it."""
-    text = f"You are {agent['name']}"
-    if agent.get("role"):
-        text += f", {agent['role']}"
-    text += "."
+    text = introduction(agent)
     if agent.get("instructions"):
         text += f"\n{agent['instructions']}"
     return text
-
-
-def own_tools(
-    agent: AgentSpec, catalogue: dict[str, BaseTool], memory_tool: BaseTool | None
-) -> list[BaseTool]:
-    """The agent's tools in LEGION's order: its catalogue tools, then search_memory."""
-    tools = [catalogue[name] for name in agent.get("tools", []) if name != "search_memory"]
-    if "search_memory" in agent.get("tools", []):
-        if memory_tool is None:
-            raise ValueError(f"agent '{agent['name']}' uses search_memory without a corpus")
-        tools.append(memory_tool)
-    return tools
 
 
 def make_agent(

@@ -9,37 +9,17 @@ coder's next user message.
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
 from typing import Any
 
 from crewai import Agent
 from crewai.flow.flow import Flow, listen, start
 from crewai.tools import BaseTool
+from legion_common import first_fenced_block, run_python
 from pydantic import BaseModel, Field, PrivateAttr
 
 from .agents import QUIET, output_text
 from .scenario import Recording, RunResult, Scenario
 from .transcript import session
-
-TIMEOUT_S = 10.0
-WHITESPACE = " \t\r\n"
-
-
-def first_fenced_block(reply: str) -> str | None:
-    """The body of the first ``` block: from the line after the opening fence to the closing one."""
-    start_at = reply.find("```")
-    if start_at < 0:
-        return None
-    body = reply.find("\n", start_at)
-    if body < 0:
-        return None
-    end = reply.find("```", body + 1)
-    return None if end < 0 else reply[body + 1 : end]
-
-
-def _failure(why: str, stderr: bytes) -> str:
-    return f"error: the code failed ({why}): {stderr.decode('utf-8', 'replace').strip(WHITESPACE)}"
 
 
 class RunPythonArguments(BaseModel):
@@ -53,21 +33,7 @@ class RunPythonTool(BaseTool):
     python: str = "python3"
 
     def _run(self, code: str) -> str:
-        with tempfile.TemporaryDirectory(prefix="legion-crewai-") as scratch:
-            try:
-                done = subprocess.run(
-                    [self.python, "-I", "-S", "-c", code],
-                    cwd=scratch,
-                    capture_output=True,
-                    timeout=TIMEOUT_S,
-                )
-            except subprocess.TimeoutExpired as timeout:
-                return _failure("timed out", timeout.stderr or b"")
-        if done.returncode < 0:
-            return _failure(f"killed by signal {-done.returncode}", done.stderr)
-        if done.returncode != 0:
-            return _failure(f"exit {done.returncode}", done.stderr)
-        return done.stdout.decode("utf-8", "replace").strip(WHITESPACE)
+        return run_python(self.python, code, prefix="legion-crewai-")
 
 
 class CodeState(BaseModel):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 
+from legion_common import agreed_answer
+
 from .agents import output_text
 from .scenario import Recording, RunResult, Scenario
 
@@ -25,14 +27,8 @@ class ConcurrentRunner:
         with Recording(self._llm) as recording:
             outputs = self._loop.run_until_complete(self._all())
             distribute_ns = recording.distribute_ns()
-        answers = [output_text(output) for output in outputs]
-        answer = answers[0]
-        for index, other in enumerate(answers):
-            if other != answer:  # LEGION's report of a diverging run
-                answer = f"run {index} answered '{other}'"
-                break
         return {
-            "answer": answer,
+            "answer": agreed_answer(output_text(output) for output in outputs),
             "transcripts": recording.transcripts(),
             "metrics": {"distribute_ns": distribute_ns},
         }

@@ -7,33 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 import asyncio
-from collections import Counter
 
 from crewai import Agent
 from crewai.flow.flow import Flow, listen, start
+from legion_common import majority, parse_vote
 from pydantic import BaseModel, Field, PrivateAttr
 
 from .agents import QUIET, output_text
 from .scenario import Handoffs, Recording, RunResult, Scenario
-
-VOTE_MARKER = "VOTE:"
-
-
-def parse_vote(answer: str) -> str:
-    """The text after the last "VOTE:", trimmed of whitespace (and trailing dots)."""
-    at = answer.rfind(VOTE_MARKER)
-    if at >= 0:
-        answer = answer[at + len(VOTE_MARKER) :]
-    return answer.lstrip(" \t\r\n").rstrip(" \t\r\n.")
-
-
-def majority(votes: list[str]) -> str:
-    """The most voted option if more than half voted for it, else ""; ties go to the
-    smallest option, as LEGION's ordered tally resolves them."""
-    tally = Counter(votes)
-    winner = min(tally, key=lambda option: (-tally[option], option))
-    return winner if tally[winner] >= len(votes) // 2 + 1 else ""
-
 
 class Ballots(BaseModel):
     answers: list[str] = Field(default_factory=list)

@@ -14,8 +14,9 @@ from typing import Any, Protocol, TypedDict
 import legion_bridge
 from crewai import Agent
 from crewai.tools import BaseTool
+from legion_common import own_tools
 
-from .agents import AgentSpec, make_agent, own_tools
+from .agents import AgentSpec, make_agent
 from .llm import LegionLLM
 from .transcript import BridgeMessage, Recorder
 

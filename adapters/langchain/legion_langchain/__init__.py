@@ -12,6 +12,8 @@ from collections.abc import Callable
 from importlib.metadata import version as _package_version
 from typing import Any
 
+from legion_common import support_reason
+
 from .chat_model import LegionChatModel
 from .code_execution import CodeExecutionRunner
 from .concurrent import ConcurrentRunner
@@ -62,12 +64,7 @@ def version() -> str:
 
 def support(spec: dict[str, Any]) -> str | None:
     """None when the scenario can run, else why not."""
-    pattern = spec["pattern"]
-    if pattern not in _RUNNERS:
-        return f"pattern '{pattern}' is not implemented for LangChain"
-    if spec.get("execute_code") and pattern != "single":
-        return f"code execution in the '{pattern}' pattern is not implemented for LangChain"
-    return None
+    return support_reason(spec, _RUNNERS, "LangChain")
 
 
 def build(spec: dict[str, Any], model: Any, tools: Any, memory: Any) -> Runner:

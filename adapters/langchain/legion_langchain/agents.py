@@ -15,33 +15,19 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from langchain_core.tools import BaseTool
 from langgraph.graph.state import CompiledStateGraph
+from legion_common import introduction, own_tools
 
 AgentSpec = dict[str, Any]
 
 
 def system_prompt(agent: AgentSpec) -> str:
     """LEGION's prompt: 'You are NAME, ROLE. Your goal: GOAL.', the instructions below it."""
-    prompt = f"You are {agent['name']}"
-    if agent.get("role"):
-        prompt += f", {agent['role']}"
-    prompt += "."
+    prompt = introduction(agent)
     if agent.get("goal"):
         prompt += f" Your goal: {agent['goal']}."
     if agent.get("instructions"):
         prompt += f"\n{agent['instructions']}"
     return prompt
-
-
-def own_tools(
-    agent: AgentSpec, catalogue: dict[str, BaseTool], memory_tool: BaseTool | None
-) -> list[BaseTool]:
-    """The agent's tools in LEGION's order: its catalogue tools, then search_memory."""
-    tools = [catalogue[name] for name in agent.get("tools", []) if name != "search_memory"]
-    if "search_memory" in agent.get("tools", []):
-        if memory_tool is None:
-            raise ValueError(f"agent '{agent['name']}' uses search_memory without a corpus")
-        tools.append(memory_tool)
-    return tools
 
 
 def make_agent(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 
+from legion_common import agreed_answer
+
 from .agents import final_answer
 from .scenario import RunResult, Scenario, task_input
 from .transcript import transcript
@@ -27,14 +29,8 @@ class ConcurrentRunner:
 
     def run(self) -> RunResult:
         states = self._loop.run_until_complete(self._all())
-        answers = [final_answer(state["messages"]) for state in states]
-        answer = answers[0]
-        for index, other in enumerate(answers):
-            if other != answer:  # LEGION's report of a diverging run
-                answer = f"run {index} answered '{other}'"
-                break
         return {
-            "answer": answer,
+            "answer": agreed_answer(final_answer(state["messages"]) for state in states),
             "transcripts": [transcript(state["messages"]) for state in states],
         }
 

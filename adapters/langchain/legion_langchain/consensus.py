@@ -7,18 +7,16 @@ The voter branches of one superstep run concurrently on LangGraph's executor.
 from __future__ import annotations
 
 import operator
-from collections import Counter
 from typing import Annotated, Any, TypedDict
 
 from langchain_core.messages import BaseMessage
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send
+from legion_common import majority, parse_vote
 
 from .agents import final_answer
 from .scenario import RunResult, Scenario, task_input
 from .transcript import transcript
-
-VOTE_MARKER = "VOTE:"
 
 
 class Ballot(TypedDict):
@@ -30,22 +28,6 @@ class ConsensusState(TypedDict):
     question: str
     ballots: Annotated[list[Ballot], operator.add]
     answer: str
-
-
-def parse_vote(answer: str) -> str:
-    """The text after the last "VOTE:", trimmed of whitespace (and trailing dots)."""
-    at = answer.rfind(VOTE_MARKER)
-    if at >= 0:
-        answer = answer[at + len(VOTE_MARKER) :]
-    return answer.lstrip(" \t\r\n").rstrip(" \t\r\n.")
-
-
-def majority(votes: list[str]) -> str:
-    """The most voted option if more than half voted for it, else ""; ties go to the
-    smallest option, as LEGION's ordered tally resolves them."""
-    tally = Counter(votes)
-    winner = min(tally, key=lambda option: (-tally[option], option))
-    return winner if tally[winner] >= len(votes) // 2 + 1 else ""
 
 
 class ConsensusRunner:
