@@ -9,7 +9,9 @@ Offline before CrewAI is imported: the C++ side already set telemetry, tracing, 
 and python-dotenv off (python_bridge/src/interpreter.cpp, offline_environment()); CrewAI's
 storage (it creates its data directory at import, under the current directory's name) goes
 to a temporary directory removed at exit, and CREWAI_TESTING keeps the first-run tracing
-prompt off stdin.
+prompt off stdin. CrewAI is imported from inside that directory: chromadb, which crewai
+imports, reads its settings from the current directory's `.env` (pydantic settings, not
+python-dotenv), and the directory legion-bench runs in is anyone's.
 """
 
 from __future__ import annotations
@@ -32,6 +34,13 @@ for _name, _value in {
     "PYTHON_DOTENV_DISABLED": "1",
 }.items():
     os.environ.setdefault(_name, _value)
+
+_cwd = os.getcwd()
+os.chdir(_STORAGE)
+try:
+    import crewai  # noqa: E402, F401  (from a directory without a .env)
+finally:
+    os.chdir(_cwd)
 
 from collections.abc import Callable  # noqa: E402
 from importlib.metadata import version as _package_version  # noqa: E402
