@@ -57,7 +57,10 @@ class ConsensusRunner:
         transcripts = recording.transcripts()
         # Voters in LEGION's order (by agent), not in the order their first request landed.
         order = {voter.role: i for i, voter in enumerate(self._voters)}
-        runs = sorted(zip(recording.recorder.agents(), transcripts), key=lambda r: order.get(r[0], 0))
+        runs = sorted(
+            zip(recording.recorder.agents(), transcripts, strict=True),
+            key=lambda run: order.get(run[0], 0),
+        )
         return {
             "answer": str(answer),
             "transcripts": [t for _, t in runs],

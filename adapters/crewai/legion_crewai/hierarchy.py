@@ -47,7 +47,9 @@ class HierarchyRunner:
         # messages between agents (a task out, an answer back).
         handoffs = Handoffs()
         delegations = 0
-        results = {m.get("tool_call_id"): m["content"] for m in transcripts[0] if m["role"] == "tool"}
+        results = {
+            m.get("tool_call_id"): m["content"] for m in transcripts[0] if m["role"] == "tool"
+        }
         for message in transcripts[0]:
             for call in message.get("tool_calls", ()):
                 if _is_delegation(call):

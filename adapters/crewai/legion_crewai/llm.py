@@ -59,7 +59,9 @@ class LegionLLM(BaseLLM):
     def get_context_window_size(self) -> int:
         return CONTEXT_WINDOW
 
-    def get_input_tokens_count(self, messages: Any, tools: Any = None, response_model: Any = None) -> int:
+    def get_input_tokens_count(
+        self, messages: Any, tools: Any = None, response_model: Any = None
+    ) -> int:
         """The benchmark's token rule (CrewAI's fallback would log a warning per check)."""
         if isinstance(messages, str):
             return legion_bridge.count_tokens(messages)
