@@ -135,8 +135,9 @@ class PythonAdapter final : public Adapter {
         hash.add(messages);
         for (const ChatMessage& m : messages) out.tool_calls += m.role == Role::kTool ? 1 : 0;
       }
+      // Optional: the framework's own figures, reported as counters (docs/harness.md).
       if (result.contains("metrics")) {
-        for (auto [name, value] : result["metrics"].cast<py::dict>())
+        for (const auto& [name, value] : result["metrics"].cast<py::dict>())
           out.metrics[name.cast<std::string>()] = value.cast<double>();
       }
     });

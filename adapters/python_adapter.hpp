@@ -10,7 +10,9 @@
 //
 // C++ keeps the books: model calls, tokens and model time come from the SimulatedModel's own
 // counters, the output hash from the transcripts the runner returns (work_hash.hpp), tool
-// calls from their tool messages. So a framework cannot under-report its work.
+// calls from their tool messages. So a framework cannot under-report its work. The optional
+// metrics are the framework's own figures (Outcome::metrics), reported, never validated.
+// adapters/python_common (legion_common: rules every package shares) is on sys.path too.
 #include <filesystem>
 #include <memory>
 #include <string>

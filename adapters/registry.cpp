@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "autogen/autogen_adapter.hpp"
+#include "crewai/crewai_adapter.hpp"
 #include "direct/direct_adapter.hpp"
 #include "langchain/langchain_adapter.hpp"
 #include "legion/legion_adapter.hpp"
@@ -15,6 +16,7 @@ struct Entry {
   std::unique_ptr<Adapter> (*make)();
 };
 constexpr Entry kAdapters[] = {{"autogen", make_autogen_adapter},
+                               {"crewai", make_crewai_adapter},
                                {"direct", make_direct_adapter},
                                {"langchain", make_langchain_adapter},
                                {"legion", make_legion_adapter}};

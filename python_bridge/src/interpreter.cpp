@@ -100,6 +100,8 @@ std::vector<std::pair<std::string, std::string>> offline_environment() {
       {"ANONYMIZED_TELEMETRY", "False"},
       {"DO_NOT_TRACK", "1"},
       {"TOKENIZERS_PARALLELISM", "false"},
+      // python-dotenv (CrewAI calls load_dotenv() at import; embedded, it reads the cwd's .env).
+      {"PYTHON_DOTENV_DISABLED", "1"},
   };
 }
 

@@ -9,55 +9,15 @@ LEGION's code runner produces.
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
 from typing import Any
 
 from langchain.agents import AgentState
 from langchain_core.messages import HumanMessage
 from langgraph.graph import END, START, StateGraph
+from legion_common import first_fenced_block, run_python
 
 from .agents import final_answer
 from .scenario import RunResult, Scenario, single_result, task_input
-
-TIMEOUT_S = 10.0
-WHITESPACE = " \t\r\n"
-
-
-def first_fenced_block(reply: str) -> str | None:
-    """The body of the first ``` block: from the line after the opening fence to the closing one."""
-    start = reply.find("```")
-    if start < 0:
-        return None
-    body = reply.find("\n", start)
-    if body < 0:
-        return None
-    end = reply.find("```", body + 1)
-    return None if end < 0 else reply[body + 1 : end]
-
-
-def run_python(python: str, code: str) -> str:
-    """The feedback for `code`: its trimmed stdout, or "error: the code failed (...): stderr"."""
-    with tempfile.TemporaryDirectory(prefix="legion-langchain-") as scratch:
-        try:
-            done = subprocess.run(
-                [python, "-I", "-S", "-c", code],
-                cwd=scratch,
-                capture_output=True,
-                timeout=TIMEOUT_S,
-            )
-        except subprocess.TimeoutExpired as timeout:
-            return _failure("timed out", timeout.stderr or b"")
-    if done.returncode < 0:
-        return _failure(f"killed by signal {-done.returncode}", done.stderr)
-    if done.returncode != 0:
-        return _failure(f"exit {done.returncode}", done.stderr)
-    return done.stdout.decode("utf-8", "replace").strip(WHITESPACE)
-
-
-def _failure(why: str, stderr: bytes) -> str:
-    return f"error: the code failed ({why}): {stderr.decode('utf-8', 'replace').strip(WHITESPACE)}"
-
 
 class CodeState(AgentState):
     executed: bool
@@ -71,7 +31,8 @@ class CodeExecutionRunner:
             code = first_fenced_block(final_answer(state["messages"]))
             if code is None:
                 raise RuntimeError("code execution: the reply holds no fenced code block")
-            return {"messages": [HumanMessage(run_python(python, code))], "executed": True}
+            feedback = run_python(python, code, prefix="legion-langchain-")
+            return {"messages": [HumanMessage(feedback)], "executed": True}
 
         builder = StateGraph(CodeState)
         builder.add_node("coder", scenario.agent(scenario.agents[0]))

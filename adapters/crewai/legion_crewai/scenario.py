@@ -1,0 +1,102 @@
+"""What every pattern module builds from, and what it hands back.
+
+`Scenario` bundles the spec with the CrewAI objects shared by all its agents (one LLM, the
+catalogue tools, the search_memory tool); `Runner` is the contract's runner; `Recording`
+collects one run's transcripts and the seed's metrics.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol, TypedDict
+
+import legion_bridge
+from crewai import Agent
+from crewai.tools import BaseTool
+from legion_common import own_tools
+
+from .agents import AgentSpec, make_agent
+from .llm import LegionLLM
+from .transcript import BridgeMessage, Recorder
+
+
+class RunResult(TypedDict, total=False):
+    answer: str
+    transcripts: list[list[BridgeMessage]]
+    metrics: dict[str, float]
+
+
+class Runner(Protocol):
+    def run(self) -> RunResult: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Scenario:
+    spec: dict[str, Any]
+    llm: LegionLLM
+    catalogue: dict[str, BaseTool]
+    memory_tool: BaseTool | None
+
+    @property
+    def agents(self) -> list[AgentSpec]:
+        return self.spec["agents"]
+
+    @property
+    def tasks(self) -> list[str]:
+        return self.spec["tasks"]
+
+    def agent(
+        self, agent: AgentSpec, extra_tools: tuple[BaseTool, ...] = (), **options: Any
+    ) -> Agent:
+        """The agent with its own tools, then `extra_tools` (LEGION's order)."""
+        tools = own_tools(agent, self.catalogue, self.memory_tool) + list(extra_tools)
+        return make_agent(self.llm, agent, tools, **options)
+
+
+class Handoffs:
+    """The seed's communication figures: texts one agent hands to another (a delegated task
+    and its result, a pipeline stage's answer, a chat turn delivered to each other
+    participant), counted and measured in the benchmark's tokens."""
+
+    def __init__(self) -> None:
+        self.messages = 0
+        self.tokens = 0
+
+    def add(self, text: str, recipients: int = 1) -> None:
+        self.messages += recipients
+        self.tokens += recipients * legion_bridge.count_tokens(text)
+
+    def metrics(self) -> dict[str, float]:
+        return {
+            "messages_between_agents": float(self.messages),
+            "tokens_between_agents": float(self.tokens),
+        }
+
+
+class Recording:
+    """One scenario run on `llm`: the model traffic, rebuilt into agent runs (transcripts)."""
+
+    def __init__(self, llm: LegionLLM) -> None:
+        self.llm = llm
+        self.recorder = Recorder()
+        self.started = 0.0
+
+    def __enter__(self) -> Recording:
+        self.llm.record_into(self.recorder)
+        self.started = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.llm.record_into(None)
+
+    def transcripts(self) -> list[list[BridgeMessage]]:
+        return self.recorder.transcripts()
+
+    def distribute_ns(self) -> float:
+        """From the run's start until every agent run had sent its first request: the time to
+        hand out the work (the seed's "time to distribute N tasks")."""
+        firsts = self.recorder.first_request_times()
+        return (max(firsts) - self.started) * 1e9 if firsts else 0.0

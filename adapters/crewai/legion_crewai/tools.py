@@ -1,0 +1,60 @@
+"""The scenario's catalogue tools (add, multiply) as CrewAI `BaseTool`s.
+
+CrewAI tools take a pydantic `args_schema`; it is built from the C++ catalogue's own JSON
+schema (`tools.specs()`), and the body is the C++ tool itself, so the tool result text is
+byte-identical to LEGION's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crewai.tools import BaseTool
+from pydantic import BaseModel, ConfigDict, create_model
+
+_JSON_TYPES: dict[str, type] = {
+    "integer": int,
+    "number": float,
+    "string": str,
+    "boolean": bool,
+    "object": dict,
+    "array": list,
+}
+
+
+def args_model(name: str, schema: dict[str, Any]) -> type[BaseModel]:
+    """A pydantic model for a JSON object schema (flat: the catalogue's tools take scalars)."""
+    required = set(schema.get("required", []))
+    fields: dict[str, Any] = {}
+    for prop, spec in schema.get("properties", {}).items():
+        kind = _JSON_TYPES.get(spec.get("type", "string"), Any)
+        if prop in required:
+            fields[prop] = (kind, ...)
+        else:
+            fields[prop] = (kind | None, None)
+    return create_model(f"{name.title()}Arguments", **fields)
+
+
+class CatalogueTool(BaseTool):
+    """One tool of the harness catalogue, executed in C++."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    bridge_tools: Any = None
+
+    def _run(self, **arguments: Any) -> str:
+        return self.bridge_tools.call(self.name, arguments)
+
+
+def catalogue_tool(bridge_tools: Any, spec: dict[str, Any]) -> BaseTool:
+    return CatalogueTool(
+        name=spec["name"],
+        description=spec["description"],
+        args_schema=args_model(spec["name"], spec["parameters"]),
+        bridge_tools=bridge_tools,
+    )
+
+
+def catalogue_tools(bridge_tools: Any) -> dict[str, BaseTool]:
+    """Every catalogue tool the scenario lists, by name."""
+    return {spec["name"]: catalogue_tool(bridge_tools, spec) for spec in bridge_tools.specs()}

@@ -1,0 +1,46 @@
+"""Generated code as LEGION's code runner treats it: the first fenced block of a reply, run
+with the virtualenv's python (sys.executable is the C++ binary in the embedded interpreter)
+in a scratch directory; the feedback is the trimmed stdout, or an error line."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+
+TIMEOUT_S = 10.0
+WHITESPACE = " \t\r\n"
+
+
+def first_fenced_block(reply: str) -> str | None:
+    """The body of the first ``` block: from the line after the opening fence to the closing one."""
+    start = reply.find("```")
+    if start < 0:
+        return None
+    body = reply.find("\n", start)
+    if body < 0:
+        return None
+    end = reply.find("```", body + 1)
+    return None if end < 0 else reply[body + 1 : end]
+
+
+def run_python(python: str, code: str, prefix: str = "legion-") -> str:
+    """The feedback for `code`: its trimmed stdout, or "error: the code failed (...): stderr"."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as scratch:
+        try:
+            done = subprocess.run(
+                [python, "-I", "-S", "-c", code],
+                cwd=scratch,
+                capture_output=True,
+                timeout=TIMEOUT_S,
+            )
+        except subprocess.TimeoutExpired as timeout:
+            return _failure("timed out", timeout.stderr or b"")
+    if done.returncode < 0:
+        return _failure(f"killed by signal {-done.returncode}", done.stderr)
+    if done.returncode != 0:
+        return _failure(f"exit {done.returncode}", done.stderr)
+    return done.stdout.decode("utf-8", "replace").strip(WHITESPACE)
+
+
+def _failure(why: str, stderr: bytes) -> str:
+    return f"error: the code failed ({why}): {stderr.decode('utf-8', 'replace').strip(WHITESPACE)}"
