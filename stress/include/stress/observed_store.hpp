@@ -1,0 +1,26 @@
+#pragma once
+// A TaskStore decorator for the stress run: it forwards every call to the real store, times
+// each one (the store query latency series), and reports a completion only once its group
+// commit has returned kAccepted — the moment the effect is durable — and a dead letter once
+// fail() has made it final. The worker loop (legion::store::run_worker) runs on top unchanged.
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include "legion/store/task_store.hpp"
+
+namespace stress {
+
+struct StoreObserver {
+  // Called after each store call with its duration.
+  std::function<void(std::chrono::nanoseconds)> on_query;
+  // A completion that committed (the task's result JSON), from the worker thread.
+  std::function<void(const std::string& result)> on_completed;
+  // A task that became dead (no attempts left): its id.
+  std::function<void(std::int64_t task_id)> on_dead;
+};
+
+std::unique_ptr<legion::store::TaskStore> observe_store(
+    std::unique_ptr<legion::store::TaskStore> inner, StoreObserver observer);
+
+}  // namespace stress

@@ -1,0 +1,53 @@
+#pragma once
+// Thresholds are the contract of a scenario (k6 style): each one configured becomes a verdict
+// with its limit and the measured value, and a breach fails the run. The zero-loss verdict is
+// always there: no configuration can switch it off.
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "stress/config.hpp"
+
+namespace stress {
+
+struct Verdict {
+  std::string name;
+  std::string limit;  // as text: "< 0.001", "<= 250 ms", "== 0"
+  double measured = 0.0;
+  bool pass = false;
+  std::string note;  // why a value could not be measured, or how it was
+};
+
+// A trend of y over time with the statistics module's estimators: Theil-Sen slope and its
+// 95% CI (Sen's), Mann-Kendall p. Slopes are per minute.
+struct Trend {
+  double slope_per_min = 0.0;
+  double lower_per_min = 0.0;
+  double upper_per_min = 0.0;
+  double mann_kendall_p = 1.0;
+  std::size_t points = 0;
+};
+// Nullopt with fewer than 3 points (after dropping the first `warmup_fraction` of the span).
+std::optional<Trend> fit_trend(std::span<const double> t_s, std::span<const double> y,
+                               double warmup_fraction);
+nlohmann::json to_json(const Trend& trend);
+
+struct Measurements {
+  double p99_ms = 0.0;  // NaN when nothing completed
+  double error_rate = 0.0;
+  std::uint64_t lost = 0;
+  std::uint64_t unexpected = 0;
+  std::optional<Trend> rss_trend;      // KB per minute
+  std::optional<Trend> latency_trend;  // ms per minute
+  std::optional<double> recovery_s;    // nullopt: never recovered (or no restart)
+  double throughput = 0.0;             // completions per second over the run
+};
+
+std::vector<Verdict> evaluate(const Thresholds& thresholds, const Measurements& measured);
+bool all_pass(const std::vector<Verdict>& verdicts);
+nlohmann::json to_json(const std::vector<Verdict>& verdicts);
+
+}  // namespace stress

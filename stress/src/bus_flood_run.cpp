@@ -1,0 +1,145 @@
+// The message-bus workload: messages published on one topic at the load model's times,
+// consumed by `subscribers` mailboxes; every delivery (message x subscriber) is one id of the
+// history, so a message lost or delivered twice to one subscriber shows in the audit.
+#include <charconv>
+#include <mutex>
+#include <thread>
+
+#include "legion/bus.hpp"
+#include "legion/error.hpp"
+#include "stress/generator.hpp"
+#include "stress/load_driver.hpp"
+#include "stress/tracker.hpp"
+#include "workload.hpp"
+
+namespace stress::detail {
+namespace {
+
+// A step sustained its rate when the deliveries inside its window reach 95% of what it offered.
+nlohmann::json limit_search(const WorkloadRun& run) {
+  const auto& c = run.config;
+  auto steps = nlohmann::json::array();
+  double limit = 0.0;
+  bool broken = false;
+  double t0 = 0.0;
+  std::vector<Stage> so_far;
+  std::uint64_t offered_before = 0;
+  for (const auto& stage : c.stages) {
+    so_far.push_back(stage);
+    const auto offered_total = ArrivalSchedule(so_far).total();
+    const auto offered = (offered_total - offered_before) * static_cast<std::uint64_t>(c.subscribers);
+    offered_before = offered_total;
+    const auto delivered = run.metrics.ok_between(t0, t0 + stage.duration_s);
+    const bool sustained = offered > 0 && static_cast<double>(delivered) >= 0.95 * static_cast<double>(offered);
+    steps.push_back({{"rate", stage.rate},
+                     {"offered", offered},
+                     {"delivered_in_window", delivered},
+                     {"sustained", sustained}});
+    if (!broken && sustained) limit = stage.rate;
+    broken = broken || !sustained;
+    t0 += stage.duration_s;
+  }
+  return {{"steps", steps}, {"sustained_rate_per_s", limit}};
+}
+
+}  // namespace
+
+void run_bus_flood(WorkloadRun& run) {
+  const auto& c = run.config;
+  const auto subscribers = static_cast<std::uint64_t>(c.subscribers);
+  legion::BusOptions bus_options;
+  // kBlock: a full mailbox slows the publisher (the generator then reports late starts)
+  // instead of losing messages.
+  bus_options.mailbox_capacity = static_cast<std::size_t>(std::min<long long>(c.max_backlog, 1 << 20));
+  legion::MessageBus bus(bus_options);
+  std::vector<std::shared_ptr<legion::Mailbox>> boxes;
+  for (std::uint64_t s = 0; s < subscribers; ++s) {
+    const std::string name = "subscriber-" + std::to_string(s);
+    bus.subscribe("flood", name);
+    boxes.push_back(bus.mailbox(name));
+  }
+  // Delivery ids: subscriber s of message seq is s * planned + seq, so subscriber 0's ids are
+  // the load model's own.
+  const std::uint64_t planned = planned_tasks(c);
+  auto delivery = [planned](std::uint64_t seq, std::uint64_t s) { return s * planned + seq; };
+  Tracker tracker(planned * subscribers, run.metrics, run.history);
+  std::mutex consumed_mutex;
+  std::vector<std::uint64_t> consumed;
+
+  std::vector<std::thread> consumers;
+  for (std::uint64_t s = 0; s < subscribers; ++s) {
+    consumers.emplace_back([&, s] {
+      std::vector<std::uint64_t> mine;
+      for (;;) {
+        auto message = boxes[s]->pop_for(std::chrono::milliseconds(20));
+        if (!message) {
+          if (boxes[s]->closed()) break;
+          continue;
+        }
+        std::uint64_t seq = 0;
+        const auto& p = message->payload;
+        std::from_chars(p.data(), p.data() + p.size(), seq);
+        const std::uint64_t id = delivery(seq, s);
+        run.metrics.record_secondary(Metrics::kBusLatency, message->received_at,
+                                     message->received_at - message->sent_at);
+        tracker.completed(id, true);
+        mine.push_back(id);
+      }
+      std::lock_guard lock(consumed_mutex);
+      consumed.insert(consumed.end(), mine.begin(), mine.end());
+    });
+  }
+
+  std::atomic<bool> stop{false};
+  std::thread probe([&] {
+    auto next_line = SteadyClock::now();
+    while (!stop.load()) {
+      std::int64_t depth = 0;
+      for (const auto& box : boxes) depth += static_cast<std::int64_t>(box->size());
+      run.metrics.record_queue_depth(SteadyClock::now(), depth);
+      if (SteadyClock::now() >= next_line) {
+        progress_line(run, tracker.in_flight(), depth);
+        next_line += std::chrono::seconds(1);
+      }
+      std::this_thread::sleep_for(
+          std::chrono::nanoseconds(static_cast<std::int64_t>(run.metrics.bucket_width_s() * 1e9)));
+    }
+  });
+
+  // The load model starts message `seq`: one delivery id per subscriber.
+  run.load = drive_load(
+      c, run.start, tracker,
+      [&](std::uint64_t seq) {
+        // The load model dispatched id seq (subscriber 0); the other deliveries share its times.
+        for (std::uint64_t s = 1; s < subscribers; ++s) tracker.dispatched_like(delivery(seq, s), seq);
+        try {
+          bus.publish("flood", "stress", std::to_string(seq));
+          for (std::uint64_t s = 0; s < subscribers; ++s) tracker.invoked(delivery(seq, s));
+        } catch (const legion::QueueFullError&) {
+          for (std::uint64_t s = 0; s < subscribers; ++s) tracker.failed(delivery(seq, s));
+        }
+      },
+      stop);
+  const auto deadline =
+      SteadyClock::now() +
+      std::chrono::nanoseconds(static_cast<std::int64_t>(c.drain_timeout_s * 1e9));
+  while (tracker.finished_count() < tracker.invoked_count() && SteadyClock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  run.load_end = SteadyClock::now();
+  stop = true;
+  probe.join();
+  for (auto& box : boxes) box->close();  // consumers drain what is left, then stop
+  for (auto& t : consumers) t.join();
+  run.history.close_open_operations();
+  run.drained.completed = consumed;
+  const auto s = bus.stats();
+  run.extra["bus"] = {{"subscribers", subscribers},
+                      {"published", s.published},
+                      {"delivered", s.delivered},
+                      {"dropped", s.dropped},
+                      {"rejected", s.rejected}};
+  if (c.limit_search) run.extra["limit_search"] = limit_search(run);
+}
+
+}  // namespace stress::detail
