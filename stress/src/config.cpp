@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include "legion/error.hpp"
 #include "legion/latency.hpp"
@@ -51,7 +52,9 @@ class FieldReader {
     const double v = value->get<double>();
     if (std::is_integral_v<Number> && std::floor(v) != v) fail(name(field), "must be an integer");
     if (!(v >= low && v <= high)) {
-      fail(name(field), "must be in [" + json(low).dump() + ", " + json(high).dump() + "]");
+      std::ostringstream range;
+      range << "must be in [" << low << ", " << high << "]";
+      fail(name(field), range.str());
     }
     out = static_cast<Number>(v);
   }
@@ -235,6 +238,9 @@ ScenarioConfig scaled(const ScenarioConfig& config, double factor) {
     stage.ramp_s *= effective;
   }
   if (c.restart_at_s) *c.restart_at_s *= effective;
+  // Recovery is scenario time: it shrinks with the run, but not below the floor, because
+  // stopping and starting the workers takes real time whatever the scale.
+  if (auto& r = c.thresholds.recovery_s) *r = std::max(c.min_duration_s, *r * effective);
   c.tasks = std::max(c.min_tasks, static_cast<long long>(std::llround(config.tasks * effective)));
   c.tasks = std::min(c.tasks, config.tasks);
   return c;

@@ -86,8 +86,10 @@ ScenarioConfig parse_config(const nlohmann::json& document, const std::filesyste
 ScenarioConfig load_config(const std::filesystem::path& file);
 
 // Durations (run, ramps, stages, restart) times `factor`, floored at min_duration_s for the
-// run; task counts times `factor`, floored at min_tasks; rates, agents and workers unchanged,
-// so a scaled run is the same load for a shorter time. factor in (0, 1]; 1 returns the config.
+// run (the parts stretch with the floor); task counts by the same ratio, floored at min_tasks;
+// the recovery threshold too, floored at min_duration_s; rates, agents, workers and latency
+// thresholds unchanged, so a scaled run is the same load for a shorter time.
+// factor in (0, 1]; 1 returns the config.
 ScenarioConfig scaled(const ScenarioConfig& config, double factor);
 
 // Total planned duration: the stages' sum for an open model, duration_s otherwise.
