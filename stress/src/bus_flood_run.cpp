@@ -1,6 +1,7 @@
 // The message-bus workload: messages published on one topic at the load model's times,
 // consumed by `subscribers` mailboxes; every delivery (message x subscriber) is one id of the
 // history, so a message lost or delivered twice to one subscriber shows in the audit.
+#include <algorithm>
 #include <charconv>
 #include <mutex>
 #include <thread>
@@ -15,32 +16,54 @@
 namespace stress::detail {
 namespace {
 
-// A step sustained its rate when the deliveries inside its window reach 95% of what it offered.
-nlohmann::json limit_search(const WorkloadRun& run) {
-  const auto& c = run.config;
-  auto steps = nlohmann::json::array();
-  double limit = 0.0;
-  bool broken = false;
-  double t0 = 0.0;
-  std::vector<Stage> so_far;
-  std::uint64_t offered_before = 0;
-  for (const auto& stage : c.stages) {
-    so_far.push_back(stage);
-    const auto offered_total = ArrivalSchedule(so_far).total();
-    const auto offered = (offered_total - offered_before) * static_cast<std::uint64_t>(c.subscribers);
-    offered_before = offered_total;
-    const auto delivered = run.metrics.ok_between(t0, t0 + stage.duration_s);
-    const bool sustained = offered > 0 && static_cast<double>(delivered) >= 0.95 * static_cast<double>(offered);
-    steps.push_back({{"rate", stage.rate},
-                     {"offered", offered},
-                     {"delivered_in_window", delivered},
-                     {"sustained", sustained}});
-    if (!broken && sustained) limit = stage.rate;
-    broken = broken || !sustained;
-    t0 += stage.duration_s;
+// Per stage of the schedule: the deliveries of the messages it scheduled, latency from the
+// scheduled time. A stage is kept up with when all its messages arrived and their p99 stays
+// under limit_p99_ms: past the limit the queue grows and the latency with it.
+class StageLatencies {
+ public:
+  explicit StageLatencies(const ScenarioConfig& c) {
+    std::vector<Stage> so_far;
+    for (const auto& stage : c.stages) {
+      so_far.push_back(stage);
+      ends_.push_back(ArrivalSchedule(so_far).total());
+      histograms_.emplace_back(3'600'000'000'000ULL, 2);
+    }
   }
-  return {{"steps", steps}, {"sustained_rate_per_s", limit}};
-}
+  void record(std::uint64_t seq, std::chrono::nanoseconds latency) {
+    const auto stage = static_cast<std::size_t>(
+        std::upper_bound(ends_.begin(), ends_.end(), seq) - ends_.begin());
+    if (stage >= histograms_.size()) return;
+    std::lock_guard lock(mutex_);
+    histograms_[stage].record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, latency.count())));
+  }
+  nlohmann::json result(const ScenarioConfig& c) const {
+    std::lock_guard lock(mutex_);
+    auto steps = nlohmann::json::array();
+    double limit = 0.0;
+    bool broken = false;
+    std::uint64_t begin = 0;
+    for (std::size_t i = 0; i < histograms_.size(); ++i) {
+      const auto offered = (ends_[i] - begin) * static_cast<std::uint64_t>(c.subscribers);
+      begin = ends_[i];
+      const auto& h = histograms_[i];
+      const double p99 = h.count() ? static_cast<double>(h.percentile(99)) / 1e6 : 0.0;
+      const bool kept_up = offered > 0 && h.count() == offered && p99 <= c.limit_p99_ms;
+      steps.push_back({{"rate", c.stages[i].rate},
+                       {"offered", offered},
+                       {"delivered", h.count()},
+                       {"p99_ms", p99},
+                       {"kept_up", kept_up}});
+      if (!broken && kept_up) limit = c.stages[i].rate;
+      broken = broken || !kept_up;
+    }
+    return {{"steps", steps}, {"limit_p99_ms", c.limit_p99_ms}, {"sustained_rate_per_s", limit}};
+  }
+
+ private:
+  std::vector<std::uint64_t> ends_;  // arrival index one past each stage
+  mutable std::mutex mutex_;
+  std::vector<stats::LatencyHistogram> histograms_;
+};
 
 }  // namespace
 
@@ -63,6 +86,7 @@ void run_bus_flood(WorkloadRun& run) {
   const std::uint64_t planned = planned_tasks(c);
   auto delivery = [planned](std::uint64_t seq, std::uint64_t s) { return s * planned + seq; };
   Tracker tracker(planned * subscribers, run.metrics, run.history);
+  StageLatencies stages(c);
   std::mutex consumed_mutex;
   std::vector<std::uint64_t> consumed;
 
@@ -82,6 +106,7 @@ void run_bus_flood(WorkloadRun& run) {
         const std::uint64_t id = delivery(seq, s);
         run.metrics.record_secondary(Metrics::kBusLatency, message->received_at,
                                      message->received_at - message->sent_at);
+        if (c.limit_search) stages.record(seq, message->received_at - tracker.scheduled_at(id));
         tracker.completed(id, true);
         mine.push_back(id);
       }
@@ -139,7 +164,7 @@ void run_bus_flood(WorkloadRun& run) {
                       {"delivered", s.delivered},
                       {"dropped", s.dropped},
                       {"rejected", s.rejected}};
-  if (c.limit_search) run.extra["limit_search"] = limit_search(run);
+  if (c.limit_search) run.extra["limit_search"] = stages.result(c);
 }
 
 }  // namespace stress::detail

@@ -197,6 +197,7 @@ ScenarioConfig parse_config(const json& document, const std::filesystem::path& s
     FieldReader b(*bus, source.string(), "bus.");
     b.number("subscribers", c.subscribers, 1, 1024);
     b.boolean("limit_search", c.limit_search);
+    b.number("limit_p99_ms", c.limit_p99_ms, 0.001, kHuge);
     b.reject_unknown();
   }
   r.number("warmup_fraction", c.warmup_fraction, 0, 0.9);
@@ -232,6 +233,7 @@ ScenarioConfig scaled(const ScenarioConfig& config, double factor) {
   const double full = planned_duration_s(config);
   const double effective = std::max(factor, std::min(1.0, c.min_duration_s / full));
   c.duration_s = full * effective;
+  c.time_factor = effective;
   c.ramp_s *= effective;
   for (auto& stage : c.stages) {
     stage.duration_s *= effective;

@@ -109,12 +109,13 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
   {
     std::vector<double> t, rss;
     for (const auto& s : samples) {
-      t.push_back(s.t_s);
+      t.push_back(s.t_s / config.time_factor);
       rss.push_back(static_cast<double>(s.rss_kb));
     }
     m.rss_trend = fit_trend(t, rss, config.warmup_fraction);
   }
-  const auto latency = metrics.mean_latency_ms();
+  auto latency = metrics.mean_latency_ms();
+  for (auto& t : latency.t) t /= config.time_factor;
   m.latency_trend = fit_trend(latency.t, latency.value, config.warmup_fraction);
   if (run.restart_at_s) m.recovery_s = recovery_time(metrics.queue_depth(), *run.restart_at_s, load_s);
 
@@ -156,7 +157,8 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
   j["percentiles"] = metrics.percentiles_json();
   j["series"] = metrics.series_json();
   j["resources"] = monitor.to_json();
-  j["trends"] = nlohmann::json::object();
+  j["trends"] = {{"time_factor", config.time_factor},
+                 {"note", "slopes per minute of scenario time (real time / time_factor)"}};
   if (m.rss_trend) j["trends"]["rss_kb"] = to_json(*m.rss_trend);
   if (m.latency_trend) j["trends"]["latency_mean_ms"] = to_json(*m.latency_trend);
   if (run.restart_at_s) {

@@ -84,6 +84,10 @@ bool Tracker::wait(std::uint64_t id, int waiter, SteadyClock::time_point deadlin
   return true;
 }
 
+SteadyClock::time_point Tracker::scheduled_at(std::uint64_t id) const {
+  return id < capacity() ? at(scheduled_[id].load(std::memory_order_relaxed)) : SteadyClock::time_point{};
+}
+
 std::uint64_t Tracker::in_flight() const {
   const auto d = dispatched_.load();
   const auto f = finished_.load();

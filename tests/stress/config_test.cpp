@@ -89,6 +89,7 @@ TEST(StressConfig, ScalingShrinksDurationsAndCountsAlike) {
   EXPECT_DOUBLE_EQ(*s.restart_at_s, 10);
   EXPECT_DOUBLE_EQ(*s.thresholds.recovery_s, 3);
   EXPECT_DOUBLE_EQ(*s.thresholds.p99_ms, 250);  // a latency limit is not scenario time
+  EXPECT_DOUBLE_EQ(s.time_factor, 0.1);
 }
 
 TEST(StressConfig, ScalingFloorsKeepTheShape) {

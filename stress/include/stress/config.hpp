@@ -66,7 +66,8 @@ struct ScenarioConfig {
   std::optional<double> restart_at_s;  // stop every worker then start them again (scaled)
 
   int subscribers = 1;      // bus workload: consumers of the topic
-  bool limit_search = false;  // bus: double the rate per stage until it cannot keep up
+  bool limit_search = false;  // bus: one rate per stage; the limit is the last one kept up with
+  double limit_p99_ms = 10.0;  // a stage is kept up with when its deliveries' p99 is below
 
   double warmup_fraction = 0.25;  // leak and degradation fits skip this share of the run
   double late_tolerance_ms = 1.0;  // an arrival started later than this counts as late
@@ -78,6 +79,9 @@ struct ScenarioConfig {
   double min_duration_s = 1.0;
 
   Thresholds thresholds;
+  // Real seconds per scenario second: 1 at full scale, the effective factor once scaled().
+  // Trends (leak, degradation) are per minute of scenario time, real time / time_factor.
+  double time_factor = 1.0;
   nlohmann::json raw;  // the file as read, echoed in the result
 };
 
