@@ -30,6 +30,7 @@ class BenchScript : public ::testing::Test {
     fs::copy_file(kData / "fake-legion-bench", dir_ / "bin" / "legion-bench");
     fs::copy_file(kData / "fake-micro-bench", dir_ / "bin" / "legion-microbench");
     fs::copy_file(kData / "fake-micro-bench", dir_ / "bin" / "legion-stats-bench");
+    fs::copy_file(kData / "fake-micro-bench", dir_ / "bin" / "legion-stress-bench");
     for (const char* exe : {"legion-compare", "legion-stats"}) {
       fs::create_symlink(fs::path(LEGION_BIN_DIR) / exe, dir_ / "bin" / exe);
     }
@@ -90,7 +91,8 @@ TEST_F(BenchScript, ByDefaultAlsoRunsTheMicroBenchmarksAndChecksTheTargets) {
   EXPECT_TRUE(has(r.out, "x slower than legion")) << r.out;
   EXPECT_TRUE(has(r.out, "== targets (benchmarks/targets/) ==")) << r.out;
   EXPECT_TRUE(has(r.out, "all targets met")) << r.out;
-  for (const char* f : {"microbench.json", "stats.json", "targets.txt", "comparison.json"}) {
+  for (const char* f :
+       {"microbench.json", "stats.json", "stress.json", "targets.txt", "comparison.json"}) {
     EXPECT_TRUE(fs::exists(run_dir() / f)) << f;
   }
 }
