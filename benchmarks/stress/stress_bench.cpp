@@ -26,14 +26,19 @@ void BM_GeneratorArrivals(benchmark::State& state) {
         [&](std::uint64_t, std::chrono::steady_clock::time_point) { ++sunk; }, {});
     benchmark::DoNotOptimize(sunk);
     state.counters["arrivals_per_s"] = static_cast<double>(report.dispatched) / report.elapsed_s;
-    state.counters["ns_per_arrival"] = report.elapsed_s * 1e9 / static_cast<double>(report.dispatched);
+    state.counters["ns_per_arrival"] =
+        report.elapsed_s * 1e9 / static_cast<double>(report.dispatched);
     state.counters["sched_delay_p50_ns"] = static_cast<double>(report.delay.percentile(50));
     state.counters["sched_delay_p99_ns"] = static_cast<double>(report.delay.percentile(99));
     state.counters["late_fraction"] =
         static_cast<double>(report.late) / static_cast<double>(report.dispatched);
   }
 }
-BENCHMARK(BM_GeneratorArrivals)->Arg(120'000)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_GeneratorArrivals)
+    ->Arg(120'000)
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // One sample of one process: what a 10 Hz monitor pays ten times a second.
 void BM_ProcSample(benchmark::State& state) {

@@ -3,4 +3,6 @@
 
 #include "stress/cli.hpp"
 
-int main(int argc, char** argv) { return stress::run_cli(argc, argv, std::cout, std::cerr); }
+int main(int argc, char** argv) {
+  return stress::run_cli(argc, argv, std::cout, std::cerr);
+}

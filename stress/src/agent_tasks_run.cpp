@@ -49,8 +49,7 @@ std::string store_url(const WorkloadRun& run, const std::string& tag) {
 class Submitter {
  public:
   Submitter(std::unique_ptr<TaskStore> store, std::function<std::string(std::uint64_t)> payload,
-            std::string prefix,
-            Tracker& tracker, std::mutex& ids_mutex,
+            std::string prefix, Tracker& tracker, std::mutex& ids_mutex,
             std::unordered_map<std::int64_t, std::uint64_t>& ids)
       : store_(std::move(store)),
         payload_(std::move(payload)),
@@ -225,11 +224,12 @@ void run_agent_tasks(WorkloadRun& run) {
   for (char ch : tag) safe_tag += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
   const std::string url = store_url(run, safe_tag);
   const std::string prefix = safe_tag;
-  run.extra["store"] = {{"backend", c.store},
-                        {"worker_mode", c.worker_mode == WorkerMode::kThreads ? "threads" : "processes"},
-                        {"workers", c.workers},
-                        {"worker_threads", c.worker_threads},
-                        {"batch", c.batch}};
+  run.extra["store"] = {
+      {"backend", c.store},
+      {"worker_mode", c.worker_mode == WorkerMode::kThreads ? "threads" : "processes"},
+      {"workers", c.workers},
+      {"worker_threads", c.worker_threads},
+      {"batch", c.batch}};
 
   AgentWork work(c.model_latency, run.options.seed);
   Tracker tracker(planned_tasks(c), run.metrics, run.history, closed_pace(c));
@@ -280,8 +280,8 @@ void run_agent_tasks(WorkloadRun& run) {
   std::atomic<bool> load_done{false};
   // Queue depth and progress, once per bucket, from a connection of its own.
   std::thread probe([&] {
-    const auto width = std::chrono::nanoseconds(
-        static_cast<std::int64_t>(run.metrics.bucket_width_s() * 1e9));
+    const auto width =
+        std::chrono::nanoseconds(static_cast<std::int64_t>(run.metrics.bucket_width_s() * 1e9));
     auto next = SteadyClock::now();
     auto next_line = next;
     while (!stop.load()) {
@@ -305,8 +305,8 @@ void run_agent_tasks(WorkloadRun& run) {
   std::thread restarter;
   if (c.restart_at_s) {
     restarter = std::thread([&] {
-      const auto when = run.start + std::chrono::nanoseconds(
-                                        static_cast<std::int64_t>(*c.restart_at_s * 1e9));
+      const auto when =
+          run.start + std::chrono::nanoseconds(static_cast<std::int64_t>(*c.restart_at_s * 1e9));
       while (!stop.load() && SteadyClock::now() < when) {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
       }
@@ -328,8 +328,8 @@ void run_agent_tasks(WorkloadRun& run) {
       return processes ? process_payload(c, id) : work.payload(id);
     };
     Submitter submitter(open_observed(false), payload, prefix, tracker, ids_mutex, ids);
-    run.load = drive_load(c, run.start, tracker, [&](std::uint64_t id) { submitter.push(id); },
-                          stop);
+    run.load = drive_load(
+        c, run.start, tracker, [&](std::uint64_t id) { submitter.push(id); }, stop);
     load_done = true;
     submitter.finish();
     if (auto e = submitter.error(); !e.empty()) run.errors.push_back("submit: " + e);
@@ -376,12 +376,17 @@ void run_agent_tasks(WorkloadRun& run) {
             const auto checked = work.check(task.result);
             correct = checked.correct && checked.seq == id;
           }
-          if (correct) run.drained.completed.push_back(id);
-          else run.drained.failed.push_back(id);
+          if (correct)
+            run.drained.completed.push_back(id);
+          else
+            run.drained.failed.push_back(id);
           break;
         }
-        case legion::store::TaskState::kDead: run.drained.failed.push_back(id); break;
-        default: ++run.drained.pending;
+        case legion::store::TaskState::kDead:
+          run.drained.failed.push_back(id);
+          break;
+        default:
+          ++run.drained.pending;
       }
     }
     after = page.back().id;
@@ -389,9 +394,12 @@ void run_agent_tasks(WorkloadRun& run) {
   const auto ledger = store->verify(true);
   run.extra_unexpected = static_cast<std::uint64_t>(ledger.unexpected);
   run.extra_duplicated = static_cast<std::uint64_t>(ledger.duplicated);
-  run.extra["store_ledger"] = {{"accepted", ledger.accepted}, {"done", ledger.done},
-                               {"dead", ledger.dead},         {"pending", ledger.pending},
-                               {"effects", ledger.effects},   {"lost", ledger.lost},
+  run.extra["store_ledger"] = {{"accepted", ledger.accepted},
+                               {"done", ledger.done},
+                               {"dead", ledger.dead},
+                               {"pending", ledger.pending},
+                               {"effects", ledger.effects},
+                               {"lost", ledger.lost},
                                {"unexpected", ledger.unexpected},
                                {"duplicated", ledger.duplicated}};
   run.extra["store_url"] = url;

@@ -24,7 +24,9 @@ Operands operands(std::uint64_t seed, std::uint64_t seq) {
   return {a, b};
 }
 
-std::string expected_answer(const Operands& o) { return "The sum is " + std::to_string(o.a + o.b); }
+std::string expected_answer(const Operands& o) {
+  return "The sum is " + std::to_string(o.a + o.b);
+}
 
 }  // namespace
 
@@ -43,8 +45,7 @@ struct AgentWork::Impl {
       return json(args["a"].get<std::int64_t>() + args["b"].get<std::int64_t>());
     });
     agent = std::make_unique<legion::Agent>(
-        legion::AgentConfig{"analyst", "a careful analyst", "answer exactly", "", {"add"}},
-        &tools);
+        legion::AgentConfig{"analyst", "a careful analyst", "answer exactly", "", {"add"}}, &tools);
   }
 };
 

@@ -30,11 +30,12 @@ class StageLatencies {
     }
   }
   void record(std::uint64_t seq, std::chrono::nanoseconds latency) {
-    const auto stage = static_cast<std::size_t>(
-        std::upper_bound(ends_.begin(), ends_.end(), seq) - ends_.begin());
+    const auto stage =
+        static_cast<std::size_t>(std::upper_bound(ends_.begin(), ends_.end(), seq) - ends_.begin());
     if (stage >= histograms_.size()) return;
     std::lock_guard lock(mutex_);
-    histograms_[stage].record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, latency.count())));
+    histograms_[stage].record(
+        static_cast<std::uint64_t>(std::max<std::int64_t>(0, latency.count())));
   }
   nlohmann::json result(const ScenarioConfig& c) const {
     std::lock_guard lock(mutex_);
@@ -73,7 +74,8 @@ void run_bus_flood(WorkloadRun& run) {
   legion::BusOptions bus_options;
   // kBlock: a full mailbox slows the publisher (the generator then reports late starts)
   // instead of losing messages.
-  bus_options.mailbox_capacity = static_cast<std::size_t>(std::min<long long>(c.max_backlog, 1 << 20));
+  bus_options.mailbox_capacity =
+      static_cast<std::size_t>(std::min<long long>(c.max_backlog, 1 << 20));
   legion::MessageBus bus(bus_options);
   std::vector<std::shared_ptr<legion::Mailbox>> boxes;
   for (std::uint64_t s = 0; s < subscribers; ++s) {
@@ -136,7 +138,8 @@ void run_bus_flood(WorkloadRun& run) {
       c, run.start, tracker,
       [&](std::uint64_t seq) {
         // The load model dispatched id seq (subscriber 0); the other deliveries share its times.
-        for (std::uint64_t s = 1; s < subscribers; ++s) tracker.dispatched_like(delivery(seq, s), seq);
+        for (std::uint64_t s = 1; s < subscribers; ++s)
+          tracker.dispatched_like(delivery(seq, s), seq);
         try {
           bus.publish("flood", "stress", std::to_string(seq));
           for (std::uint64_t s = 0; s < subscribers; ++s) tracker.invoked(delivery(seq, s));

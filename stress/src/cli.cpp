@@ -131,9 +131,9 @@ int command_run(const std::vector<std::string>& paths, double scale, std::uint64
     write_json(file, result.json);
     all = all && result.pass;
     const auto& pct = result.json["percentiles"]["latency_corrected"];
-    out << (result.pass ? "PASS " : "FAIL ") << config.name << ": ok "
-        << result.json["audit"]["ok"] << ", lost " << result.json["audit"]["lost"]
-        << ", error rate " << result.json["totals"]["error_rate"].get<double>() << ", p99 "
+    out << (result.pass ? "PASS " : "FAIL ") << config.name << ": ok " << result.json["audit"]["ok"]
+        << ", lost " << result.json["audit"]["lost"] << ", error rate "
+        << result.json["totals"]["error_rate"].get<double>() << ", p99 "
         << (pct.contains("p99_ms") ? pct["p99_ms"].dump() + " ms" : std::string("n/a")) << " -> "
         << file.string() << "\n";
     if (!result.pass) out << "  breached: " << verdict_line(result.json) << "\n";
@@ -153,8 +153,8 @@ int command_list(std::vector<std::string> paths, std::ostream& out) {
   for (const auto& file : scenario_files(paths)) {
     const auto c = load_config(file);
     out << std::left << std::setw(28) << c.name << " " << std::setw(9)
-        << std::string(c.raw.value("kind", "")) << " " << file.string() << "\n    "
-        << c.description << "\n";
+        << std::string(c.raw.value("kind", "")) << " " << file.string() << "\n    " << c.description
+        << "\n";
   }
   return 0;
 }

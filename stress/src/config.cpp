@@ -136,7 +136,8 @@ void read_load(FieldReader& top, const json& load, ScenarioConfig& c) {
       c.stages.push_back(stage);
     }
   }
-  if (c.model == LoadModel::kOpen && c.stages.empty()) r.fail("load.stages", "required for model 'open'");
+  if (c.model == LoadModel::kOpen && c.stages.empty())
+    r.fail("load.stages", "required for model 'open'");
   if (c.model != LoadModel::kOpen && !c.stages.empty()) {
     r.fail("load.stages", "only for model 'open'");
   }
@@ -149,8 +150,9 @@ void read_store(FieldReader& top, const json& store, ScenarioConfig& c) {
   if (c.store != "sqlite" && c.store != "postgresql") {
     r.fail("store.backend", "unknown value '" + c.store + "' (known: sqlite, postgresql)");
   }
-  c.worker_mode = choose(r, "worker_mode", WorkerMode::kThreads,
-                         {{"threads", WorkerMode::kThreads}, {"processes", WorkerMode::kProcesses}});
+  c.worker_mode =
+      choose(r, "worker_mode", WorkerMode::kThreads,
+             {{"threads", WorkerMode::kThreads}, {"processes", WorkerMode::kProcesses}});
   r.number("workers", c.workers, 1, 1024);
   r.number("worker_threads", c.worker_threads, 1, 1024);
   r.number("batch", c.batch, 1, 10000);
@@ -243,7 +245,11 @@ ScenarioConfig scaled(const ScenarioConfig& config, double factor) {
   // Recovery is scenario time: it shrinks with the run, but not below the floor, because
   // stopping and starting the workers takes real time whatever the scale.
   if (auto& r = c.thresholds.recovery_s) *r = std::max(c.min_duration_s, *r * effective);
-  c.tasks = std::max(c.min_tasks, static_cast<long long>(std::llround(config.tasks * effective)));
+  // A closed run keeps at least one task per agent, so a scaled run still has every agent
+  // running concurrently.
+  const long long floor =
+      c.model == LoadModel::kClosed ? std::max<long long>(c.min_tasks, c.agents) : c.min_tasks;
+  c.tasks = std::max(floor, static_cast<long long>(std::llround(config.tasks * effective)));
   c.tasks = std::min(c.tasks, config.tasks);
   return c;
 }

@@ -70,7 +70,8 @@ GeneratorReport run_generator(ArrivalSchedule schedule, const GeneratorOptions& 
     const auto deadline = start + *offset;
     // Sleep most of the way (cheap, but the wake-up is only accurate to ~50-100 us), then spin
     // the rest so the arrival leaves on time.
-    if (deadline - Clock::now() > options.spin) std::this_thread::sleep_until(deadline - options.spin);
+    if (deadline - Clock::now() > options.spin)
+      std::this_thread::sleep_until(deadline - options.spin);
     auto now = Clock::now();
     while (now < deadline) now = Clock::now();
     ++report.scheduled;

@@ -8,10 +8,18 @@ void History::record(std::uint64_t id, Op op) {
   std::lock_guard lock(mutex_);
   Entry& e = entries_[id];
   switch (op) {
-    case Op::kInvoke: ++e.invoke; break;
-    case Op::kOk: ++e.ok; break;
-    case Op::kFail: ++e.fail; break;
-    case Op::kInfo: ++e.info; break;
+    case Op::kInvoke:
+      ++e.invoke;
+      break;
+    case Op::kOk:
+      ++e.ok;
+      break;
+    case Op::kFail:
+      ++e.fail;
+      break;
+    case Op::kInfo:
+      ++e.info;
+      break;
   }
 }
 

@@ -14,8 +14,7 @@ std::chrono::nanoseconds seconds(double s) {
 }
 
 nlohmann::json drive_closed(const ScenarioConfig& c, SteadyClock::time_point start,
-                            Tracker& tracker, const Submit& submit,
-                            const std::atomic<bool>& stop) {
+                            Tracker& tracker, const Submit& submit, const std::atomic<bool>& stop) {
   const auto pace = closed_pace(c);
   const auto tolerance = seconds(c.late_tolerance_ms / 1000.0);
   // A system too slow for the pace would stretch a closed run without end: no new task
@@ -29,8 +28,8 @@ nlohmann::json drive_closed(const ScenarioConfig& c, SteadyClock::time_point sta
     agents.emplace_back([&, a] {
       // Staggered over the ramp, and phased within one pace so the agents do not start their
       // tasks in lock-step bursts.
-      const auto offset = seconds(c.agents > 1 ? c.ramp_s * a / (c.agents - 1) : 0.0) +
-                          pace * a / c.agents;
+      const auto offset =
+          seconds(c.agents > 1 ? c.ramp_s * a / (c.agents - 1) : 0.0) + pace * a / c.agents;
       for (std::int64_t k = 0; !stop.load(std::memory_order_relaxed); ++k) {
         const auto scheduled = start + offset + k * pace;
         if (scheduled > cutoff) break;
@@ -58,8 +57,8 @@ nlohmann::json drive_closed(const ScenarioConfig& c, SteadyClock::time_point sta
           {"dropped", 0}};
 }
 
-nlohmann::json drive_open(const ScenarioConfig& c, SteadyClock::time_point start,
-                          Tracker& tracker, const Submit& submit, const std::atomic<bool>& stop) {
+nlohmann::json drive_open(const ScenarioConfig& c, SteadyClock::time_point start, Tracker& tracker,
+                          const Submit& submit, const std::atomic<bool>& stop) {
   GeneratorOptions options;
   options.late_tolerance = seconds(c.late_tolerance_ms / 1000.0);
   options.max_backlog = static_cast<std::uint64_t>(c.max_backlog);
@@ -79,12 +78,9 @@ nlohmann::json drive_open(const ScenarioConfig& c, SteadyClock::time_point start
     delay["p99_us"] = static_cast<double>(report.delay.percentile(99)) / 1e3;
     delay["max_us"] = static_cast<double>(report.delay.max()) / 1e3;
   }
-  return {{"model", "open"},
-          {"planned", planned},
-          {"started", report.dispatched},
-          {"late", report.late},
-          {"dropped", report.dropped},
-          {"generator_scheduling_delay", delay}};
+  return {
+      {"model", "open"},     {"planned", planned},        {"started", report.dispatched},
+      {"late", report.late}, {"dropped", report.dropped}, {"generator_scheduling_delay", delay}};
 }
 
 nlohmann::json drive_backlog(const ScenarioConfig& c, SteadyClock::time_point start,
@@ -98,7 +94,10 @@ nlohmann::json drive_backlog(const ScenarioConfig& c, SteadyClock::time_point st
     submit(id);
     ++started;
   }
-  return {{"model", "backlog"}, {"planned", c.tasks}, {"started", started}, {"late", 0},
+  return {{"model", "backlog"},
+          {"planned", c.tasks},
+          {"started", started},
+          {"late", 0},
           {"dropped", 0}};
 }
 
@@ -117,9 +116,12 @@ std::chrono::nanoseconds closed_pace(const ScenarioConfig& config) {
 nlohmann::json drive_load(const ScenarioConfig& config, SteadyClock::time_point start,
                           Tracker& tracker, const Submit& submit, const std::atomic<bool>& stop) {
   switch (config.model) {
-    case LoadModel::kClosed: return drive_closed(config, start, tracker, submit, stop);
-    case LoadModel::kOpen: return drive_open(config, start, tracker, submit, stop);
-    case LoadModel::kBacklog: return drive_backlog(config, start, tracker, submit, stop);
+    case LoadModel::kClosed:
+      return drive_closed(config, start, tracker, submit, stop);
+    case LoadModel::kOpen:
+      return drive_open(config, start, tracker, submit, stop);
+    case LoadModel::kBacklog:
+      return drive_backlog(config, start, tracker, submit, stop);
   }
   return {};
 }

@@ -7,7 +7,9 @@
 namespace stress {
 namespace {
 
-double ms(std::chrono::nanoseconds d) { return static_cast<double>(d.count()) / 1e6; }
+double ms(std::chrono::nanoseconds d) {
+  return static_cast<double>(d.count()) / 1e6;
+}
 std::uint64_t ns(std::chrono::nanoseconds d) {
   return static_cast<std::uint64_t>(std::max<std::int64_t>(0, d.count()));
 }
@@ -16,8 +18,8 @@ nlohmann::json summary_json(const stats::LatencyHistogram& h) {
   if (h.count() == 0) return {{"count", 0}};
   auto s = h.summary();
   auto m = [](std::uint64_t v) { return static_cast<double>(v) / 1e6; };
-  return {{"count", s.count}, {"min_ms", m(s.min)},   {"p50_ms", m(s.p50)},
-          {"p90_ms", m(s.p90)}, {"p95_ms", m(s.p95)}, {"p99_ms", m(s.p99)},
+  return {{"count", s.count},     {"min_ms", m(s.min)}, {"p50_ms", m(s.p50)},
+          {"p90_ms", m(s.p90)},   {"p95_ms", m(s.p95)}, {"p99_ms", m(s.p99)},
           {"p999_ms", m(s.p999)}, {"max_ms", m(s.max)}, {"mean_ms", s.mean / 1e6}};
 }
 
@@ -105,7 +107,9 @@ std::uint64_t Metrics::ok_between(double from_s, double to_s) const {
   return total;
 }
 
-double Metrics::bucket_width_s() const { return std::chrono::duration<double>(width_).count(); }
+double Metrics::bucket_width_s() const {
+  return std::chrono::duration<double>(width_).count();
+}
 
 double Metrics::duration_s(SteadyClock::time_point end) const {
   return std::chrono::duration<double>(end - start_).count();
@@ -167,8 +171,8 @@ nlohmann::json Metrics::series_json() const {
   std::size_t used = buckets_.size();
   while (used > 0) {
     const Bucket& b = buckets_[used - 1];
-    if (b.ok || b.errors || b.started || b.queue_depth >= 0 ||
-        b.secondary_count[0] || b.secondary_count[1]) {
+    if (b.ok || b.errors || b.started || b.queue_depth >= 0 || b.secondary_count[0] ||
+        b.secondary_count[1]) {
       break;
     }
     --used;

@@ -85,7 +85,9 @@ std::optional<ProcReading> read_proc(pid_t pid) {
 ResourceMonitor::ResourceMonitor(std::vector<pid_t> pids, double hz)
     : interval_(static_cast<std::int64_t>(1e9 / hz)), pids_(std::move(pids)) {}
 
-ResourceMonitor::~ResourceMonitor() { stop(); }
+ResourceMonitor::~ResourceMonitor() {
+  stop();
+}
 
 void ResourceMonitor::start() {
   stop_ = false;
@@ -140,8 +142,7 @@ void ResourceMonitor::run() {
       std::lock_guard lock(mutex_);
       samples_.push_back(s);
       own_cpu_s_ = thread_cpu_s() - cpu_start;
-      own_wall_s_ =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      own_wall_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
     next += interval_;
     const auto now = std::chrono::steady_clock::now();

@@ -19,9 +19,7 @@ class ObservedStore final : public TaskStore {
     return result;
   }
 
-
  public:
-
   Submitted submit(const TaskSpec& spec) override {
     return timed([&] { return inner_->submit(spec); });
   }
@@ -92,8 +90,7 @@ class ObservedStore final : public TaskStore {
 
 }  // namespace
 
-std::unique_ptr<TaskStore> observe_store(std::unique_ptr<TaskStore> inner,
-                                         StoreObserver observer) {
+std::unique_ptr<TaskStore> observe_store(std::unique_ptr<TaskStore> inner, StoreObserver observer) {
   return std::make_unique<ObservedStore>(std::move(inner), std::move(observer));
 }
 

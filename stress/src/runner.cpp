@@ -64,8 +64,8 @@ namespace detail {
 void progress_line(const WorkloadRun& run, std::uint64_t in_flight, std::int64_t depth) {
   if (!run.options.progress) return;
   const auto t = run.metrics.totals();
-  *run.options.progress << "[" << run.config.name << "] t="
-                        << static_cast<int>(run.metrics.duration_s(SteadyClock::now()))
+  *run.options.progress << "[" << run.config.name
+                        << "] t=" << static_cast<int>(run.metrics.duration_s(SteadyClock::now()))
                         << "s ok=" << t.ok << " errors=" << t.errors << " in_flight=" << in_flight
                         << " queue=" << depth << "\n";
 }
@@ -75,8 +75,9 @@ void progress_line(const WorkloadRun& run, std::uint64_t in_flight, std::int64_t
 RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) {
   const double planned = planned_duration_s(config);
   const auto start = SteadyClock::now();
-  Metrics metrics(start, std::chrono::nanoseconds(static_cast<std::int64_t>(
-                             (planned * 2.0 + config.drain_timeout_s) * 1e9)),
+  Metrics metrics(start,
+                  std::chrono::nanoseconds(
+                      static_cast<std::int64_t>((planned * 2.0 + config.drain_timeout_s) * 1e9)),
                   bucket_width_for(planned));
   History history;
   ResourceMonitor monitor({::getpid()}, config.sample_hz);
@@ -99,8 +100,8 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
 
   Measurements m;
   m.p99_ms = metrics.corrected_p99_ms();
-  m.error_rate = a.invoked ? static_cast<double>(a.fail + a.info) / static_cast<double>(a.invoked)
-                           : 0.0;
+  m.error_rate =
+      a.invoked ? static_cast<double>(a.fail + a.info) / static_cast<double>(a.invoked) : 0.0;
   m.lost = a.lost;
   m.unexpected = a.unexpected;
   const double load_s = std::max(1e-9, metrics.duration_s(run.load_end));
@@ -117,7 +118,8 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
   auto latency = metrics.mean_latency_ms();
   for (auto& t : latency.t) t /= config.time_factor;
   m.latency_trend = fit_trend(latency.t, latency.value, config.warmup_fraction);
-  if (run.restart_at_s) m.recovery_s = recovery_time(metrics.queue_depth(), *run.restart_at_s, load_s);
+  if (run.restart_at_s)
+    m.recovery_s = recovery_time(metrics.queue_depth(), *run.restart_at_s, load_s);
 
   auto verdicts = evaluate(config.thresholds, m);
   verdicts.push_back({"completed", "> 0", static_cast<double>(a.ok), a.ok > 0,
@@ -125,8 +127,8 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
   if (!run.errors.empty()) {
     std::string all;
     for (const auto& e : run.errors) all += (all.empty() ? "" : "; ") + e;
-    verdicts.push_back({"environment", "no errors", static_cast<double>(run.errors.size()), false,
-                        all});
+    verdicts.push_back(
+        {"environment", "no errors", static_cast<double>(run.errors.size()), false, all});
   }
   const bool pass = all_pass(verdicts);
 
@@ -143,17 +145,19 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
   j["duration_s"] = load_s;
   j["load"] = run.load;
   const auto totals = metrics.totals();
-  j["totals"] = {{"ok", totals.ok},
-                 {"errors", totals.errors},
-                 {"started", totals.started},
-                 {"late", totals.late},
-                 {"throughput_per_s", m.throughput},
-                 {"error_rate", m.error_rate}};
-  j["audit"] = {{"invoked", a.invoked}, {"ok", a.ok},
-                {"fail", a.fail},       {"info", a.info},
-                {"lost", a.lost},       {"unexpected", a.unexpected},
-                {"duplicated", a.duplicated}, {"recovered", a.recovered},
-                {"pending_after_drain", run.drained.pending}, {"pass", a.pass()}};
+  j["totals"] = {
+      {"ok", totals.ok},     {"errors", totals.errors},          {"started", totals.started},
+      {"late", totals.late}, {"throughput_per_s", m.throughput}, {"error_rate", m.error_rate}};
+  j["audit"] = {{"invoked", a.invoked},
+                {"ok", a.ok},
+                {"fail", a.fail},
+                {"info", a.info},
+                {"lost", a.lost},
+                {"unexpected", a.unexpected},
+                {"duplicated", a.duplicated},
+                {"recovered", a.recovered},
+                {"pending_after_drain", run.drained.pending},
+                {"pass", a.pass()}};
   j["percentiles"] = metrics.percentiles_json();
   j["series"] = metrics.series_json();
   j["resources"] = monitor.to_json();

@@ -3,7 +3,9 @@
 namespace stress {
 namespace {
 
-std::int64_t ticks(SteadyClock::time_point t) { return t.time_since_epoch().count(); }
+std::int64_t ticks(SteadyClock::time_point t) {
+  return t.time_since_epoch().count();
+}
 SteadyClock::time_point at(std::int64_t ticks) {
   return SteadyClock::time_point(SteadyClock::duration(ticks));
 }
@@ -85,7 +87,8 @@ bool Tracker::wait(std::uint64_t id, int waiter, SteadyClock::time_point deadlin
 }
 
 SteadyClock::time_point Tracker::scheduled_at(std::uint64_t id) const {
-  return id < capacity() ? at(scheduled_[id].load(std::memory_order_relaxed)) : SteadyClock::time_point{};
+  return id < capacity() ? at(scheduled_[id].load(std::memory_order_relaxed))
+                         : SteadyClock::time_point{};
 }
 
 std::uint64_t Tracker::in_flight() const {

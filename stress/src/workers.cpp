@@ -1,10 +1,9 @@
 #include "stress/workers.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
-
-#include <fcntl.h>
 
 #include <cerrno>
 #include <cstring>
@@ -19,7 +18,9 @@ WorkerThreads::WorkerThreads(StoreFactory open, legion::store::TaskHandler handl
                              int batch)
     : open_(std::move(open)), handler_(std::move(handler)), threads_(threads), batch_(batch) {}
 
-WorkerThreads::~WorkerThreads() { stop(); }
+WorkerThreads::~WorkerThreads() {
+  stop();
+}
 
 void WorkerThreads::start() {
   stop_ = false;
@@ -62,22 +63,19 @@ WorkerProcesses::WorkerProcesses(std::string legion, std::string store_url, int 
       threads_(threads),
       batch_(batch) {}
 
-WorkerProcesses::~WorkerProcesses() { stop(); }
+WorkerProcesses::~WorkerProcesses() {
+  stop();
+}
 
 void WorkerProcesses::start() {
   ++generation_;
   for (int p = 0; p < processes_; ++p) {
-    std::vector<std::string> args = {legion_,
-                                     "worker",
-                                     "--store",
-                                     url_,
-                                     "--concurrency",
-                                     std::to_string(threads_),
-                                     "--batch",
-                                     std::to_string(batch_),
-                                     "--id",
-                                     "stress-" + std::to_string(generation_) + "-" +
-                                         std::to_string(p)};
+    std::vector<std::string> args = {
+        legion_,         "worker",
+        "--store",       url_,
+        "--concurrency", std::to_string(threads_),
+        "--batch",       std::to_string(batch_),
+        "--id",          "stress-" + std::to_string(generation_) + "-" + std::to_string(p)};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -1,11 +1,10 @@
 #pragma once
 // Detail of the runner: what a workload (agent tasks through the store, or bus messages)
 // hands back to run_scenario, which turns it into the result and the verdicts.
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "stress/config.hpp"
 #include "stress/history.hpp"
@@ -28,8 +27,8 @@ struct WorkloadRun {
   ResourceMonitor& monitor;
 
   // Filled by the workload.
-  nlohmann::json load;        // the load model's report
-  nlohmann::json extra;       // workload-specific parts of the result
+  nlohmann::json load;   // the load model's report
+  nlohmann::json extra;  // workload-specific parts of the result
   Drained drained;
   std::uint64_t extra_unexpected = 0;  // from the store's own ledger
   std::uint64_t extra_duplicated = 0;

@@ -67,9 +67,7 @@ TEST(StressConfig, ErrorsNameTheFileAndTheField) {
 
 TEST(StressConfig, MalformedJsonNamesTheFile) {
   const auto path = std::filesystem::temp_directory_path() / "stress_config_test_bad.json";
-  {
-    std::ofstream(path) << "{\"name\": ";
-  }
+  { std::ofstream(path) << "{\"name\": "; }
   try {
     stress::load_config(path);
     FAIL() << "no error";
@@ -96,17 +94,21 @@ TEST(StressConfig, ScalingFloorsKeepTheShape) {
   const auto c = stress::parse_config(minimal(), "x.json");
   const auto s = stress::scaled(c, 0.0001);  // 0.03 s: floored at 1 s
   EXPECT_DOUBLE_EQ(s.duration_s, 1.0);
-  EXPECT_NEAR(s.ramp_s, 0.1, 1e-12);        // the same share of the run as before
+  EXPECT_NEAR(s.ramp_s, 0.1, 1e-12);  // the same share of the run as before
   EXPECT_NEAR(*s.restart_at_s, 1.0 / 3.0, 1e-12);
-  EXPECT_EQ(s.tasks, 20);                   // min_tasks
+  EXPECT_EQ(s.tasks, 20);  // min_tasks
+  auto many = c;
+  many.agents = 100;
+  EXPECT_EQ(stress::scaled(many, 0.0001).tasks, 100);  // one task per agent at least
   EXPECT_DOUBLE_EQ(*s.thresholds.recovery_s, 1.0);
 }
 
 TEST(StressConfig, OpenModelStagesScaleButRatesDoNot) {
   auto d = minimal();
   d["load"] = {{"model", "open"},
-               {"stages", {{{"rate", 100}, {"duration_s", 60}, {"ramp_s", 10}},
-                           {{"rate", 1000}, {"duration_s", 40}}}}};
+               {"stages",
+                {{{"rate", 100}, {"duration_s", 60}, {"ramp_s", 10}},
+                 {{"rate", 1000}, {"duration_s", 40}}}}};
   d["store"].erase("restart_at_s");
   const auto s = stress::scaled(stress::parse_config(d, "x.json"), 0.1);
   ASSERT_EQ(s.stages.size(), 2u);
@@ -125,7 +127,8 @@ TEST(StressConfig, ScaleOutsideTheRangeIsRejected) {
 
 TEST(StressConfig, EveryShippedScenarioParses) {
   for (const char* folder : {"load_tests", "spike_tests", "endurance_tests", "scalability_tests"}) {
-    const auto files = stress::scenario_files({std::string(LEGION_SOURCE_DIR) + "/tests/" + folder});
+    const auto files =
+        stress::scenario_files({std::string(LEGION_SOURCE_DIR) + "/tests/" + folder});
     EXPECT_FALSE(files.empty()) << folder;
     for (const auto& f : files) EXPECT_NO_THROW(stress::load_config(f)) << f;
   }

@@ -86,9 +86,9 @@ TEST(Generator, FullBacklogDropsAndASlowSinkMakesLateStarts) {
 
 TEST(Generator, StopEndsTheRun) {
   std::atomic<bool> stop{true};
-  auto report = stress::run_generator(stress::ArrivalSchedule({{1000, 10.0, 0.0}}), {},
-                                      std::chrono::steady_clock::now(),
-                                      [](std::uint64_t, auto) {}, {}, &stop);
+  auto report = stress::run_generator(
+      stress::ArrivalSchedule({{1000, 10.0, 0.0}}), {}, std::chrono::steady_clock::now(),
+      [](std::uint64_t, auto) {}, {}, &stop);
   EXPECT_EQ(report.dispatched, 0u);
 }
 

@@ -74,7 +74,7 @@ TEST(StressAudit, CompletedButNeverInvokedIsUnexpected) {
 TEST(StressAudit, TwiceInTheStoreOrTwiceOkIsDuplicated) {
   stress::History h;
   record_ok(h, 2);
-  h.record(1, Op::kOk);  // the completion observed twice
+  h.record(1, Op::kOk);                                 // the completion observed twice
   const auto a = stress::audit(h, {{0, 0, 1}, {}, 0});  // 0 applied twice
   EXPECT_EQ(a.duplicated, 2u);
   EXPECT_TRUE(a.pass());  // duplicates are judged against the delivery guarantee, not here

@@ -48,8 +48,8 @@ TEST(ResourceMonitor, SamplesAtItsRateAndSeesCpuAndThreads) {
     peak_cpu = std::max(peak_cpu, s.cpu_percent);
     peak_threads = std::max(peak_threads, s.threads);
   }
-  EXPECT_GT(peak_cpu, 30.0);       // the busy thread
-  EXPECT_GE(peak_threads, 3);      // main, sampler, busy
+  EXPECT_GT(peak_cpu, 30.0);                   // the busy thread
+  EXPECT_GE(peak_threads, 3);                  // main, sampler, busy
   EXPECT_LT(monitor.own_cpu_percent(), 20.0);  // generous: sanitizer builds are slow
   const auto json = monitor.to_json();
   EXPECT_EQ(json["rss_kb"].size(), samples.size());

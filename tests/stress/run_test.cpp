@@ -1,15 +1,15 @@
 // End to end in-process: small scenarios through the real store and bus, audited.
-#include "stress/runner.hpp"
-
 #include <gtest/gtest.h>
 #include <unistd.h>
+
+#include "stress/runner.hpp"
 
 namespace {
 
 stress::RunOptions options() {
   stress::RunOptions o;
-  o.out_dir = std::filesystem::temp_directory_path() /
-              ("stress_run_test_" + std::to_string(::getpid()));
+  o.out_dir =
+      std::filesystem::temp_directory_path() / ("stress_run_test_" + std::to_string(::getpid()));
   return o;
 }
 

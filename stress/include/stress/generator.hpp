@@ -38,15 +38,15 @@ class ArrivalSchedule {
 
 struct GeneratorOptions {
   std::chrono::nanoseconds late_tolerance{1'000'000};
-  std::uint64_t max_backlog = 100'000;  // arrivals in flight beyond which new ones are dropped
+  std::uint64_t max_backlog = 100'000;     // arrivals in flight beyond which new ones are dropped
   std::chrono::nanoseconds spin{200'000};  // sleep until this long before a deadline, then spin
 };
 
 struct GeneratorReport {
-  std::uint64_t scheduled = 0;   // arrivals whose time came
-  std::uint64_t dispatched = 0;  // handed to the sink
-  std::uint64_t late = 0;        // dispatched later than the tolerance
-  std::uint64_t dropped = 0;     // not dispatched: the backlog was full
+  std::uint64_t scheduled = 0;                             // arrivals whose time came
+  std::uint64_t dispatched = 0;                            // handed to the sink
+  std::uint64_t late = 0;                                  // dispatched later than the tolerance
+  std::uint64_t dropped = 0;                               // not dispatched: the backlog was full
   stats::LatencyHistogram delay{3'600'000'000'000ULL, 3};  // dispatch - scheduled, ns
   double elapsed_s = 0.0;
 };

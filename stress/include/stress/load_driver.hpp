@@ -6,7 +6,6 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-
 #include <nlohmann/json.hpp>
 
 #include "stress/config.hpp"

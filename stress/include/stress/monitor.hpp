@@ -9,11 +9,10 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace stress {
 

@@ -4,9 +4,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <iosfwd>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "stress/config.hpp"
 

@@ -2,12 +2,11 @@
 // Thresholds are the contract of a scenario (k6 style): each one configured becomes a verdict
 // with its limit and the measured value, and a breach fails the run. The zero-loss verdict is
 // always there: no configuration can switch it off.
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "stress/config.hpp"
 

@@ -49,8 +49,7 @@ class WorkerThreads {
 class WorkerProcesses {
  public:
   // legion: path of the `legion` executable.
-  WorkerProcesses(std::string legion, std::string store_url, int processes, int threads,
-                  int batch);
+  WorkerProcesses(std::string legion, std::string store_url, int processes, int threads, int batch);
   ~WorkerProcesses();  // stops
   WorkerProcesses(const WorkerProcesses&) = delete;
   WorkerProcesses& operator=(const WorkerProcesses&) = delete;
