@@ -312,14 +312,23 @@ void run_agent_tasks(WorkloadRun& run) {
       }
       if (stop.load()) return;
       run.restart_at_s = std::chrono::duration<double>(SteadyClock::now() - run.start).count();
+      const auto stopping = SteadyClock::now();
       if (threads) {
         threads->stop();
-        threads->start();
       } else {
         processes->stop();
+      }
+      const auto starting = SteadyClock::now();
+      if (threads) {
+        threads->start();
+      } else {
         processes->start();
         run.monitor.set_pids(processes->pids());
       }
+      run.extra["restart"] = {
+          {"stop_ms", std::chrono::duration<double, std::milli>(starting - stopping).count()},
+          {"start_ms",
+           std::chrono::duration<double, std::milli>(SteadyClock::now() - starting).count()}};
     });
   }
 
@@ -334,14 +343,8 @@ void run_agent_tasks(WorkloadRun& run) {
     submitter.finish();
     if (auto e = submitter.error(); !e.empty()) run.errors.push_back("submit: " + e);
   }
-  // Drain: wait for every acknowledged task to finish, up to the deadline.
-  const auto deadline =
-      SteadyClock::now() +
-      std::chrono::nanoseconds(static_cast<std::int64_t>(c.drain_timeout_s * 1e9));
-  while (tracker.finished_count() < tracker.invoked_count() && SteadyClock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  run.load_end = SteadyClock::now();
+  run.load_end =
+      tracker.drain(std::chrono::nanoseconds(static_cast<std::int64_t>(c.drain_timeout_s * 1e9)));
   stop = true;
   if (restarter.joinable()) restarter.join();
   probe.join();

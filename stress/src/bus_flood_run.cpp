@@ -148,13 +148,8 @@ void run_bus_flood(WorkloadRun& run) {
         }
       },
       stop);
-  const auto deadline =
-      SteadyClock::now() +
-      std::chrono::nanoseconds(static_cast<std::int64_t>(c.drain_timeout_s * 1e9));
-  while (tracker.finished_count() < tracker.invoked_count() && SteadyClock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  run.load_end = SteadyClock::now();
+  run.load_end =
+      tracker.drain(std::chrono::nanoseconds(static_cast<std::int64_t>(c.drain_timeout_s * 1e9)));
   stop = true;
   probe.join();
   for (auto& box : boxes) box->close();  // consumers drain what is left, then stop

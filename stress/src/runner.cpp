@@ -36,14 +36,16 @@ nlohmann::json effective_json(const ScenarioConfig& c) {
 }
 
 // Recovered: the first moment after the restart from which the backlog (queue depth) stays
-// within twice its median before the restart (at least 1) until the load ends — the system
-// has caught up with what arrived while it was down and keeps up since.
-std::optional<double> recovery_time(const Metrics::Series& depth, double restart_s, double end_s) {
+// within twice its median before the restart plus one task per worker (the in-flight noise of
+// a healthy system) until the load ends — the system has caught up with what arrived while it
+// was down and keeps up since.
+std::optional<double> recovery_time(const Metrics::Series& depth, double restart_s, double end_s,
+                                    int workers) {
   std::vector<double> before;
   for (std::size_t i = 0; i < depth.t.size(); ++i) {
     if (depth.t[i] < restart_s) before.push_back(depth.value[i]);
   }
-  const double limit = std::max(1.0, before.empty() ? 1.0 : 2.0 * stats::median(before));
+  const double limit = (before.empty() ? 0.0 : 2.0 * stats::median(before)) + workers;
   std::optional<double> recovered;
   for (std::size_t i = 0; i < depth.t.size(); ++i) {
     if (depth.t[i] < restart_s || depth.t[i] > end_s) continue;
@@ -119,7 +121,8 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
   for (auto& t : latency.t) t /= config.time_factor;
   m.latency_trend = fit_trend(latency.t, latency.value, config.warmup_fraction);
   if (run.restart_at_s)
-    m.recovery_s = recovery_time(metrics.queue_depth(), *run.restart_at_s, load_s);
+    m.recovery_s = recovery_time(metrics.queue_depth(), *run.restart_at_s, load_s,
+                                 config.workers * config.worker_threads);
 
   auto verdicts = evaluate(config.thresholds, m);
   verdicts.push_back({"completed", "> 0", static_cast<double>(a.ok), a.ok > 0,

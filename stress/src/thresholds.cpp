@@ -14,6 +14,22 @@ std::string text(const char* op, double limit, const char* unit = "") {
   return out.str();
 }
 
+// A trend fails on the upper bound of its slope, not on significance alone: a slope that is
+// significant but inside the budget is fine, one whose CI reaches past the budget is not proven
+// to be inside it.
+Verdict trend_verdict(const char* name, double budget, const char* unit,
+                      const std::optional<Trend>& trend, const std::string& series) {
+  Verdict v{name, text("<=", budget, unit), 0.0, false, ""};
+  if (!trend) {
+    v.note = "too few " + series + " points after warm-up";
+    return v;
+  }
+  v.measured = trend->upper_per_min;
+  v.pass = v.measured <= budget;
+  v.note = "upper 95% bound of the Theil-Sen slope of the " + series + " after warm-up";
+  return v;
+}
+
 }  // namespace
 
 std::optional<Trend> fit_trend(std::span<const double> t_s, std::span<const double> y,
@@ -62,27 +78,12 @@ std::vector<Verdict> evaluate(const Thresholds& th, const Measurements& m) {
                    "(fail + info) / invoked"});
   }
   if (th.leak_kb_per_min) {
-    Verdict v{"leak_kb_per_min", text("<=", *th.leak_kb_per_min, " KB/min"), 0.0, false, ""};
-    if (m.rss_trend) {
-      v.measured = m.rss_trend->upper_per_min;
-      v.pass = v.measured <= *th.leak_kb_per_min;
-      v.note = "upper 95% bound of the Theil-Sen RSS slope after warm-up";
-    } else {
-      v.note = "too few RSS samples after warm-up";
-    }
-    out.push_back(v);
+    out.push_back(
+        trend_verdict("leak_kb_per_min", *th.leak_kb_per_min, " KB/min", m.rss_trend, "RSS"));
   }
   if (th.degradation_ms_per_min) {
-    Verdict v{"degradation_ms_per_min", text("<=", *th.degradation_ms_per_min, " ms/min"), 0.0,
-              false, ""};
-    if (m.latency_trend) {
-      v.measured = m.latency_trend->upper_per_min;
-      v.pass = v.measured <= *th.degradation_ms_per_min;
-      v.note = "upper 95% bound of the Theil-Sen slope of the mean latency after warm-up";
-    } else {
-      v.note = "too few latency points after warm-up";
-    }
-    out.push_back(v);
+    out.push_back(trend_verdict("degradation_ms_per_min", *th.degradation_ms_per_min, " ms/min",
+                                m.latency_trend, "mean latency"));
   }
   if (th.recovery_s) {
     Verdict v{"recovery_s", text("<", *th.recovery_s, " s"), 0.0, false, ""};

@@ -1,5 +1,7 @@
 #include "stress/tracker.hpp"
 
+#include <thread>
+
 namespace stress {
 namespace {
 
@@ -84,6 +86,14 @@ bool Tracker::wait(std::uint64_t id, int waiter, SteadyClock::time_point deadlin
     if (!semaphore.try_acquire_until(deadline)) return finished_flag_[id].load();
   }
   return true;
+}
+
+SteadyClock::time_point Tracker::drain(std::chrono::nanoseconds timeout) const {
+  const auto deadline = SteadyClock::now() + timeout;
+  while (finished_.load() < invoked_.load() && SteadyClock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return SteadyClock::now();
 }
 
 SteadyClock::time_point Tracker::scheduled_at(std::uint64_t id) const {

@@ -37,6 +37,8 @@ class Tracker {
   // wake-up left by an earlier task that timed out is absorbed, not mistaken for this one.
   bool wait(std::uint64_t id, int waiter, SteadyClock::time_point deadline);
 
+  // Blocks until every invoked id has finished or `timeout` passed (the drain); returns when.
+  SteadyClock::time_point drain(std::chrono::nanoseconds timeout) const;
   SteadyClock::time_point scheduled_at(std::uint64_t id) const;
   std::uint64_t invoked_count() const { return invoked_.load(); }
   std::uint64_t finished_count() const { return finished_.load(); }
