@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "legion/latency.hpp"
@@ -49,14 +48,11 @@ std::string store_url(const WorkloadRun& run, const std::string& tag) {
 class Submitter {
  public:
   Submitter(std::unique_ptr<TaskStore> store, std::function<std::string(std::uint64_t)> payload,
-            std::string prefix, Tracker& tracker, std::mutex& ids_mutex,
-            std::unordered_map<std::int64_t, std::uint64_t>& ids)
+            std::string prefix, Tracker& tracker)
       : store_(std::move(store)),
         payload_(std::move(payload)),
         prefix_(std::move(prefix)),
         tracker_(tracker),
-        ids_mutex_(ids_mutex),
-        ids_(ids),
         thread_([this] { loop(); }) {}
   ~Submitter() { finish(); }
 
@@ -106,11 +102,7 @@ class Submitter {
     // The idempotency keys make a retry after an in-doubt error safe (no double task).
     for (int attempt = 0;; ++attempt) {
       try {
-        auto submitted = store_->submit_batch(specs);
-        {
-          std::lock_guard lock(ids_mutex_);
-          for (std::size_t i = 0; i < submitted.size(); ++i) ids_[submitted[i].task.id] = batch[i];
-        }
+        store_->submit_batch(specs);
         for (auto id : batch) tracker_.invoked(id);
         return;
       } catch (const legion::store::StoreError& e) {
@@ -131,8 +123,6 @@ class Submitter {
   std::function<std::string(std::uint64_t)> payload_;
   std::string prefix_;
   Tracker& tracker_;
-  std::mutex& ids_mutex_;
-  std::unordered_map<std::int64_t, std::uint64_t>& ids_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::uint64_t> queue_;
@@ -233,8 +223,6 @@ void run_agent_tasks(WorkloadRun& run) {
 
   AgentWork work(c.model_latency, run.options.seed);
   Tracker tracker(planned_tasks(c), run.metrics, run.history, closed_pace(c));
-  std::mutex ids_mutex;
-  std::unordered_map<std::int64_t, std::uint64_t> ids;  // store task id -> our id
 
   auto open_observed = [&](bool completions) {
     StoreObserver observer;
@@ -246,9 +234,9 @@ void run_agent_tasks(WorkloadRun& run) {
         const auto checked = work.check(result);
         tracker.completed(checked.seq, checked.correct);
       };
-      observer.on_dead = [&](std::int64_t task_id) {
-        std::lock_guard lock(ids_mutex);
-        if (auto it = ids.find(task_id); it != ids.end()) tracker.failed(it->second);
+      observer.on_dead = [&](const std::string& key) {
+        std::uint64_t id = 0;
+        if (seq_from_key(key, prefix, id)) tracker.failed(id);
       };
     }
     return observe_store(legion::store::open_store(url), std::move(observer));
@@ -336,7 +324,7 @@ void run_agent_tasks(WorkloadRun& run) {
     auto payload = [&](std::uint64_t id) {
       return processes ? process_payload(c, id) : work.payload(id);
     };
-    Submitter submitter(open_observed(false), payload, prefix, tracker, ids_mutex, ids);
+    Submitter submitter(open_observed(false), payload, prefix, tracker);
     run.load = drive_load(
         c, run.start, tracker, [&](std::uint64_t id) { submitter.push(id); }, stop);
     load_done = true;

@@ -4,9 +4,21 @@
 
 namespace stress {
 
+History::Entry& History::entry(std::uint64_t id) {
+  return id < dense_.size() ? dense_[id] : sparse_[id];
+}
+
+template <typename Self, typename Visit>
+void History::for_each(Self& self, Visit&& visit) {
+  for (std::size_t id = 0; id < self.dense_.size(); ++id) {
+    if (!self.dense_[id].empty()) visit(id, self.dense_[id]);
+  }
+  for (auto& [id, e] : self.sparse_) visit(id, e);
+}
+
 void History::record(std::uint64_t id, Op op) {
   std::lock_guard lock(mutex_);
-  Entry& e = entries_[id];
+  Entry& e = entry(id);
   switch (op) {
     case Op::kInvoke:
       ++e.invoke;
@@ -25,26 +37,28 @@ void History::record(std::uint64_t id, Op op) {
 
 void History::close_open_operations() {
   std::lock_guard lock(mutex_);
-  for (auto& [id, e] : entries_) {
+  for_each(*this, [](std::uint64_t, Entry& e) {
     if (e.invoke > 0 && e.ok == 0 && e.fail == 0 && e.info == 0) e.info = 1;
-  }
+  });
 }
 
 History::Counts History::counts() const {
   std::lock_guard lock(mutex_);
   Counts c;
-  for (const auto& [id, e] : entries_) {
+  for_each(*this, [&](std::uint64_t, const Entry& e) {
     c.invoke += e.invoke > 0;
     c.ok += e.ok > 0;
     c.fail += e.fail > 0 && e.ok == 0;
     c.info += e.info > 0 && e.ok == 0 && e.fail == 0;
-  }
+  });
   return c;
 }
 
 std::unordered_map<std::uint64_t, History::Entry> History::entries() const {
   std::lock_guard lock(mutex_);
-  return entries_;
+  std::unordered_map<std::uint64_t, Entry> out;
+  for_each(*this, [&](std::uint64_t id, const Entry& e) { out[id] = e; });
+  return out;
 }
 
 Audit audit(const History& history, const Drained& drained) {

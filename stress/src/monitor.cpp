@@ -82,8 +82,12 @@ std::optional<ProcReading> read_proc(pid_t pid) {
   return r;
 }
 
-ResourceMonitor::ResourceMonitor(std::vector<pid_t> pids, double hz)
-    : interval_(static_cast<std::int64_t>(1e9 / hz)), pids_(std::move(pids)) {}
+ResourceMonitor::ResourceMonitor(std::vector<pid_t> pids, double hz, std::size_t max_samples)
+    : interval_(static_cast<std::int64_t>(1e9 / hz)),
+      pids_(std::move(pids)),
+      max_samples_(std::max<std::size_t>(2, max_samples)) {
+  samples_.reserve(max_samples_);
+}
 
 ResourceMonitor::~ResourceMonitor() {
   stop();
@@ -104,46 +108,61 @@ void ResourceMonitor::set_pids(std::vector<pid_t> pids) {
   pids_ = std::move(pids);
 }
 
+void ResourceMonitor::take_sample(const std::vector<pid_t>& pids,
+                                  std::chrono::steady_clock::time_point start, double cpu_start,
+                                  double& previous_cpu, double& previous_t) {
+  ResourceSample s;
+  s.t_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double cpu = 0.0;
+  for (pid_t pid : pids) {
+    auto r = read_proc(pid);
+    if (!r) continue;
+    cpu += r->cpu_s;
+    s.rss_kb += r->rss_kb;
+    s.threads += r->threads;
+    s.fds += r->fds;
+    s.read_bytes += std::max<std::int64_t>(0, r->read_bytes);
+    s.write_bytes += std::max<std::int64_t>(0, r->write_bytes);
+    s.voluntary_switches += r->voluntary_switches;
+    s.involuntary_switches += r->involuntary_switches;
+  }
+  // Over the interval since the previous kept sample. A restarted worker set resets the
+  // cumulative CPU: clamp instead of going negative.
+  if (previous_cpu >= 0.0 && s.t_s > previous_t) {
+    s.cpu_percent = std::max(0.0, (cpu - previous_cpu) / (s.t_s - previous_t) * 100.0);
+  }
+  previous_cpu = cpu;
+  previous_t = s.t_s;
+  {
+    std::lock_guard lock(mutex_);
+    if (samples_.size() == max_samples_) {
+      for (std::size_t i = 0; i < samples_.size() / 2; ++i) samples_[i] = samples_[2 * i];
+      samples_.resize(samples_.size() / 2);
+      stride_ *= 2;
+    }
+    samples_.push_back(s);
+    own_cpu_s_ = thread_cpu_s() - cpu_start;
+    own_wall_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+}
+
 void ResourceMonitor::run() {
   const auto start = std::chrono::steady_clock::now();
   const double cpu_start = thread_cpu_s();
   double previous_cpu = -1.0;
   double previous_t = 0.0;
+  std::uint64_t reading = 0;
   // Absolute deadlines: the sampling rate does not drift with the cost of a sample.
   auto next = start;
   while (!stop_.load(std::memory_order_relaxed)) {
     std::vector<pid_t> pids;
+    bool keep = false;
     {
       std::lock_guard lock(mutex_);
       pids = pids_;
+      keep = reading++ % stride_ == 0;
     }
-    ResourceSample s;
-    s.t_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    double cpu = 0.0;
-    for (pid_t pid : pids) {
-      auto r = read_proc(pid);
-      if (!r) continue;
-      cpu += r->cpu_s;
-      s.rss_kb += r->rss_kb;
-      s.threads += r->threads;
-      s.fds += r->fds;
-      s.read_bytes += std::max<std::int64_t>(0, r->read_bytes);
-      s.write_bytes += std::max<std::int64_t>(0, r->write_bytes);
-      s.voluntary_switches += r->voluntary_switches;
-      s.involuntary_switches += r->involuntary_switches;
-    }
-    // A restarted worker set resets the cumulative CPU; clamp instead of going negative.
-    if (previous_cpu >= 0.0 && s.t_s > previous_t) {
-      s.cpu_percent = std::max(0.0, (cpu - previous_cpu) / (s.t_s - previous_t) * 100.0);
-    }
-    previous_cpu = cpu;
-    previous_t = s.t_s;
-    {
-      std::lock_guard lock(mutex_);
-      samples_.push_back(s);
-      own_cpu_s_ = thread_cpu_s() - cpu_start;
-      own_wall_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    }
+    if (keep) take_sample(pids, start, cpu_start, previous_cpu, previous_t);
     next += interval_;
     const auto now = std::chrono::steady_clock::now();
     if (next < now) next = now;  // a stall does not trigger a burst of catch-up samples

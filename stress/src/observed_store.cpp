@@ -1,5 +1,8 @@
 #include "stress/observed_store.hpp"
 
+#include <mutex>
+#include <unordered_map>
+
 namespace stress {
 namespace {
 
@@ -28,7 +31,12 @@ class ObservedStore final : public TaskStore {
   }
   std::vector<Task> claim(const std::string& worker_id, int n,
                           std::chrono::milliseconds lease) override {
-    return timed([&] { return inner_->claim(worker_id, n, lease); });
+    auto tasks = timed([&] { return inner_->claim(worker_id, n, lease); });
+    if (observer_.on_dead) {
+      std::lock_guard lock(mutex_);
+      for (const auto& task : tasks) leased_[task.id] = task.key;
+    }
+    return tasks;
   }
   bool heartbeat(std::int64_t task_id, std::int64_t lease_token,
                  std::chrono::milliseconds lease) override {
@@ -36,6 +44,10 @@ class ObservedStore final : public TaskStore {
   }
   std::vector<CompleteOutcome> complete_batch(std::span<const Completion> batch) override {
     auto outcomes = timed([&] { return inner_->complete_batch(batch); });
+    if (observer_.on_dead) {
+      std::lock_guard lock(mutex_);
+      for (const auto& c : batch) leased_.erase(c.task_id);
+    }
     if (observer_.on_completed) {
       for (std::size_t i = 0; i < outcomes.size() && i < batch.size(); ++i) {
         // kAlreadyDone is a retry of a completion already reported: not a second effect.
@@ -47,7 +59,17 @@ class ObservedStore final : public TaskStore {
   std::optional<TaskState> fail(std::int64_t task_id, std::int64_t lease_token,
                                 const std::string& error) override {
     auto state = timed([&] { return inner_->fail(task_id, lease_token, error); });
-    if (state == TaskState::kDead && observer_.on_dead) observer_.on_dead(task_id);
+    if (observer_.on_dead) {
+      std::string key;
+      {
+        std::lock_guard lock(mutex_);
+        if (auto it = leased_.find(task_id); it != leased_.end()) {
+          key = std::move(it->second);
+          leased_.erase(it);
+        }
+      }
+      if (state == TaskState::kDead && !key.empty()) observer_.on_dead(key);
+    }
     return state;
   }
   std::optional<Task> get(std::int64_t task_id) override {
@@ -86,6 +108,8 @@ class ObservedStore final : public TaskStore {
 
   std::unique_ptr<TaskStore> inner_;
   StoreObserver observer_;
+  std::mutex mutex_;  // the lease keeper's heartbeats run on another thread
+  std::unordered_map<std::int64_t, std::string> leased_;  // task id -> key, while leased
 };
 
 }  // namespace

@@ -81,7 +81,9 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
                   std::chrono::nanoseconds(
                       static_cast<std::int64_t>((planned * 2.0 + config.drain_timeout_s) * 1e9)),
                   bucket_width_for(planned));
-  History history;
+  const std::uint64_t deliveries =
+      config.workload == Workload::kBusFlood ? static_cast<std::uint64_t>(config.subscribers) : 1;
+  History history(planned_tasks(config) * deliveries);
   ResourceMonitor monitor({::getpid()}, config.sample_hz);
   monitor.start();
   detail::WorkloadRun run(config, options, start, metrics, history, monitor);

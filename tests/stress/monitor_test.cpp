@@ -56,4 +56,16 @@ TEST(ResourceMonitor, SamplesAtItsRateAndSeesCpuAndThreads) {
   EXPECT_TRUE(json.contains("monitor_cpu_percent"));
 }
 
+TEST(ResourceMonitor, BoundedMemoryKeepsAnEvenSeriesOverTheWholeRun) {
+  stress::ResourceMonitor monitor({::getpid()}, 200.0, 8);
+  monitor.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  monitor.stop();
+  const auto samples = monitor.samples();
+  EXPECT_LE(samples.size(), 8u);
+  EXPECT_GE(samples.size(), 4u);
+  for (std::size_t i = 1; i < samples.size(); ++i) EXPECT_GT(samples[i].t_s, samples[i - 1].t_s);
+  EXPECT_GT(samples.back().t_s, 0.1);  // not only the first readings
+}
+
 }  // namespace

@@ -2,7 +2,9 @@
 // A TaskStore decorator for the stress run: it forwards every call to the real store, times
 // each one (the store query latency series), and reports a completion only once its group
 // commit has returned kAccepted — the moment the effect is durable — and a dead letter once
-// fail() has made it final. The worker loop (legion::store::run_worker) runs on top unchanged.
+// fail() has made it final (the keys of the tasks this connection holds leases on are kept for
+// that, so the memory is bounded by what is in flight). The worker loop (legion::store::run_worker)
+// runs on top unchanged.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -16,8 +18,8 @@ struct StoreObserver {
   std::function<void(std::chrono::nanoseconds)> on_query;
   // A completion that committed (the task's result JSON), from the worker thread.
   std::function<void(const std::string& result)> on_completed;
-  // A task that became dead (no attempts left): its id.
-  std::function<void(std::int64_t task_id)> on_dead;
+  // A task that became dead (no attempts left): its key.
+  std::function<void(const std::string& key)> on_dead;
 };
 
 std::unique_ptr<legion::store::TaskStore> observe_store(
