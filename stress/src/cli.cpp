@@ -137,6 +137,11 @@ int command_run(const std::vector<std::string>& paths, double scale, std::uint64
         << (pct.contains("p99_ms") ? pct["p99_ms"].dump() + " ms" : std::string("n/a")) << " -> "
         << file.string() << "\n";
     if (!result.pass) out << "  breached: " << verdict_line(result.json) << "\n";
+    if (result.json.contains("errors")) {
+      for (const auto& e : result.json["errors"]) {
+        err << "legion-stress: " << config.name << ": " << e.get<std::string>() << "\n";
+      }
+    }
     summary["scenarios"].push_back({{"name", config.name},
                                     {"file", config.source.string()},
                                     {"result", file.string()},
