@@ -86,7 +86,9 @@ ResourceMonitor::ResourceMonitor(std::vector<pid_t> pids, double hz, std::size_t
     : interval_(static_cast<std::int64_t>(1e9 / hz)),
       pids_(std::move(pids)),
       max_samples_(std::max<std::size_t>(2, max_samples)) {
-  samples_.reserve(max_samples_);
+  // Touch the whole buffer now: pages first written during the run would show as RSS growth.
+  samples_.resize(max_samples_);
+  samples_.clear();
 }
 
 ResourceMonitor::~ResourceMonitor() {

@@ -46,17 +46,18 @@ std::optional<double> recovery_time(const Metrics::Series& depth, double restart
     if (depth.t[i] < restart_s) before.push_back(depth.value[i]);
   }
   const double limit = (before.empty() ? 0.0 : 2.0 * stats::median(before)) + workers;
-  std::optional<double> recovered;
+  // Index of the first sample of the current run of samples within the limit.
+  std::size_t from = depth.t.size();
   for (std::size_t i = 0; i < depth.t.size(); ++i) {
     if (depth.t[i] < restart_s || depth.t[i] > end_s) continue;
     if (depth.value[i] > limit) {
-      recovered.reset();
-    } else if (!recovered) {
-      recovered = depth.t[i];
+      from = depth.t.size();
+    } else if (from == depth.t.size()) {
+      from = i;
     }
   }
-  if (!recovered) return std::nullopt;
-  return std::max(0.0, *recovered - restart_s);
+  if (from == depth.t.size()) return std::nullopt;
+  return std::max(0.0, depth.t[from] - restart_s);
 }
 
 }  // namespace
