@@ -57,7 +57,13 @@ class StageLatencies {
       if (!broken && kept_up) limit = c.stages[i].rate;
       broken = broken || !kept_up;
     }
-    return {{"steps", steps}, {"limit_p99_ms", c.limit_p99_ms}, {"sustained_rate_per_s", limit}};
+    // Every step kept up: the limit lies above the range searched (or the generator, whose
+    // late starts the result reports, could not offer more).
+    const bool above = !broken && !c.stages.empty();
+    return {{"steps", steps},
+            {"limit_p99_ms", c.limit_p99_ms},
+            {"sustained_rate_per_s", limit},
+            {"limit_above_range", above}};
   }
 
  private:
