@@ -265,9 +265,11 @@ void run_agent_tasks(WorkloadRun& run) {
   }
 
   std::atomic<bool> stop{false};
-  std::atomic<bool> load_done{false};
+  std::thread probe, restarter;
+  // Should anything below throw (a store error), the helper threads still stop and join.
+  StopAndJoin guard{stop, {&restarter, &probe}};
   // Queue depth and progress, once per bucket, from a connection of its own.
-  std::thread probe([&] {
+  probe = std::thread([&] {
     const auto width =
         std::chrono::nanoseconds(static_cast<std::int64_t>(run.metrics.bucket_width_s() * 1e9));
     auto next = SteadyClock::now();
@@ -290,7 +292,6 @@ void run_agent_tasks(WorkloadRun& run) {
   });
 
   // The restart: stop every worker (each finishes and commits its batch), start them again.
-  std::thread restarter;
   if (c.restart_at_s) {
     restarter = std::thread([&] {
       const auto when =
@@ -327,15 +328,12 @@ void run_agent_tasks(WorkloadRun& run) {
     Submitter submitter(open_observed(false), payload, prefix, tracker);
     run.load = drive_load(
         c, run.start, tracker, [&](std::uint64_t id) { submitter.push(id); }, stop);
-    load_done = true;
     submitter.finish();
     if (auto e = submitter.error(); !e.empty()) run.errors.push_back("submit: " + e);
   }
   run.load_end =
       tracker.drain(std::chrono::nanoseconds(static_cast<std::int64_t>(c.drain_timeout_s * 1e9)));
-  stop = true;
-  if (restarter.joinable()) restarter.join();
-  probe.join();
+  guard.release();
   poller.reset();
   if (threads) {
     threads->stop();

@@ -124,7 +124,9 @@ void run_bus_flood(WorkloadRun& run) {
   }
 
   std::atomic<bool> stop{false};
-  std::thread probe([&] {
+  std::thread probe;
+  StopAndJoin guard{stop, {&probe}};
+  probe = std::thread([&] {
     auto next_line = SteadyClock::now();
     while (!stop.load()) {
       std::int64_t depth = 0;
@@ -156,8 +158,7 @@ void run_bus_flood(WorkloadRun& run) {
       stop);
   run.load_end =
       tracker.drain(std::chrono::nanoseconds(static_cast<std::int64_t>(c.drain_timeout_s * 1e9)));
-  stop = true;
-  probe.join();
+  guard.release();
   for (auto& box : boxes) box->close();  // consumers drain what is left, then stop
   for (auto& t : consumers) t.join();
   run.history.close_open_operations();

@@ -1,9 +1,11 @@
 #pragma once
 // Detail of the runner: what a workload (agent tasks through the store, or bus messages)
 // hands back to run_scenario, which turns it into the result and the verdicts.
+#include <atomic>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "stress/config.hpp"
@@ -39,6 +41,20 @@ struct WorkloadRun {
 
 void run_agent_tasks(WorkloadRun& run);
 void run_bus_flood(WorkloadRun& run);
+
+// Sets `stop` and joins the threads (those started) when released or destroyed, so an
+// exception between starting a helper thread and joining it does not end the process.
+struct StopAndJoin {
+  std::atomic<bool>& stop;
+  std::vector<std::thread*> threads;
+  void release() {
+    stop = true;
+    for (auto* t : threads) {
+      if (t->joinable()) t->join();
+    }
+  }
+  ~StopAndJoin() { release(); }
+};
 
 // Prints a progress line every second until `done`; runs on its own thread.
 void progress_line(const WorkloadRun& run, std::uint64_t in_flight, std::int64_t depth);
