@@ -334,6 +334,13 @@ void run_agent_tasks(WorkloadRun& run) {
   run.load_end =
       tracker.drain(std::chrono::nanoseconds(static_cast<std::int64_t>(c.drain_timeout_s * 1e9)));
   guard.release();
+  // The backlog once drained: the series ends with where the drain left it, not with the last
+  // periodic sample (the recovery verdict reads it).
+  try {
+    const auto s = probe_store->stats();
+    run.metrics.record_queue_depth(SteadyClock::now(), s.queued + s.leased + s.failed);
+  } catch (const legion::store::StoreError&) {
+  }
   poller.reset();
   if (threads) {
     threads->stop();

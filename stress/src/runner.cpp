@@ -37,10 +37,9 @@ nlohmann::json effective_json(const ScenarioConfig& c) {
 
 // Recovered: the first moment after the restart from which the backlog (queue depth) stays
 // within twice its median before the restart plus one task per worker (the in-flight noise of
-// a healthy system) until the load ends — the system has caught up with what arrived while it
-// was down and keeps up since.
-std::optional<double> recovery_time(const Metrics::Series& depth, double restart_s, double end_s,
-                                    int workers) {
+// a healthy system) to the end of the run, drain included — the system has caught up with what
+// arrived while it was down and keeps up since.
+std::optional<double> recovery_time(const Metrics::Series& depth, double restart_s, int workers) {
   std::vector<double> before;
   for (std::size_t i = 0; i < depth.t.size(); ++i) {
     if (depth.t[i] < restart_s) before.push_back(depth.value[i]);
@@ -49,7 +48,7 @@ std::optional<double> recovery_time(const Metrics::Series& depth, double restart
   // Index of the first sample of the current run of samples within the limit.
   std::size_t from = depth.t.size();
   for (std::size_t i = 0; i < depth.t.size(); ++i) {
-    if (depth.t[i] < restart_s || depth.t[i] > end_s) continue;
+    if (depth.t[i] < restart_s) continue;
     if (depth.value[i] > limit) {
       from = depth.t.size();
     } else if (from == depth.t.size()) {
@@ -124,7 +123,7 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
   for (auto& t : latency.t) t /= config.time_factor;
   m.latency_trend = fit_trend(latency.t, latency.value, config.warmup_fraction);
   if (run.restart_at_s)
-    m.recovery_s = recovery_time(metrics.queue_depth(), *run.restart_at_s, load_s,
+    m.recovery_s = recovery_time(metrics.queue_depth(), *run.restart_at_s,
                                  config.workers * config.worker_threads);
 
   auto verdicts = evaluate(config.thresholds, m);

@@ -32,15 +32,18 @@ TEST(StressRun, ClosedModelOnSqliteLosesNothing) {
   EXPECT_TRUE(r.json["percentiles"]["latency_uncorrected"].contains("p99_ms"));
 }
 
-TEST(StressRun, OpenModelWithRestartRecovers) {
+TEST(StressRun, OpenModelWithRestartRecoversOnceDrained) {
   const auto c = config(R"({"name": "restart", "model_latency": "fixed:1ms",
     "load": {"model": "open", "stages": [{"rate": 100, "duration_s": 0.6}]},
     "store": {"workers": 2, "restart_at_s": 0.3},
-    "thresholds": {"lost": 0, "recovery_s": 5}})");
+    "thresholds": {"lost": 0, "recovery_s": 60}})");
   const auto r = stress::run_scenario(c, options());
   EXPECT_TRUE(r.pass) << r.json["verdicts"].dump();
   EXPECT_EQ(r.json["audit"]["invoked"], 60);
-  EXPECT_TRUE(r.json.contains("recovery"));
+  EXPECT_EQ(r.json["audit"]["lost"], 0);
+  ASSERT_TRUE(r.json.contains("recovery"));
+  // However slow the host (a stalled fsync), the drained backlog ends the series at its level.
+  EXPECT_FALSE(r.json["recovery"]["recovery_s"].is_null());
 }
 
 TEST(StressRun, BusFloodDeliversEveryMessageToEverySubscriber) {
