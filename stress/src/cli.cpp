@@ -82,10 +82,12 @@ void write_json(const std::filesystem::path& file, const nlohmann::json& value) 
   }
 }
 
-std::string verdict_line(const nlohmann::json& result) {
+// The verdicts that failed (judged = true) or were not judged (judged = false), as one line.
+std::string verdict_line(const nlohmann::json& result, bool judged) {
   std::string failed;
   for (const auto& v : result["verdicts"]) {
-    if (v["pass"].get<bool>()) continue;
+    const bool was_judged = v.value("judged", true);
+    if (judged ? v["pass"].get<bool>() : was_judged) continue;
     std::ostringstream text;
     text << v["name"].get<std::string>() << " = " << v["measured"].get<double>() << " (limit "
          << v["limit"].get<std::string>() << ")";
@@ -136,7 +138,10 @@ int command_run(const std::vector<std::string>& paths, double scale, std::uint64
         << result.json["totals"]["error_rate"].get<double>() << ", p99 "
         << (pct.contains("p99_ms") ? pct["p99_ms"].dump() + " ms" : std::string("n/a")) << " -> "
         << file.string() << "\n";
-    if (!result.pass) out << "  breached: " << verdict_line(result.json) << "\n";
+    if (!result.pass) out << "  breached: " << verdict_line(result.json, true) << "\n";
+    if (auto line = verdict_line(result.json, false); !line.empty()) {
+      out << "  not judged: " << line << "\n";
+    }
     if (result.json.contains("errors")) {
       for (const auto& e : result.json["errors"]) {
         err << "legion-stress: " << config.name << ": " << e.get<std::string>() << "\n";

@@ -204,6 +204,7 @@ ScenarioConfig parse_config(const json& document, const std::filesystem::path& s
   }
   r.number("warmup_fraction", c.warmup_fraction, 0, 0.9);
   r.number("sample_hz", c.sample_hz, 0.1, 1000);
+  r.number("min_trend_window_s", c.min_trend_window_s, 0, kHuge);
   r.number("min_tasks", c.min_tasks, 1, 1e9);
   r.number("min_duration_s", c.min_duration_s, 0.01, kHuge);
   r.reject_unknown();

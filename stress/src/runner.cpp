@@ -103,6 +103,7 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
   a.duplicated += run.extra_duplicated;
 
   Measurements m;
+  m.min_trend_window_s = config.min_trend_window_s;
   m.p99_ms = metrics.corrected_p99_ms();
   m.error_rate =
       a.invoked ? static_cast<double>(a.fail + a.info) / static_cast<double>(a.invoked) : 0.0;
@@ -114,13 +115,12 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
   {
     std::vector<double> t, rss;
     for (const auto& s : samples) {
-      t.push_back(s.t_s / config.time_factor);
+      t.push_back(s.t_s);
       rss.push_back(static_cast<double>(s.rss_kb));
     }
     m.rss_trend = fit_trend(t, rss, config.warmup_fraction);
   }
-  auto latency = metrics.mean_latency_ms();
-  for (auto& t : latency.t) t /= config.time_factor;
+  const auto latency = metrics.mean_latency_ms();
   m.latency_trend = fit_trend(latency.t, latency.value, config.warmup_fraction);
   if (run.restart_at_s)
     m.recovery_s = recovery_time(metrics.queue_depth(), *run.restart_at_s,
@@ -167,7 +167,8 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
   j["series"] = metrics.series_json();
   j["resources"] = monitor.to_json();
   j["trends"] = {{"time_factor", config.time_factor},
-                 {"note", "slopes per minute of scenario time (real time / time_factor)"}};
+                 {"min_window_s", config.min_trend_window_s},
+                 {"note", "slopes per real minute (time scaling keeps the rates)"}};
   if (m.rss_trend) j["trends"]["rss_kb"] = to_json(*m.rss_trend);
   if (m.latency_trend) j["trends"]["latency_mean_ms"] = to_json(*m.latency_trend);
   if (run.restart_at_s) {

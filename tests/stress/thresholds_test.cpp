@@ -67,8 +67,10 @@ TEST(StressThresholds, LeakVerdictUsesTheUpperBoundOfTheSlope) {
   EXPECT_NEAR(trend->slope_per_min, 1024, 30);
   EXPECT_GE(trend->upper_per_min, trend->slope_per_min);
   EXPECT_LT(trend->mann_kendall_p, 1e-6);
+  EXPECT_NEAR(trend->window_s, 44.5, 1e-9);  // 59.5 s less the first 25%
   stress::Measurements m;
   m.rss_trend = trend;
+  m.min_trend_window_s = 30;
   stress::Thresholds tight, loose;
   tight.leak_kb_per_min = 100;
   loose.leak_kb_per_min = 2048;
@@ -82,6 +84,24 @@ TEST(StressThresholds, FlatSeriesHasNoTrend) {
   ASSERT_TRUE(trend);
   EXPECT_DOUBLE_EQ(trend->upper_per_min, 0.0);
   EXPECT_FALSE(stress::fit_trend(std::vector<double>{0, 1}, std::vector<double>{1, 2}, 0.0));
+}
+
+TEST(StressThresholds, TooShortATrendIsReportedButNotJudged) {
+  std::vector<double> t, rss;
+  for (int i = 0; i < 20; ++i) {
+    t.push_back(i * 0.1);
+    rss.push_back(1000.0 * i);  // steep, but over 2 s
+  }
+  stress::Measurements m;
+  m.rss_trend = stress::fit_trend(t, rss, 0.0);
+  stress::Thresholds th;
+  th.leak_kb_per_min = 10;
+  const auto v = stress::evaluate(th, m);  // default: a trend needs 60 s
+  const auto* leak = find(v, "leak_kb_per_min");
+  EXPECT_TRUE(leak->pass);
+  EXPECT_FALSE(leak->judged);
+  EXPECT_GT(leak->measured, 10);
+  EXPECT_EQ(stress::to_json(v)[2]["judged"], false);
 }
 
 }  // namespace

@@ -68,7 +68,10 @@ struct ScenarioConfig {
   bool limit_search = false;   // bus: one rate per stage; the limit is the last one kept up with
   double limit_p99_ms = 10.0;  // a stage is kept up with when its deliveries' p99 is below
 
-  double warmup_fraction = 0.25;   // leak and degradation fits skip this share of the run
+  double warmup_fraction = 0.25;  // leak and degradation fits skip this share of the run
+  // A trend over less data than this (seconds after warm-up, not scaled) is reported but not
+  // judged: a slope per minute from a few seconds is noise (a smoke run checks the machinery).
+  double min_trend_window_s = 60.0;
   double late_tolerance_ms = 1.0;  // an arrival started later than this counts as late
   long long max_backlog = 100000;  // open model: arrivals beyond this many in flight are dropped
   double drain_timeout_s = 60.0;   // after the last arrival; not scaled
@@ -78,8 +81,7 @@ struct ScenarioConfig {
   double min_duration_s = 1.0;
 
   Thresholds thresholds;
-  // Real seconds per scenario second: 1 at full scale, the effective factor once scaled().
-  // Trends (leak, degradation) are per minute of scenario time, real time / time_factor.
+  // The effective scaling factor scaled() applied (1 at full scale), reported in the result.
   double time_factor = 1.0;
   nlohmann::json raw;  // the file as read, echoed in the result
 };
