@@ -31,6 +31,7 @@ class BenchScript : public ::testing::Test {
     fs::copy_file(kData / "fake-micro-bench", dir_ / "bin" / "legion-microbench");
     fs::copy_file(kData / "fake-micro-bench", dir_ / "bin" / "legion-stats-bench");
     fs::copy_file(kData / "fake-micro-bench", dir_ / "bin" / "legion-bridge-bench");
+    fs::copy_file(kData / "fake-micro-bench", dir_ / "bin" / "legion-stress-bench");
     for (const char* exe : {"legion-compare", "legion-stats"}) {
       fs::create_symlink(fs::path(LEGION_BIN_DIR) / exe, dir_ / "bin" / exe);
     }
@@ -100,7 +101,8 @@ TEST_F(BenchScript, ByDefaultAlsoRunsTheMicroBenchmarksAndChecksTheTargets) {
   EXPECT_TRUE(has(r.out, "== targets (benchmarks/targets/) ==")) << r.out;
   EXPECT_TRUE(has(r.out, "all targets met")) << r.out;
   for (const char* f :
-       {"microbench.json", "stats.json", "bridge.json", "targets.txt", "comparison.json"}) {
+       {"microbench.json", "stats.json", "bridge.json", "stress.json", "targets.txt",
+        "comparison.json"}) {
     EXPECT_TRUE(fs::exists(run_dir() / f)) << f;
   }
 }

@@ -1,0 +1,33 @@
+#pragma once
+// Runs one (already scaled) scenario end to end: workers, load model, resource monitor, drain,
+// zero-loss audit, verdicts; returns the JSON result (schema in docs/stress.md).
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "stress/config.hpp"
+
+namespace stress {
+
+struct RunOptions {
+  double time_scale = 1.0;
+  std::uint64_t seed = 42;
+  std::filesystem::path out_dir = "stress-results";
+  std::string pg_url;      // for store "postgresql"; empty: the scenario fails, it never fakes
+  std::string legion_bin;  // `legion` executable for worker processes
+  std::string commit;      // recorded in the result
+  std::ostream* progress = nullptr;  // one line per second on stderr
+};
+
+struct RunResult {
+  nlohmann::json json;
+  bool pass = false;
+};
+
+// Environment problems (no PostgreSQL, no `legion` executable, a store error) come back as a
+// failed result with an "error" field, not as an exception: the other scenarios still run.
+RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options);
+
+}  // namespace stress

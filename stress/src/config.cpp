@@ -1,0 +1,288 @@
+#include "stress/config.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "legion/error.hpp"
+#include "legion/latency.hpp"
+
+namespace stress {
+namespace {
+
+using nlohmann::json;
+
+// Reads fields of one JSON object, naming file and field in every error, and remembers what
+// it read so that unknown fields are rejected afterwards.
+class FieldReader {
+ public:
+  FieldReader(const json& object, std::string where, std::string prefix = "")
+      : object_(object), where_(std::move(where)), prefix_(std::move(prefix)) {
+    if (!object_.is_object()) fail(prefix_.empty() ? "(document)" : prefix_, "must be an object");
+  }
+
+  [[noreturn]] void fail(const std::string& field, const std::string& reason) const {
+    throw legion::ConfigError(where_ + ": field '" + field + "': " + reason);
+  }
+  std::string name(const std::string& field) const { return prefix_ + field; }
+
+  const json* find(const std::string& field) {
+    seen_.insert(field);
+    auto it = object_.find(field);
+    return it == object_.end() ? nullptr : &*it;
+  }
+
+  void string(const std::string& field, std::string& out, bool required = false) {
+    const json* value = find(field);
+    if (!value) {
+      if (required) fail(name(field), "missing");
+      return;
+    }
+    if (!value->is_string()) fail(name(field), "must be a string");
+    out = value->get<std::string>();
+  }
+
+  template <typename Number>
+  void number(const std::string& field, Number& out, double low, double high) {
+    const json* value = find(field);
+    if (!value) return;
+    if (!value->is_number()) fail(name(field), "must be a number");
+    const double v = value->get<double>();
+    if (std::is_integral_v<Number> && std::floor(v) != v) fail(name(field), "must be an integer");
+    if (!(v >= low && v <= high)) {
+      std::ostringstream range;
+      range << "must be in [" << low << ", " << high << "]";
+      fail(name(field), range.str());
+    }
+    out = static_cast<Number>(v);
+  }
+
+  template <typename Number>
+  void optional_number(const std::string& field, std::optional<Number>& out, double low,
+                       double high) {
+    if (!object_.contains(field)) {
+      seen_.insert(field);
+      return;
+    }
+    Number value{};
+    number(field, value, low, high);
+    out = value;
+  }
+
+  void boolean(const std::string& field, bool& out) {
+    const json* value = find(field);
+    if (!value) return;
+    if (!value->is_boolean()) fail(name(field), "must be true or false");
+    out = value->get<bool>();
+  }
+
+  void reject_unknown() const {
+    for (const auto& [key, value] : object_.items()) {
+      if (!seen_.count(key)) fail(name(key), "unknown field");
+    }
+  }
+
+  const std::string& where() const { return where_; }
+
+ private:
+  const json& object_;
+  std::string where_;
+  std::string prefix_;
+  std::set<std::string> seen_;
+};
+
+constexpr double kHuge = 1e12;
+
+template <typename Enum>
+Enum choose(FieldReader& reader, const std::string& field, Enum fallback,
+            const std::vector<std::pair<std::string, Enum>>& choices) {
+  std::string text;
+  reader.string(field, text);
+  if (text.empty()) return fallback;
+  std::string known;
+  for (const auto& [name, value] : choices) {
+    if (name == text) return value;
+    known += (known.empty() ? "" : ", ") + name;
+  }
+  reader.fail(reader.name(field), "unknown value '" + text + "' (known: " + known + ")");
+}
+
+void read_load(FieldReader& top, const json& load, ScenarioConfig& c) {
+  FieldReader r(load, top.where(), "load.");
+  c.model = choose(r, "model", LoadModel::kClosed,
+                   {{"closed", LoadModel::kClosed},
+                    {"open", LoadModel::kOpen},
+                    {"backlog", LoadModel::kBacklog}});
+  r.number("agents", c.agents, 1, 100000);
+  r.number("ramp_s", c.ramp_s, 0, kHuge);
+  r.number("tasks", c.tasks, 1, 1e10);
+  r.number("duration_s", c.duration_s, 0.001, kHuge);
+  r.number("late_tolerance_ms", c.late_tolerance_ms, 0, kHuge);
+  r.number("max_backlog", c.max_backlog, 1, 1e10);
+  r.number("drain_timeout_s", c.drain_timeout_s, 0.1, kHuge);
+  if (const json* stages = r.find("stages")) {
+    if (!stages->is_array() || stages->empty()) r.fail("load.stages", "must be a non-empty array");
+    for (std::size_t i = 0; i < stages->size(); ++i) {
+      FieldReader s((*stages)[i], top.where(), "load.stages[" + std::to_string(i) + "].");
+      Stage stage;
+      if (!(*stages)[i].contains("rate")) s.fail(s.name("rate"), "missing");
+      if (!(*stages)[i].contains("duration_s")) s.fail(s.name("duration_s"), "missing");
+      s.number("rate", stage.rate, 0, 1e9);
+      s.number("duration_s", stage.duration_s, 0.001, kHuge);
+      s.number("ramp_s", stage.ramp_s, 0, stage.duration_s);
+      s.reject_unknown();
+      c.stages.push_back(stage);
+    }
+  }
+  if (c.model == LoadModel::kOpen && c.stages.empty())
+    r.fail("load.stages", "required for model 'open'");
+  if (c.model != LoadModel::kOpen && !c.stages.empty()) {
+    r.fail("load.stages", "only for model 'open'");
+  }
+  r.reject_unknown();
+}
+
+void read_store(FieldReader& top, const json& store, ScenarioConfig& c) {
+  FieldReader r(store, top.where(), "store.");
+  r.string("backend", c.store);
+  if (c.store != "sqlite" && c.store != "postgresql") {
+    r.fail("store.backend", "unknown value '" + c.store + "' (known: sqlite, postgresql)");
+  }
+  c.worker_mode =
+      choose(r, "worker_mode", WorkerMode::kThreads,
+             {{"threads", WorkerMode::kThreads}, {"processes", WorkerMode::kProcesses}});
+  r.number("workers", c.workers, 1, 1024);
+  r.number("worker_threads", c.worker_threads, 1, 1024);
+  r.number("batch", c.batch, 1, 10000);
+  r.optional_number("restart_at_s", c.restart_at_s, 0, kHuge);
+  r.reject_unknown();
+}
+
+void read_thresholds(FieldReader& top, const json& thresholds, Thresholds& t) {
+  FieldReader r(thresholds, top.where(), "thresholds.");
+  r.optional_number("p99_ms", t.p99_ms, 0, kHuge);
+  r.optional_number("error_rate", t.error_rate, 0, 1);
+  r.optional_number("lost", t.lost, 0, 1e12);
+  r.optional_number("leak_kb_per_min", t.leak_kb_per_min, -kHuge, kHuge);
+  r.optional_number("recovery_s", t.recovery_s, 0, kHuge);
+  r.optional_number("degradation_ms_per_min", t.degradation_ms_per_min, -kHuge, kHuge);
+  r.optional_number("min_throughput", t.min_throughput, 0, kHuge);
+  r.reject_unknown();
+}
+
+}  // namespace
+
+ScenarioConfig parse_config(const json& document, const std::filesystem::path& source) {
+  ScenarioConfig c;
+  c.source = source;
+  c.raw = document;
+  FieldReader r(document, source.string());
+  r.string("name", c.name, true);
+  if (c.name.empty()) r.fail("name", "must not be empty");
+  r.string("description", c.description);
+  std::string kind;
+  r.string("kind", kind);  // load, spike, endurance, scalability: documentation only
+  c.workload = choose(r, "workload", Workload::kAgentTasks,
+                      {{"agent_tasks", Workload::kAgentTasks}, {"bus_flood", Workload::kBusFlood}});
+  r.string("model_latency", c.model_latency);
+  try {
+    legion::LatencyModel::parse(c.model_latency);
+  } catch (const legion::ConfigError& error) {
+    r.fail("model_latency", error.what());
+  }
+  if (const json* load = r.find("load")) read_load(r, *load, c);
+  if (const json* store = r.find("store")) read_store(r, *store, c);
+  if (const json* thresholds = r.find("thresholds")) read_thresholds(r, *thresholds, c.thresholds);
+  if (const json* bus = r.find("bus")) {
+    FieldReader b(*bus, source.string(), "bus.");
+    b.number("subscribers", c.subscribers, 1, 1024);
+    b.boolean("limit_search", c.limit_search);
+    b.number("limit_p99_ms", c.limit_p99_ms, 0.001, kHuge);
+    b.reject_unknown();
+  }
+  r.number("warmup_fraction", c.warmup_fraction, 0, 0.9);
+  r.number("sample_hz", c.sample_hz, 0.1, 1000);
+  r.number("min_trend_window_s", c.min_trend_window_s, 0, kHuge);
+  r.number("min_tasks", c.min_tasks, 1, 1e9);
+  r.number("min_duration_s", c.min_duration_s, 0.01, kHuge);
+  r.reject_unknown();
+  if (c.workload == Workload::kBusFlood && c.model == LoadModel::kClosed) {
+    r.fail("load.model", "the bus_flood workload needs model 'open' or 'backlog'");
+  }
+  if (c.limit_search && c.model != LoadModel::kOpen) {
+    r.fail("bus.limit_search", "needs model 'open' (one stage per rate step)");
+  }
+  return c;
+}
+
+ScenarioConfig load_config(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw legion::ConfigError(file.string() + ": cannot open");
+  json document = json::parse(in, nullptr, false);
+  if (document.is_discarded()) throw legion::ConfigError(file.string() + ": not valid JSON");
+  return parse_config(document, file);
+}
+
+ScenarioConfig scaled(const ScenarioConfig& config, double factor) {
+  if (!(factor > 0.0 && factor <= 1.0)) {
+    throw legion::ConfigError("--time-scale: must be in (0, 1], got " + std::to_string(factor));
+  }
+  ScenarioConfig c = config;
+  if (factor == 1.0) return c;
+  // The floor on the whole run also stretches the parts (stages, ramp, restart) by the same
+  // ratio, so a floored run keeps its shape.
+  const double full = planned_duration_s(config);
+  const double effective = std::max(factor, std::min(1.0, c.min_duration_s / full));
+  c.duration_s = full * effective;
+  c.time_factor = effective;
+  c.ramp_s *= effective;
+  for (auto& stage : c.stages) {
+    stage.duration_s *= effective;
+    stage.ramp_s *= effective;
+  }
+  if (c.restart_at_s) *c.restart_at_s *= effective;
+  // Recovery is scenario time: it shrinks with the run, but not below the floor, because
+  // stopping and starting the workers takes real time whatever the scale.
+  if (auto& r = c.thresholds.recovery_s) *r = std::max(c.min_duration_s, *r * effective);
+  // A closed run keeps at least one task per agent, so a scaled run still has every agent
+  // running concurrently.
+  const long long floor =
+      c.model == LoadModel::kClosed ? std::max<long long>(c.min_tasks, c.agents) : c.min_tasks;
+  c.tasks = std::max(floor, static_cast<long long>(std::llround(config.tasks * effective)));
+  c.tasks = std::min(c.tasks, config.tasks);
+  return c;
+}
+
+double planned_duration_s(const ScenarioConfig& config) {
+  if (config.model != LoadModel::kOpen) return config.duration_s;
+  double total = 0.0;
+  for (const auto& stage : config.stages) total += stage.duration_s;
+  return total;
+}
+
+std::vector<std::filesystem::path> scenario_files(const std::vector<std::string>& paths) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& text : paths) {
+    std::filesystem::path path(text);
+    if (std::filesystem::is_directory(path)) {
+      std::vector<std::filesystem::path> found;
+      for (const auto& entry : std::filesystem::directory_iterator(path)) {
+        if (entry.is_regular_file() && entry.path().extension() == ".json") {
+          found.push_back(entry.path());
+        }
+      }
+      if (found.empty()) throw legion::ConfigError(text + ": no *.json scenario in the directory");
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (std::filesystem::is_regular_file(path)) {
+      files.push_back(path);
+    } else {
+      throw legion::ConfigError(text + ": no such scenario file or directory");
+    }
+  }
+  return files;
+}
+
+}  // namespace stress

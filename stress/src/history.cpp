@@ -1,0 +1,98 @@
+#include "stress/history.hpp"
+
+#include <unordered_set>
+
+namespace stress {
+
+History::Entry& History::entry(std::uint64_t id) {
+  return id < dense_.size() ? dense_[id] : sparse_[id];
+}
+
+template <typename Self, typename Visit>
+void History::for_each(Self& self, Visit&& visit) {
+  for (std::size_t id = 0; id < self.dense_.size(); ++id) {
+    if (!self.dense_[id].empty()) visit(id, self.dense_[id]);
+  }
+  for (auto& [id, e] : self.sparse_) visit(id, e);
+}
+
+void History::record(std::uint64_t id, Op op) {
+  std::lock_guard lock(mutex_);
+  Entry& e = entry(id);
+  switch (op) {
+    case Op::kInvoke:
+      ++e.invoke;
+      break;
+    case Op::kOk:
+      ++e.ok;
+      break;
+    case Op::kFail:
+      ++e.fail;
+      break;
+    case Op::kInfo:
+      ++e.info;
+      break;
+  }
+}
+
+void History::close_open_operations() {
+  std::lock_guard lock(mutex_);
+  for_each(*this, [](std::uint64_t, Entry& e) {
+    if (e.invoke > 0 && e.ok == 0 && e.fail == 0 && e.info == 0) e.info = 1;
+  });
+}
+
+History::Counts History::counts() const {
+  std::lock_guard lock(mutex_);
+  Counts c;
+  for_each(*this, [&](std::uint64_t, const Entry& e) {
+    c.invoke += e.invoke > 0;
+    c.ok += e.ok > 0;
+    c.fail += e.fail > 0 && e.ok == 0;
+    c.info += e.info > 0 && e.ok == 0 && e.fail == 0;
+  });
+  return c;
+}
+
+std::unordered_map<std::uint64_t, History::Entry> History::entries() const {
+  std::lock_guard lock(mutex_);
+  std::unordered_map<std::uint64_t, Entry> out;
+  for_each(*this, [&](std::uint64_t id, const Entry& e) { out[id] = e; });
+  return out;
+}
+
+Audit audit(const History& history, const Drained& drained) {
+  const auto entries = history.entries();
+  std::unordered_map<std::uint64_t, std::uint32_t> completed;
+  for (auto id : drained.completed) ++completed[id];
+  const std::unordered_set<std::uint64_t> failed(drained.failed.begin(), drained.failed.end());
+
+  Audit a;
+  for (const auto& [id, e] : entries) {
+    if (e.invoke == 0) continue;
+    ++a.invoked;
+    const bool done = completed.count(id) > 0;
+    if (e.ok > 0) {
+      ++a.ok;
+      if (!done) ++a.lost;  // acknowledged as completed, yet not in the durable state
+    } else if (e.fail > 0) {
+      ++a.fail;
+    } else {
+      ++a.info;
+      if (done) ++a.recovered;
+    }
+    if (!done && e.ok == 0 && !failed.count(id) && e.fail == 0) ++a.lost;
+    if (e.ok > 1) ++a.duplicated;
+  }
+  for (const auto& [id, count] : completed) {
+    auto it = entries.find(id);
+    if (it == entries.end() || it->second.invoke == 0) {
+      ++a.unexpected;
+    } else if (count > 1 && it->second.ok <= 1) {
+      ++a.duplicated;
+    }
+  }
+  return a;
+}
+
+}  // namespace stress

@@ -1,0 +1,185 @@
+#include "stress/runner.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <ostream>
+
+#include "stats/quantile.hpp"
+#include "stress/load_driver.hpp"
+#include "stress/thresholds.hpp"
+#include "workload.hpp"
+
+namespace stress {
+namespace {
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return text;
+}
+
+nlohmann::json effective_json(const ScenarioConfig& c) {
+  nlohmann::json stages = nlohmann::json::array();
+  for (const auto& s : c.stages) {
+    stages.push_back({{"rate", s.rate}, {"duration_s", s.duration_s}, {"ramp_s", s.ramp_s}});
+  }
+  nlohmann::json out = {{"agents", c.agents},   {"ramp_s", c.ramp_s},
+                        {"tasks", c.tasks},     {"duration_s", planned_duration_s(c)},
+                        {"stages", stages},     {"model_latency", c.model_latency},
+                        {"workers", c.workers}, {"drain_timeout_s", c.drain_timeout_s}};
+  if (c.restart_at_s) out["restart_at_s"] = *c.restart_at_s;
+  return out;
+}
+
+// Recovered: the first moment after the restart from which the backlog (queue depth) stays
+// within twice its median before the restart plus one task per worker (the in-flight noise of
+// a healthy system) to the end of the run, drain included — the system has caught up with what
+// arrived while it was down and keeps up since.
+std::optional<double> recovery_time(const Metrics::Series& depth, double restart_s, int workers) {
+  std::vector<double> before;
+  for (std::size_t i = 0; i < depth.t.size(); ++i) {
+    if (depth.t[i] < restart_s) before.push_back(depth.value[i]);
+  }
+  const double limit = (before.empty() ? 0.0 : 2.0 * stats::median(before)) + workers;
+  // Index of the first sample of the current run of samples within the limit.
+  std::size_t from = depth.t.size();
+  for (std::size_t i = 0; i < depth.t.size(); ++i) {
+    if (depth.t[i] < restart_s) continue;
+    if (depth.value[i] > limit) {
+      from = depth.t.size();
+    } else if (from == depth.t.size()) {
+      from = i;
+    }
+  }
+  if (from == depth.t.size()) return std::nullopt;
+  return std::max(0.0, depth.t[from] - restart_s);
+}
+
+}  // namespace
+
+namespace detail {
+
+void progress_line(const WorkloadRun& run, std::uint64_t in_flight, std::int64_t depth) {
+  if (!run.options.progress) return;
+  const auto t = run.metrics.totals();
+  *run.options.progress << "[" << run.config.name
+                        << "] t=" << static_cast<int>(run.metrics.duration_s(SteadyClock::now()))
+                        << "s ok=" << t.ok << " errors=" << t.errors << " in_flight=" << in_flight
+                        << " queue=" << depth << "\n";
+}
+
+}  // namespace detail
+
+RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) {
+  const double planned = planned_duration_s(config);
+  const auto start = SteadyClock::now();
+  Metrics metrics(start,
+                  std::chrono::nanoseconds(
+                      static_cast<std::int64_t>((planned * 2.0 + config.drain_timeout_s) * 1e9)),
+                  bucket_width_for(planned));
+  const std::uint64_t deliveries =
+      config.workload == Workload::kBusFlood ? static_cast<std::uint64_t>(config.subscribers) : 1;
+  History history(planned_tasks(config) * deliveries);
+  ResourceMonitor monitor({::getpid()}, config.sample_hz);
+  monitor.start();
+  detail::WorkloadRun run(config, options, start, metrics, history, monitor);
+  try {
+    if (config.workload == Workload::kAgentTasks) {
+      detail::run_agent_tasks(run);
+    } else {
+      detail::run_bus_flood(run);
+    }
+  } catch (const std::exception& e) {
+    run.errors.push_back(e.what());
+  }
+  monitor.stop();
+
+  Audit a = audit(history, run.drained);
+  a.unexpected += run.extra_unexpected;
+  a.duplicated += run.extra_duplicated;
+
+  Measurements m;
+  m.min_trend_window_s = config.min_trend_window_s;
+  m.p99_ms = metrics.corrected_p99_ms();
+  m.error_rate =
+      a.invoked ? static_cast<double>(a.fail + a.info) / static_cast<double>(a.invoked) : 0.0;
+  m.lost = a.lost;
+  m.unexpected = a.unexpected;
+  const double load_s = std::max(1e-9, metrics.duration_s(run.load_end));
+  m.throughput = static_cast<double>(metrics.totals().ok) / load_s;
+  const auto samples = monitor.samples();
+  {
+    std::vector<double> t, rss;
+    for (const auto& s : samples) {
+      t.push_back(s.t_s);
+      rss.push_back(static_cast<double>(s.rss_kb));
+    }
+    m.rss_trend = fit_trend(t, rss, config.warmup_fraction);
+  }
+  const auto latency = metrics.mean_latency_ms();
+  m.latency_trend = fit_trend(latency.t, latency.value, config.warmup_fraction);
+  if (run.restart_at_s)
+    m.recovery_s = recovery_time(metrics.queue_depth(), *run.restart_at_s,
+                                 config.workers * config.worker_threads);
+
+  auto verdicts = evaluate(config.thresholds, m);
+  verdicts.push_back({"completed", "> 0", static_cast<double>(a.ok), a.ok > 0,
+                      "a run that completed nothing proves nothing"});
+  if (!run.errors.empty()) {
+    std::string all;
+    for (const auto& e : run.errors) all += (all.empty() ? "" : "; ") + e;
+    verdicts.push_back(
+        {"environment", "no errors", static_cast<double>(run.errors.size()), false, all});
+  }
+  const bool pass = all_pass(verdicts);
+
+  nlohmann::json j;
+  j["scenario"] = config.name;
+  j["description"] = config.description;
+  j["file"] = config.source.string();
+  j["config"] = config.raw;
+  j["effective"] = effective_json(config);
+  j["time_scale"] = options.time_scale;
+  j["seed"] = options.seed;
+  j["commit"] = options.commit;
+  j["finished_at"] = utc_now();
+  j["duration_s"] = load_s;
+  j["load"] = run.load;
+  const auto totals = metrics.totals();
+  j["totals"] = {
+      {"ok", totals.ok},     {"errors", totals.errors},          {"started", totals.started},
+      {"late", totals.late}, {"throughput_per_s", m.throughput}, {"error_rate", m.error_rate}};
+  j["audit"] = {{"invoked", a.invoked},
+                {"ok", a.ok},
+                {"fail", a.fail},
+                {"info", a.info},
+                {"lost", a.lost},
+                {"unexpected", a.unexpected},
+                {"duplicated", a.duplicated},
+                {"recovered", a.recovered},
+                {"pending_after_drain", run.drained.pending},
+                {"pass", a.pass()}};
+  j["percentiles"] = metrics.percentiles_json();
+  j["series"] = metrics.series_json();
+  j["resources"] = monitor.to_json();
+  j["trends"] = {{"time_factor", config.time_factor},
+                 {"min_window_s", config.min_trend_window_s},
+                 {"note", "slopes per real minute (time scaling keeps the rates)"}};
+  if (m.rss_trend) j["trends"]["rss_kb"] = to_json(*m.rss_trend);
+  if (m.latency_trend) j["trends"]["latency_mean_ms"] = to_json(*m.latency_trend);
+  if (run.restart_at_s) {
+    j["recovery"] = {{"restart_at_s", *run.restart_at_s},
+                     {"recovery_s", m.recovery_s ? nlohmann::json(*m.recovery_s) : nullptr}};
+  }
+  for (auto& [key, value] : run.extra.items()) j[key] = value;
+  if (!run.errors.empty()) j["errors"] = run.errors;
+  j["verdicts"] = to_json(verdicts);
+  j["pass"] = pass;
+  return {std::move(j), pass};
+}
+
+}  // namespace stress

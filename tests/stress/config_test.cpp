@@ -1,0 +1,141 @@
+// Scenario configs: strict parsing (errors name file and field) and the time-scaling rules.
+#include "stress/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "legion/error.hpp"
+
+namespace {
+
+using nlohmann::json;
+
+json minimal() {
+  return json::parse(R"({
+    "name": "t",
+    "load": {"model": "closed", "agents": 10, "ramp_s": 30, "tasks": 1000, "duration_s": 300},
+    "store": {"restart_at_s": 100},
+    "thresholds": {"p99_ms": 250, "error_rate": 0.001, "lost": 0, "recovery_s": 30}
+  })");
+}
+
+std::string error_of(const json& document) {
+  try {
+    stress::parse_config(document, "dir/x.json");
+  } catch (const legion::ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(StressConfig, ParsesTheFullScaleFigures) {
+  const auto c = stress::parse_config(minimal(), "x.json");
+  EXPECT_EQ(c.name, "t");
+  EXPECT_EQ(c.model, stress::LoadModel::kClosed);
+  EXPECT_EQ(c.agents, 10);
+  EXPECT_EQ(c.tasks, 1000);
+  EXPECT_DOUBLE_EQ(c.duration_s, 300);
+  ASSERT_TRUE(c.thresholds.p99_ms);
+  EXPECT_DOUBLE_EQ(*c.thresholds.p99_ms, 250);
+  EXPECT_EQ(*c.thresholds.lost, 0);
+}
+
+TEST(StressConfig, ErrorsNameTheFileAndTheField) {
+  auto d = minimal();
+  d["load"]["agents"] = "ten";
+  EXPECT_EQ(error_of(d), "dir/x.json: field 'load.agents': must be a number");
+  d = minimal();
+  d["load"]["tasks"] = 0;
+  EXPECT_EQ(error_of(d), "dir/x.json: field 'load.tasks': must be in [1, 1e+10]");
+  d = minimal();
+  d["thresholds"]["p99"] = 1;
+  EXPECT_EQ(error_of(d), "dir/x.json: field 'thresholds.p99': unknown field");
+  d = minimal();
+  d.erase("name");
+  EXPECT_EQ(error_of(d), "dir/x.json: field 'name': missing");
+  d = minimal();
+  d["load"]["model"] = "sideways";
+  EXPECT_NE(error_of(d).find("field 'load.model': unknown value 'sideways'"), std::string::npos);
+  d = minimal();
+  d["model_latency"] = "fast";
+  EXPECT_NE(error_of(d).find("dir/x.json: field 'model_latency'"), std::string::npos);
+  d = minimal();
+  d["load"] = {{"model", "open"}, {"stages", {{{"rate", 5}}}}};
+  EXPECT_EQ(error_of(d), "dir/x.json: field 'load.stages[0].duration_s': missing");
+}
+
+TEST(StressConfig, MalformedJsonNamesTheFile) {
+  const auto path = std::filesystem::temp_directory_path() / "stress_config_test_bad.json";
+  { std::ofstream(path) << "{\"name\": "; }
+  try {
+    stress::load_config(path);
+    FAIL() << "no error";
+  } catch (const legion::ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), path.string() + ": not valid JSON");
+  }
+  std::filesystem::remove(path);
+}
+
+TEST(StressConfig, ScalingShrinksDurationsAndCountsAlike) {
+  const auto c = stress::parse_config(minimal(), "x.json");
+  const auto s = stress::scaled(c, 0.1);
+  EXPECT_DOUBLE_EQ(s.duration_s, 30);
+  EXPECT_DOUBLE_EQ(s.ramp_s, 3);
+  EXPECT_EQ(s.tasks, 100);
+  EXPECT_EQ(s.agents, 10);  // concurrency is the load: never scaled
+  EXPECT_DOUBLE_EQ(*s.restart_at_s, 10);
+  EXPECT_DOUBLE_EQ(*s.thresholds.recovery_s, 3);
+  EXPECT_DOUBLE_EQ(*s.thresholds.p99_ms, 250);  // a latency limit is not scenario time
+  EXPECT_DOUBLE_EQ(s.time_factor, 0.1);
+}
+
+TEST(StressConfig, ScalingFloorsKeepTheShape) {
+  const auto c = stress::parse_config(minimal(), "x.json");
+  const auto s = stress::scaled(c, 0.0001);  // 0.03 s: floored at 1 s
+  EXPECT_DOUBLE_EQ(s.duration_s, 1.0);
+  EXPECT_NEAR(s.ramp_s, 0.1, 1e-12);  // the same share of the run as before
+  EXPECT_NEAR(*s.restart_at_s, 1.0 / 3.0, 1e-12);
+  EXPECT_EQ(s.tasks, 20);  // min_tasks
+  auto many = c;
+  many.agents = 100;
+  EXPECT_EQ(stress::scaled(many, 0.0001).tasks, 100);  // one task per agent at least
+  EXPECT_DOUBLE_EQ(*s.thresholds.recovery_s, 1.0);
+}
+
+TEST(StressConfig, OpenModelStagesScaleButRatesDoNot) {
+  auto d = minimal();
+  d["load"] = {{"model", "open"},
+               {"stages",
+                {{{"rate", 100}, {"duration_s", 60}, {"ramp_s", 10}},
+                 {{"rate", 1000}, {"duration_s", 40}}}}};
+  d["store"].erase("restart_at_s");
+  const auto s = stress::scaled(stress::parse_config(d, "x.json"), 0.1);
+  ASSERT_EQ(s.stages.size(), 2u);
+  EXPECT_DOUBLE_EQ(s.stages[0].rate, 100);
+  EXPECT_DOUBLE_EQ(s.stages[0].duration_s, 6);
+  EXPECT_DOUBLE_EQ(s.stages[0].ramp_s, 1);
+  EXPECT_DOUBLE_EQ(s.stages[1].duration_s, 4);
+  EXPECT_DOUBLE_EQ(stress::planned_duration_s(s), 10);
+}
+
+TEST(StressConfig, ScaleOutsideTheRangeIsRejected) {
+  const auto c = stress::parse_config(minimal(), "x.json");
+  EXPECT_THROW(stress::scaled(c, 0.0), legion::ConfigError);
+  EXPECT_THROW(stress::scaled(c, 2.0), legion::ConfigError);
+}
+
+TEST(StressConfig, EveryShippedScenarioParses) {
+  for (const char* folder : {"load_tests", "spike_tests", "endurance_tests", "scalability_tests"}) {
+    const auto files =
+        stress::scenario_files({std::string(LEGION_SOURCE_DIR) + "/tests/" + folder});
+    EXPECT_FALSE(files.empty()) << folder;
+    for (const auto& f : files) EXPECT_NO_THROW(stress::load_config(f)) << f;
+  }
+}
+
+TEST(StressConfig, UnknownPathIsAConfigError) {
+  EXPECT_THROW(stress::scenario_files({"/no/such/scenario.json"}), legion::ConfigError);
+}
+
+}  // namespace
