@@ -62,6 +62,11 @@ class Adapter {
   // Throws when the run fails (a script error, a missing tool result, max steps).
   virtual Outcome run(const ScenarioInput& input) = 0;
   virtual void teardown() = 0;
+  // Bytes in live allocations, where this framework's objects live: malloc's in-use bytes
+  // (C, C++ and Rust code), plus, for a Python framework, pymalloc's after a full collection.
+  // Read around building instances it gives the memory they hold, however the allocators
+  // reuse freed pages (which an RSS delta cannot tell).
+  virtual std::uint64_t heap_in_use_bytes() const;
 
   // Support for each scenario of a catalog, by id.
   std::map<std::string, Support> capabilities(const std::vector<Scenario>& catalog) const {

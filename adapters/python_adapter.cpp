@@ -6,6 +6,7 @@
 
 #include "legion/error.hpp"
 #include "python_bridge/bridge.hpp"
+#include "python_bridge/heap.hpp"
 #include "python_bridge/interpreter.hpp"
 #include "python_bridge/json.hpp"
 #include "python_bridge/python_error.hpp"
@@ -148,6 +149,12 @@ class PythonAdapter final : public Adapter {
     out.model_time = after.model_time - before.model_time;
     out.output_hash = hash.value();
     return out;
+  }
+
+  std::uint64_t heap_in_use_bytes() const override {
+    const std::uint64_t python =
+        python::interpreter_running() ? python::pymalloc_allocated_bytes() : 0;
+    return Adapter::heap_in_use_bytes() + python;
   }
 
   void teardown() override {

@@ -42,6 +42,11 @@ struct Totals {
   }
 };
 
+// Bytes per prepared agent (memory_per_agent).
+struct PerAgent {
+  double heap = 0.0, rss = 0.0;
+};
+
 // Per-iteration averages, plain counters (not rates), the same set for every benchmark.
 void report(benchmark::State& state, const Totals& t, std::chrono::nanoseconds wall,
             const bench::AllocSnapshot& before, std::uint64_t hash) {
@@ -73,7 +78,7 @@ struct ScenarioBench::Impl {
   EmptyAdapter empty;
   std::atomic<std::size_t> failures{0};
   StartReport start;
-  std::map<const Case*, double> rss_per_agent_cache;
+  std::map<const Case*, PerAgent> per_agent_cache;
 
   void fail(benchmark::State& state, const Case& c, const std::string& why) {
     if (c.support.supported) failures.fetch_add(1);
@@ -139,7 +144,8 @@ struct ScenarioBench::Impl {
     if (const std::string why = check_outcome(reference, c.input); !why.empty()) {
       return fail(state, c, why);
     }
-    const double per_agent = c.input.corpus_documents > 0 ? -1 : rss_per_agent(c);
+    const bool per_agent_measured = c.input.corpus_documents == 0;
+    const PerAgent per_agent = per_agent_measured ? memory_per_agent(c) : PerAgent{};
 
     std::chrono::nanoseconds building{0};
     const bench::AllocSnapshot before = bench::alloc_snapshot();
@@ -152,29 +158,35 @@ struct ScenarioBench::Impl {
       state.ResumeTiming();
     }
     report(state, Totals{}, building, before, reference.output_hash);
-    if (per_agent >= 0) state.counters["rss_per_agent_bytes"] = per_agent;
+    if (per_agent_measured) {
+      state.counters["heap_per_agent_bytes"] = per_agent.heap;
+      state.counters["rss_per_agent_bytes"] = per_agent.rss;
+    }
   }
 
-  // Resident memory a prepared agent costs: RSS growth over kInstances extra prepared
-  // instances, per agent (RSS moves in 4 KiB pages: the resolution is 4 KiB / (32 x agents)).
-  // Once per case and process; scenarios with a corpus are left out: each instance builds its
-  // own corpus, which would swamp the agents.
-  double rss_per_agent(const Case& c) {
-    if (const auto it = rss_per_agent_cache.find(&c); it != rss_per_agent_cache.end()) {
-      return it->second;
-    }
+  // Memory a prepared agent holds, from kInstances extra instances kept alive at once, per
+  // agent: the growth of live heap bytes (Adapter::heap_in_use_bytes: exact, whatever pages
+  // the allocators reuse) and of RSS (what the OS sees: 4 KiB pages, and 0 when freed pages
+  // are reused, so a lower bound). Once per case and process; scenarios with a corpus are left
+  // out: each instance builds its own corpus, which would swamp the agents.
+  PerAgent memory_per_agent(const Case& c) {
+    if (const auto it = per_agent_cache.find(&c); it != per_agent_cache.end()) return it->second;
     constexpr std::size_t kInstances = 32;
     std::vector<std::unique_ptr<Adapter>> instances;
-    const std::uint64_t before = current_rss_bytes();
-    for (std::size_t i = 0; i < kInstances; ++i) {
+    for (std::size_t i = 0; i < kInstances; ++i)
       instances.push_back(make_adapter(options.framework));
-      instances.back()->prepare(*c.scenario, c.config);
-    }
-    const std::uint64_t after = current_rss_bytes();
+    for (auto& instance : instances) instance->start();
+    const std::uint64_t heap_before = adapter->heap_in_use_bytes();
+    const std::uint64_t rss_before = current_rss_bytes();
+    for (auto& instance : instances) instance->prepare(*c.scenario, c.config);
+    const std::uint64_t heap_after = adapter->heap_in_use_bytes();
+    const std::uint64_t rss_after = current_rss_bytes();
     for (auto& instance : instances) instance->teardown();
-    const double grown = after > before ? static_cast<double>(after - before) : 0.0;
-    return rss_per_agent_cache[&c] =
-               grown / static_cast<double>(kInstances * c.input.agents.size());
+    const double agents = static_cast<double>(kInstances * c.input.agents.size());
+    auto growth = [&](std::uint64_t before, std::uint64_t after) {
+      return after > before ? static_cast<double>(after - before) / agents : 0.0;
+    };
+    return per_agent_cache[&c] = {growth(heap_before, heap_after), growth(rss_before, rss_after)};
   }
 
   // Framework start (measured by start()) + the first prepare + the first run, once per
@@ -247,7 +259,12 @@ const Adapter& ScenarioBench::adapter() const {
 }
 
 void ScenarioBench::start() {
+  const std::uint64_t rss_before = current_rss_bytes();
   impl_->start = impl_->adapter->start();
+  if (impl_->start.rss_after == 0) {  // a native adapter: nothing to start, the process is all
+    impl_->start.rss_before = rss_before;
+    impl_->start.rss_after = current_rss_bytes();
+  }
   impl_->constructing->start();
 }
 

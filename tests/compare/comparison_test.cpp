@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <sstream>
 
 #include "compare/input_error.hpp"
+#include "compare/report.hpp"
 #include "compare/run_file.hpp"
 #include "stats/correction.hpp"
 
@@ -256,6 +258,80 @@ TEST(RunFile, ReadsGoogleBenchmarksBareNaNInAggregates) {
                                                            "nan.json");
   ASSERT_EQ(run.benchmarks.size(), 1u);
   EXPECT_EQ(run.benchmarks[0].times_ns, (std::vector<double>{2000.0}));
+}
+
+}  // namespace
+
+namespace {
+
+// One repetition carrying extra counters (a JSON fragment such as `"delegations": 3`).
+std::string rep_with(const std::string& name, double us, const std::string& counters) {
+  return R"({"name": ")" + name + R"(", "run_type": "iteration", "real_time": )" +
+         std::to_string(us) + R"(, "time_unit": "us", "iterations": 10, "model_calls": 7, )" +
+         counters + R"(, "label": "aa"})";
+}
+
+std::vector<ProcessRun> delegating_runs() {
+  std::vector<ProcessRun> runs;
+  for (int p = 0; p < 3; ++p) {
+    std::string base, framework;
+    for (int r = 0; r < 3; ++r) {
+      const double jitter = 0.01 * (p + r);
+      base += (r ? "," : "") +
+              rep_with("hierarchical/hot", 10.0 * (1 + jitter), R"("rss_bytes": 1)") + "," +
+              rep_with("hierarchical/construction", 2.0, R"("heap_per_agent_bytes": 2048)");
+      framework += (r ? "," : "") +
+                   rep_with("hierarchical/hot", 3010.0 * (1 + jitter),
+                            R"("delegations": 3, "messages_between_agents": 6)") +
+                   "," +
+                   rep_with("hierarchical/construction", 200.0, R"("heap_per_agent_bytes": 40960)");
+    }
+    runs.push_back(inline_run("legion", "legion." + std::to_string(p), base));
+    runs.push_back(inline_run("crewai", "crewai." + std::to_string(p), framework));
+  }
+  return runs;
+}
+
+TEST(Comparison, AdaptersOwnFiguresAreShownSideBySide) {
+  const Comparison c = legion_compare::compare_frameworks(delegating_runs(), fast());
+  const Row& r = row(c, "hierarchical/hot", "crewai");
+  ASSERT_EQ(r.figures.size(), 2u);  // harness counters (rss_bytes, model_calls) are not figures
+  EXPECT_EQ(r.figures[0].name, "delegations");
+  EXPECT_FALSE(r.figures[0].baseline.has_value());
+  EXPECT_EQ(r.figures[0].candidate, 3.0);
+  EXPECT_EQ(r.figures[1].name, "messages_between_agents");
+}
+
+TEST(Comparison, OverheadPerDelegationIsTheExtraTimeOverTheFrameworksDelegations) {
+  const Comparison c = legion_compare::compare_frameworks(delegating_runs(), fast());
+  const Row& r = row(c, "hierarchical/hot", "crewai");
+  ASSERT_EQ(r.derived.size(), 1u);
+  EXPECT_EQ(r.derived[0].name, "overhead_per_delegation_ns");
+  // Both sides scaled by the same jitter, 2% on average: (3010 - 10) us x 1.02 / 3 delegations.
+  EXPECT_NEAR(r.derived[0].value, 1020e3, 1.0);
+  EXPECT_LT(r.derived[0].interval.lower, r.derived[0].value);
+  EXPECT_GT(r.derived[0].interval.upper, r.derived[0].value);
+  EXPECT_TRUE(row(c, "hierarchical/construction", "crewai").derived.empty());
+}
+
+TEST(Report, MemoryColumnShowsHeapPerAgentAndFiguresTable) {
+  const Comparison c = legion_compare::compare_frameworks(delegating_runs(), fast());
+  std::ostringstream out;
+  legion_compare::print_table(out, c);
+  const std::string text = out.str();
+  EXPECT_NE(text.find("2 KiB/agent / 40 KiB/agent"), std::string::npos) << text;
+  EXPECT_NE(text.find("overhead_per_delegation_ns"), std::string::npos) << text;
+  const auto json = legion_compare::to_json(c);
+  bool found = false;
+  for (const auto& row : json["comparisons"]) {
+    if (row["benchmark"] == "hierarchical/hot" && row["framework"] == "crewai") {
+      found = true;
+      EXPECT_EQ(row["derived"][0]["units"], "delegations");
+      EXPECT_EQ(row["figures"][0]["candidate"], 3.0);
+      EXPECT_TRUE(row["figures"][0]["baseline"].is_null());
+    }
+  }
+  EXPECT_TRUE(found);
 }
 
 }  // namespace

@@ -143,6 +143,42 @@ void add_flags(Row& row) {
   if (differs("tokens_in") || differs("tokens_out")) row.flags.push_back("tokens differ");
 }
 
+void add_figures(Row& row) {
+  std::set<std::string> names;
+  for (const auto* side : {&row.baseline, &row.candidate}) {
+    if (!*side) continue;
+    for (const auto& [counter, value] : (*side)->counters) {
+      if (!is_harness_counter(counter)) names.insert(counter);
+    }
+  }
+  auto value = [](const std::optional<Side>& side, const std::string& counter) {
+    if (!side) return std::optional<double>();
+    const auto it = side->counters.find(counter);
+    return it == side->counters.end() ? std::optional<double>() : std::optional(it->second);
+  };
+  for (const auto& n : names)
+    row.figures.push_back({n, value(row.baseline, n), value(row.candidate, n)});
+}
+
+// The seed's per-unit overheads (delegation overhead per delegated task, per-turn conversation
+// overhead), for the units the framework itself counted.
+void add_derived(Row& row) {
+  if (!row.stats || !row.baseline || !row.candidate) return;
+  static constexpr std::pair<const char*, const char*> kUnits[] = {
+      {"delegations", "overhead_per_delegation_ns"}, {"turns", "overhead_per_turn_ns"}};
+  const double base = row.baseline->mean_ns;
+  for (const auto& [units, name] : kUnits) {
+    const auto it = row.candidate->counters.find(units);
+    if (it == row.candidate->counters.end() || !(it->second > 0)) continue;
+    const double n = it->second;
+    const auto& ci = row.stats->ratio_interval;
+    row.derived.push_back({name,
+                           units,
+                           (row.candidate->mean_ns - base) / n,
+                           {base * (ci.lower - 1.0) / n, base * (ci.upper - 1.0) / n, ci.level}});
+  }
+}
+
 Row compare_one(const std::string& name, const Framework& base, const Framework& f,
                 const Options& options) {
   Row row;
@@ -172,12 +208,14 @@ Row compare_one(const std::string& name, const Framework& base, const Framework&
                : stop(Status::kBaselineFailed, *a.error);
   }
   add_flags(row);
+  add_figures(row);
   try {
     row.stats = stats::compare_grouped(name, a.groups, b.groups, options.stats);
     row.hierarchical = a.groups.size() >= 2 && b.groups.size() >= 2;
   } catch (const stats::StatsError& e) {
     return stop(Status::kNotComparable, e.what());
   }
+  add_derived(row);
   return row;
 }
 

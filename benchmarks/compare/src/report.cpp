@@ -48,8 +48,10 @@ std::string tokens(const std::optional<Side>& s) {
   return number(in->second) + "+" + number(out->second);
 }
 
-// The memory figure that fits the regime: RSS after the framework started (cold start),
-// RSS per constructed agent (construction), else the process's RSS after the benchmark.
+// The memory figure of the regimes that measure one: RSS once the framework started (cold
+// start) and live heap bytes per prepared agent (construction; RSS growth where an older run
+// has no heap figure). Hot and concurrency rows have none: the process's RSS after a benchmark
+// mostly shows what earlier benchmarks left (the counter stays in the JSON).
 std::string memory(const std::optional<Side>& s) {
   if (!s) return "-";
   auto find = [&](const char* name) -> std::optional<double> {
@@ -57,8 +59,8 @@ std::string memory(const std::optional<Side>& s) {
     return it == s->counters.end() ? std::nullopt : std::optional<double>(it->second);
   };
   if (const auto v = find("rss_after_start_bytes")) return number(*v / 1048576.0) + " MiB";
-  if (const auto v = find("rss_per_agent_bytes")) return number(*v / 1024.0) + " KiB/agent";
-  if (const auto v = find("rss_bytes")) return number(*v / 1048576.0) + " MiB";
+  if (const auto v = find("heap_per_agent_bytes")) return number(*v / 1024.0) + " KiB/agent";
+  if (const auto v = find("rss_per_agent_bytes")) return number(*v / 1024.0) + " KiB/agent (RSS)";
   return "-";
 }
 
@@ -85,14 +87,42 @@ std::string joined(const std::vector<std::string>& parts, const char* separator)
   return out;
 }
 
+// A figure's value in the table: *_ns counters in us like the times, others as they are.
+std::string figure_value(const std::string& name, const std::optional<double>& v) {
+  if (!v) return "-";
+  const bool ns = name.size() > 3 && name.compare(name.size() - 3, 3, "_ns") == 0;
+  return ns ? number(*v / 1000.0) + " us" : number(*v);
+}
+
+// The adapters' own figures and the overheads derived from them, for the rows that have any.
+void print_figures(std::ostream& out, const Comparison& c, const std::string& regime) {
+  const std::string base = c.options.baseline;
+  stats::text::Table t({"benchmark", "framework", "figure (mean per run)", base, "framework"});
+  for (const auto& r : c.rows) {
+    if (r.regime != regime) continue;
+    for (const auto& f : r.figures) {
+      t.add({r.benchmark, r.framework, f.name, figure_value(f.name, f.baseline),
+             figure_value(f.name, f.candidate)});
+    }
+    for (const auto& d : r.derived) {
+      t.add({r.benchmark, r.framework, d.name + " (over " + base + ", per " + d.units + ")", "",
+             number(d.value / 1000.0) + " us " +
+                 stats::text::interval(stats::Interval{
+                     d.interval.lower / 1000.0, d.interval.upper / 1000.0, d.interval.level})});
+    }
+  }
+  if (t.empty()) return;
+  out << "frameworks' own figures (Outcome::metrics, docs/harness.md; '-': not published):\n";
+  t.print(out);
+}
+
 void print_regime(std::ostream& out, const Comparison& c, const std::string& regime) {
   const std::string base = c.options.baseline;
   const std::string level = number(c.options.stats.level * 100.0) + "% CI";
   stats::text::Table t({"benchmark", "framework", "n base/fw", "base us: mean (median)",
                         "fw us: mean (median)", "x slower than " + base + " [" + level + "]",
                         "Welch p (Holm)", "MW p (Holm)", "Hedges g", "Cliff d", "verdict",
-                        "model calls base/fw", "tokens in+out base/fw", "memory base/fw",
-                        "flags"});
+                        "model calls base/fw", "tokens in+out base/fw", "memory base/fw", "flags"});
   std::map<std::string, std::vector<std::string>> notes;  // note -> rows it applies to
   for (const auto& r : c.rows) {
     if (r.regime != regime) continue;
@@ -121,6 +151,7 @@ void print_regime(std::ostream& out, const Comparison& c, const std::string& reg
     out << "note: " << note << " ("
         << (rows.size() == 1 ? rows.front() : std::to_string(rows.size()) + " rows") << ")\n";
   }
+  print_figures(out, c, regime);
 }
 
 void print_geomeans(std::ostream& out, const Comparison& c) {
@@ -200,8 +231,22 @@ nlohmann::json to_json(const Comparison& c) {
         {"baseline", side_json(r.baseline)},
         {"candidate", side_json(r.candidate)},
         {"flags", r.flags},
+        {"figures", nlohmann::json::array()},
+        {"derived", nlohmann::json::array()},
         {"ci_method", nullptr},
         {"stats", nullptr}};
+    for (const auto& f : r.figures) {
+      row["figures"].push_back(
+          {{"name", f.name},
+           {"baseline", f.baseline ? nlohmann::json(*f.baseline) : nullptr},
+           {"candidate", f.candidate ? nlohmann::json(*f.candidate) : nullptr}});
+    }
+    for (const auto& d : r.derived) {
+      row["derived"].push_back({{"name", d.name},
+                                {"units", d.units},
+                                {"value", d.value},
+                                {"ci", stats::interval_json(d.interval)}});
+    }
     if (r.stats) {
       row["ci_method"] = r.hierarchical ? "hierarchical_bootstrap" : "bootstrap";
       row["stats"] = stats::pair_json(*r.stats);

@@ -23,6 +23,17 @@ std::string string_field(const nlohmann::json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// The keys Google Benchmark writes itself; every other numeric key of an entry is a user
+// counter (GB flattens State::counters into the entry).
+bool is_gbench_field(std::string_view key) {
+  static constexpr std::string_view kFields[] = {"family_index",     "per_family_instance_index",
+                                                 "repetitions",      "repetition_index",
+                                                 "threads",          "iterations",
+                                                 "real_time",        "cpu_time",
+                                                 "bytes_per_second", "items_per_second"};
+  return std::find(std::begin(kFields), std::end(kFields), key) != std::end(kFields);
+}
+
 // Groups entries by name, keeping the order of first appearance.
 class Benchmarks {
  public:
@@ -62,9 +73,9 @@ void add_repetition(BenchmarkRun& run, const nlohmann::json& entry, std::string_
   }
   if (!std::isfinite(ns)) bad(source, "benchmark '" + run.name + "' has a non-finite time");
   run.times_ns.push_back(ns);
-  for (const char* counter : kWorkCounters) {
-    const auto c = entry.find(counter);
-    if (c != entry.end() && c->is_number()) run.counters[counter].push_back(c->get<double>());
+  for (const auto& [key, value] : entry.items()) {
+    if (value.is_number() && !is_gbench_field(key))
+      run.counters[key].push_back(value.get<double>());
   }
   const std::string label = string_field(entry, "label");
   if (!label.empty() && std::find(run.labels.begin(), run.labels.end(), label) == run.labels.end())
@@ -72,6 +83,11 @@ void add_repetition(BenchmarkRun& run, const nlohmann::json& entry, std::string_
 }
 
 }  // namespace
+
+bool is_harness_counter(std::string_view name) {
+  return std::find(std::begin(kHarnessCounters), std::end(kHarnessCounters), name) !=
+         std::end(kHarnessCounters);
+}
 
 ProcessRun parse_process_run(std::string_view text, std::string_view source) {
   nlohmann::json doc;

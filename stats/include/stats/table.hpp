@@ -16,6 +16,7 @@ class Table {
  public:
   explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
   void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  bool empty() const { return rows_.empty(); }
   // Columns padded to their widest cell; the first column left-aligned, the others right.
   void print(std::ostream& out) const;
 

@@ -30,7 +30,7 @@ struct Side {
   std::vector<std::size_t> repetitions;  // per process
   double mean_ns = 0.0;                  // mean of the process means (the statistic the ratio uses)
   double median_ns = 0.0;                // of all repetitions pooled
-  std::map<std::string, double> counters;  // mean per repetition of each work counter present
+  std::map<std::string, double> counters;  // mean per repetition of each counter present
   std::vector<std::string> labels;         // distinct output hashes over all processes
 };
 
@@ -46,6 +46,26 @@ enum class Status {
 };
 const char* status_name(Status s);
 
+// One of the adapters' own figures (Outcome::metrics, e.g. delegations, turns, code_exec_ns),
+// side by side; absent on a side that does not publish it.
+struct Figure {
+  std::string name;
+  std::optional<double> baseline;
+  std::optional<double> candidate;
+};
+
+// A figure derived from the measured times: the framework's extra time per unit of work it
+// reports (delegation overhead per delegated task, per-turn conversation overhead) =
+// (mean(framework) - mean(baseline)) / units, in ns. The interval maps the ratio's CI through
+// the same formula with the baseline's mean held fixed (fair where the baseline is much the
+// faster, as LEGION is against the Python frameworks).
+struct Derived {
+  std::string name;   // e.g. "overhead_per_delegation_ns"
+  std::string units;  // the framework counter it divides by, e.g. "delegations"
+  double value = 0.0;
+  stats::Interval interval;
+};
+
 struct Row {
   std::string benchmark;
   std::string scenario;
@@ -59,6 +79,8 @@ struct Row {
   bool hierarchical = false;                   // ratio CI from the two-stage bootstrap
   // Findings to show, not hide: "different work: hashes differ", "model calls differ", ...
   std::vector<std::string> flags;
+  std::vector<Figure> figures;   // non-harness counters of either side, by name
+  std::vector<Derived> derived;  // kCompared rows whose framework reports the units
 };
 
 struct Geomean {
