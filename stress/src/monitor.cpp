@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -128,6 +129,11 @@ void ResourceMonitor::take_sample(const std::vector<pid_t>& pids,
     s.voluntary_switches += r->voluntary_switches;
     s.involuntary_switches += r->involuntary_switches;
   }
+  if (cache_probe_) s.cache_kb = cache_probe_();
+  if (pids.size() == 1 && pids.front() == ::getpid()) {
+    const struct mallinfo2 info = mallinfo2();
+    s.heap_kb = static_cast<std::int64_t>((info.uordblks + info.hblkhd) / 1024);
+  }
   // Over the interval since the previous kept sample. A restarted worker set resets the
   // cumulative CPU: clamp instead of going negative.
   if (previous_cpu >= 0.0 && s.t_s > previous_t) {
@@ -202,6 +208,8 @@ nlohmann::json ResourceMonitor::to_json() const {
   column("write_bytes", [](const ResourceSample& s) { return s.write_bytes; });
   column("voluntary_switches", [](const ResourceSample& s) { return s.voluntary_switches; });
   column("involuntary_switches", [](const ResourceSample& s) { return s.involuntary_switches; });
+  column("heap_kb", [](const ResourceSample& s) { return s.heap_kb; });
+  if (cache_probe_) column("cache_kb", [](const ResourceSample& s) { return s.cache_kb; });
   return out;
 }
 

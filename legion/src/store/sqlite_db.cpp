@@ -6,6 +6,12 @@
 
 namespace legion::store {
 
+std::int64_t sqlite_memory_used_bytes() {
+  sqlite3_int64 current = 0, high = 0;
+  if (sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &current, &high, 0) != SQLITE_OK) return -1;
+  return static_cast<std::int64_t>(current);
+}
+
 SqliteQuery::~SqliteQuery() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -37,6 +38,12 @@ struct ResourceSample {
   std::int64_t rss_kb = 0, threads = 0, fds = 0;
   std::int64_t read_bytes = 0, write_bytes = 0;  // cumulative
   std::int64_t voluntary_switches = 0, involuntary_switches = 0;
+  // Memory the system under test holds in bounded caches (set_cache_probe), -1 unprobed.
+  std::int64_t cache_kb = -1;
+  // malloc's in-use bytes (every arena, mmap-ed chunks included) when this process is the
+  // one watched, else -1: RSS growing while this stays flat is the allocator holding freed
+  // memory (fragmentation), not live objects.
+  std::int64_t heap_kb = -1;
 };
 
 // Keeps at most `max_samples` samples in memory allocated up front: when full it drops every
@@ -53,6 +60,10 @@ class ResourceMonitor {
   void start();
   void stop();
   void set_pids(std::vector<pid_t> pids);  // worker processes replaced after a restart
+  // KB the system under test holds in caches with a fixed bound (for an in-process store,
+  // SQLite's page caches), read with every sample. RSS grows by it while the caches fill; the
+  // leak verdict looks at RSS net of it. Set before start().
+  void set_cache_probe(std::function<std::int64_t()> kb) { cache_probe_ = std::move(kb); }
 
   std::vector<ResourceSample> samples() const;
   // The sampler thread's CPU time over its wall time, in % of one core.
@@ -67,6 +78,7 @@ class ResourceMonitor {
   const std::chrono::nanoseconds interval_;
   mutable std::mutex mutex_;
   std::vector<pid_t> pids_;
+  std::function<std::int64_t()> cache_probe_;
   std::vector<ResourceSample> samples_;
   const std::size_t max_samples_;
   std::size_t stride_ = 1;  // keep every stride-th reading

@@ -42,7 +42,10 @@ struct Measurements {
   double error_rate = 0.0;
   std::uint64_t lost = 0;
   std::uint64_t unexpected = 0;
-  std::optional<Trend> rss_trend;      // KB per minute
+  std::optional<Trend> rss_trend;  // KB per minute
+  // RSS net of the system's bounded caches (ResourceMonitor::set_cache_probe), when probed:
+  // the leak verdict's series then, since a cache filling up to its bound is not a leak.
+  std::optional<Trend> rss_net_trend;
   std::optional<Trend> latency_trend;  // ms per minute
   std::optional<double> recovery_s;    // nullopt: never recovered (or no restart)
   double throughput = 0.0;             // completions per second over the run

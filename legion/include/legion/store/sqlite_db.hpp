@@ -55,6 +55,12 @@ class SqliteDb {
   std::unordered_map<const char*, sqlite3_stmt*> statements_;
 };
 
+// Bytes SQLite holds in this process, over every connection: mostly page caches, each bounded
+// by its connection's cache_size, plus schemas and prepared statements. A long run's memory
+// grows by this much while the caches fill, which is not a leak: endurance runs report it
+// next to RSS. -1 when SQLite was built without memory statistics.
+std::int64_t sqlite_memory_used_bytes();
+
 // BEGIN IMMEDIATE ... COMMIT. Immediate so a writer takes the lock up front and waits in
 // busy_timeout instead of failing half-way with SQLITE_BUSY_SNAPSHOT. If the transaction is
 // abandoned (exception, or SQLite already rolled it back after SQLITE_FULL/IOERR), the
