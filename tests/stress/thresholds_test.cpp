@@ -78,6 +78,30 @@ TEST(StressThresholds, LeakVerdictUsesTheUpperBoundOfTheSlope) {
   EXPECT_TRUE(find(stress::evaluate(loose, m), "leak_kb_per_min")->pass);
 }
 
+TEST(StressThresholds, LeakVerdictDiscountsBoundedCachesWhenProbed) {
+  // RSS rising 1 MB/min, all of it a cache filling up: flat net of the cache.
+  std::vector<double> t, rss, net;
+  for (int i = 0; i < 240; ++i) {
+    t.push_back(i * 0.5);
+    rss.push_back(50'000 + 1024.0 * (i * 0.5) / 60.0);
+    net.push_back(50'000 + ((i * 7919) % 13) - 6);
+  }
+  stress::Measurements m;
+  m.min_trend_window_s = 30;
+  m.rss_trend = stress::fit_trend(t, rss, 0.25);
+  stress::Thresholds th;
+  th.leak_kb_per_min = 100;
+  EXPECT_FALSE(find(stress::evaluate(th, m), "leak_kb_per_min")->pass);
+  m.rss_net_trend = stress::fit_trend(t, net, 0.25);
+  const auto* leak = find(stress::evaluate(th, m), "leak_kb_per_min");
+  EXPECT_TRUE(leak->pass);
+  EXPECT_NE(leak->note.find("net of SQLite"), std::string::npos);
+  // A real leak under the cache still fails.
+  for (std::size_t i = 0; i < net.size(); ++i) net[i] += 512.0 * t[i] / 60.0;
+  m.rss_net_trend = stress::fit_trend(t, net, 0.25);
+  EXPECT_FALSE(find(stress::evaluate(th, m), "leak_kb_per_min")->pass);
+}
+
 TEST(StressThresholds, FlatSeriesHasNoTrend) {
   std::vector<double> t = {0, 1, 2, 3, 4, 5}, y = {7, 7, 7, 7, 7, 7};
   const auto trend = stress::fit_trend(t, y, 0.0);
