@@ -93,7 +93,8 @@ TEST(StressThresholds, LeakVerdictDiscountsBoundedCachesWhenProbed) {
   th.leak_kb_per_min = 100;
   EXPECT_FALSE(find(stress::evaluate(th, m), "leak_kb_per_min")->pass);
   m.rss_net_trend = stress::fit_trend(t, net, 0.25);
-  const auto* leak = find(stress::evaluate(th, m), "leak_kb_per_min");
+  const auto verdicts = stress::evaluate(th, m);
+  const auto* leak = find(verdicts, "leak_kb_per_min");
   EXPECT_TRUE(leak->pass);
   EXPECT_NE(leak->note.find("net of SQLite"), std::string::npos);
   // A real leak under the cache still fails.
