@@ -18,9 +18,12 @@ namespace {
 using detail::cpu_relax;
 using detail::Job;
 
-// Idle workers first poll for work with a CPU pause between attempts (a fresh batch usually
-// arrives within microseconds), then yield, and only then sleep: a wake-up through the kernel
-// costs several microseconds, far more than a short task.
+// An idle worker first polls for work with a CPU pause between attempts (a fresh batch usually
+// arrives within microseconds), then yields, and only then sleeps: a wake-up through the kernel
+// costs several microseconds (tens on a VM), far more than a short task. Only a few idle workers
+// poll at a time (the "spinners", after Go's scheduler): a submitter finding one skips the
+// wake-up, and the pollers do not take the cores that the submitting thread and the busy workers
+// need, which on a small machine made every batch slower than running it on one thread.
 constexpr int kPauseRounds = 64;
 constexpr int kYieldRounds = 16;
 
@@ -52,6 +55,8 @@ struct Executor::Impl {
   bool has_work() const;
   void wake_one();
   bool sleep();  // false when the executor stops and no work is left
+  bool start_spinning();
+  Job* spin(std::size_t self);
   void worker_loop(std::size_t self);
 
   std::vector<std::unique_ptr<Worker>> workers;
@@ -62,12 +67,16 @@ struct Executor::Impl {
 
   std::mutex sleep_mutex;
   std::condition_variable sleep_cv;
-  std::uint64_t epoch = 0;  // guarded by sleep_mutex; bumped by every wake-up
+  std::uint64_t epoch = 0;    // guarded by sleep_mutex; bumped by every wake-up
+  std::size_t waiting = 0;    // guarded by sleep_mutex: workers blocked in sleep_cv.wait
+  bool wake_pending = false;  // guarded by sleep_mutex: notified, not yet back from the wait
   std::atomic<std::size_t> sleepers{0};
+  std::atomic<std::size_t> spinners{0};  // workers polling for work (spin())
+  std::size_t max_spinners = 1;          // half the workers, at least one
   std::atomic<bool> stopping{false};
 };
 
-Executor::Impl::Impl(std::size_t count) {
+Executor::Impl::Impl(std::size_t count) : max_spinners(std::max<std::size_t>(1, count / 2)) {
   workers.reserve(count);
   for (std::size_t i = 0; i < count; ++i) {
     auto worker = std::make_unique<Worker>();
@@ -109,13 +118,23 @@ void Executor::Impl::schedule(Job* job) {
   wake_one();
 }
 
-// Pairs with sleep(): the submitter publishes work then reads `sleepers`; a sleeper increments
-// `sleepers` then looks for work. All four are seq_cst, so at least one side sees the other and a
-// wake-up is never lost. The common case (nobody sleeps) costs one load.
+// Pairs with sleep() and spin(): the submitter publishes work, then reads `spinners`, then
+// `sleepers`; a spinner stops polling by decrementing `spinners` and then, in sleep(), increments
+// `sleepers` and looks for work once more. All of it is seq_cst, so a submitter that skips the
+// wake-up because it saw a spinner (or no sleeper) published before that last look: the work is
+// found and a wake-up is never lost. The common cases (a worker polls, or nobody sleeps) cost one
+// or two loads.
+//
+// One wake-up at a time: while a woken worker is on its way (tens of microseconds on a VM), more
+// submissions do not pay for more system calls; the woken worker passes the wake-up on when it
+// finds more work than it takes (worker_loop), and runs the rest itself otherwise.
 void Executor::Impl::wake_one() {
+  if (spinners.load(std::memory_order_seq_cst) != 0) return;
   if (sleepers.load(std::memory_order_seq_cst) == 0) return;
   {
     std::lock_guard lock(sleep_mutex);
+    if (wake_pending || waiting == 0) return;
+    wake_pending = true;
     ++epoch;
   }
   sleep_cv.notify_one();
@@ -130,7 +149,10 @@ bool Executor::Impl::sleep() {
       keep_running = false;
     } else {
       const std::uint64_t seen = epoch;
+      ++waiting;
       sleep_cv.wait(lock, [&] { return epoch != seen; });
+      --waiting;
+      wake_pending = false;  // the wake-up arrived (or stop() woke everyone)
     }
   }
   sleepers.fetch_sub(1, std::memory_order_seq_cst);
@@ -174,22 +196,49 @@ Job* Executor::Impl::find_job(std::size_t self) {
   return steal(self);
 }
 
+bool Executor::Impl::start_spinning() {
+  std::size_t n = spinners.load(std::memory_order_relaxed);
+  while (n < max_spinners) {
+    if (spinners.compare_exchange_weak(n, n + 1, std::memory_order_seq_cst)) return true;
+  }
+  return false;
+}
+
+// Polls for work as one of the spinners (start_spinning() succeeded). A spinner that finds work
+// was the submitters' reason not to wake anybody: when it was the last one and more work is
+// queued, it wakes a sleeper to take its place, so a burst spreads over the pool.
+Job* Executor::Impl::spin(std::size_t self) {
+  Job* job = nullptr;
+  for (int round = 0; job == nullptr && round < kPauseRounds + kYieldRounds; ++round) {
+    if (round < kPauseRounds) {
+      for (int i = 0; i < 16; ++i) cpu_relax();
+    } else {
+      std::this_thread::yield();
+    }
+    job = steal(self);
+  }
+  const bool last = spinners.fetch_sub(1, std::memory_order_seq_cst) == 1;
+  if (job != nullptr && last && has_work()) wake_one();
+  return job;
+}
+
 void Executor::Impl::worker_loop(std::size_t self) {
   t_worker = WorkerContext{this, self};
+  bool woken = false;
   while (true) {
     Job* job = find_job(self);
-    for (int round = 0; job == nullptr && round < kPauseRounds + kYieldRounds; ++round) {
-      if (round < kPauseRounds) {
-        for (int i = 0; i < 16; ++i) cpu_relax();
-      } else {
-        std::this_thread::yield();
-      }
-      job = steal(self);
+    if (job == nullptr && start_spinning()) {
+      job = spin(self);
+    } else if (job != nullptr && woken && has_work()) {
+      wake_one();  // woken for one job and found more: pass the wake-up on
     }
+    woken = false;
     if (job != nullptr) {
       job->run();
     } else if (!sleep()) {
       break;
+    } else {
+      woken = true;
     }
   }
   t_worker = WorkerContext{};

@@ -248,6 +248,39 @@ TEST(Executor, StressAsyncFromWorkersAndOutside) {
   EXPECT_EQ(count.load(), 10'000);
 }
 
+// Work that arrives after the workers went to sleep, in bursts: the one-wake-up-at-a-time rule
+// (the woken worker passes it on) must never strand a task. A lost wake-up shows as a timeout.
+// Each burst's tasks wait for one another, so the burst only completes if every worker that
+// should have been woken was.
+TEST(Executor, BurstsAfterIdleGapsWakeEnoughWorkers) {
+  for (std::size_t workers : {std::size_t{2}, std::size_t{4}}) {
+    Executor executor(workers);
+    for (int burst = 0; burst < 40; ++burst) {
+      std::this_thread::sleep_for(std::chrono::microseconds(burst % 4 == 0 ? 2000 : 30 * burst));
+      // `workers` tasks that each block until all of them have started: they need every worker
+      // awake at once (the submitting thread only submits).
+      std::atomic<std::size_t> started{0};
+      std::atomic<bool> stranded{false};
+      std::vector<std::future<void>> futures;
+      for (std::size_t i = 0; i < workers; ++i) {
+        futures.push_back(executor.async([&] {
+          started.fetch_add(1);
+          const auto deadline = std::chrono::steady_clock::now() + 5s;
+          while (started.load() < workers) {
+            if (std::chrono::steady_clock::now() > deadline) {
+              stranded = true;
+              break;
+            }
+            std::this_thread::yield();
+          }
+        }));
+      }
+      for (auto& f : futures) ASSERT_EQ(f.wait_for(60s), std::future_status::ready);
+      ASSERT_FALSE(stranded.load()) << "burst " << burst << ": a worker was never woken";
+    }
+  }
+}
+
 // Records the order in which graph tasks start.
 struct OrderLog {
   std::atomic<int> ticket{0};

@@ -4,8 +4,10 @@
 //
 // Contract:
 // - Each worker owns a deque; work submitted by a worker goes to its own deque, work submitted by
-//   any other thread goes to a shared injection queue. Idle workers steal, spin briefly, then
-//   sleep; submitters only pay for a wake-up when some worker sleeps.
+//   any other thread goes to a shared injection queue. Idle workers steal, then up to half of
+//   them spin briefly, then they sleep; a submitter pays for a wake-up only when no worker spins
+//   and one sleeps, and only one wake-up is in flight at a time (the woken worker passes it on
+//   when it finds more work).
 // - async() returns a future that rethrows the task's exception; silent_async() discards the result
 //   and any exception.
 // - run(graph): see task_graph.hpp; every failure (task exception, CancelledError, ConfigError for
