@@ -27,9 +27,12 @@ class WorkStealingDeque {
   // Owner thread only.
   void push(T item) {
     std::int64_t bottom = bottom_.load(std::memory_order_relaxed);
-    std::int64_t top = top_.load(std::memory_order_acquire);
     Array* array = array_.load(std::memory_order_relaxed);
-    if (bottom - top > array->capacity - 1) {
+    // top_ only grows, so a stale copy can only make the deque look fuller: reread it (a cache
+    // miss while thieves are busy) only when the copy says the array is full.
+    if (bottom - top_seen_ > array->capacity - 1) top_seen_ = top_.load(std::memory_order_acquire);
+    if (bottom - top_seen_ > array->capacity - 1) {
+      const std::int64_t top = top_seen_;
       Array* bigger = array->grow(bottom, top);
       // Thieves may still be reading the old array; it stays alive until the deque dies.
       retired_.emplace_back(array);
@@ -111,6 +114,7 @@ class WorkStealingDeque {
   alignas(64) std::atomic<std::int64_t> bottom_{0};
   alignas(64) std::atomic<Array*> array_;
   std::vector<std::unique_ptr<Array>> retired_;  // owner only
+  std::int64_t top_seen_ = 0;                    // owner only: a past value of top_
 };
 
 }  // namespace legion::detail
