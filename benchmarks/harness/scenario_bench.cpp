@@ -103,23 +103,33 @@ struct ScenarioBench::Impl {
   // concurrent agents takes ~30 s). Every timed run is still checked against it.
   std::map<std::pair<const Case*, bool>, Outcome> references;
 
+  // `c`'s reference for the hot (construction = false) or construction regime: first_run()'s
+  // outcome once it passed validation. nullptr after fail() (`what` names the step).
+  template <class Run>
+  const Outcome* reference_for(benchmark::State& state, const Case& c, bool construction,
+                               const char* what, Run first_run) {
+    const auto key = std::pair(&c, construction);
+    if (const auto it = references.find(key); it != references.end()) return &it->second;
+    Outcome first;
+    try {
+      first = first_run();
+    } catch (const std::exception& error) {
+      fail(state, c, std::string(what) + " failed: " + error.what());
+      return nullptr;
+    }
+    if (const std::string why = check_outcome(first, c.input); !why.empty()) {
+      fail(state, c, why);
+      return nullptr;
+    }
+    return &references.emplace(key, std::move(first)).first->second;
+  }
+
   // One run per iteration (hot), or N runs at once per iteration (concurrency: the adapter's
   // run does them), after one validated run that fixes the expected hash.
   void run_hot(benchmark::State& state, Adapter& a, const Case& c) {
-    const auto key = std::pair(&c, false);
-    if (!references.count(key)) {
-      Outcome first;
-      try {
-        first = a.run(c.input);
-      } catch (const std::exception& error) {
-        return fail(state, c, std::string("run failed: ") + error.what());
-      }
-      if (const std::string why = check_outcome(first, c.input); !why.empty()) {
-        return fail(state, c, why);
-      }
-      references[key] = std::move(first);
-    }
-    const Outcome& reference = references[key];
+    const Outcome* checked = reference_for(state, c, false, "run", [&] { return a.run(c.input); });
+    if (checked == nullptr) return;
+    const Outcome& reference = *checked;
     Totals totals;
     bool stable = true;
     std::string error;
@@ -143,23 +153,18 @@ struct ScenarioBench::Impl {
 
   // prepare() alone per iteration; teardown runs with the timer paused.
   void run_construction(benchmark::State& state, const Case& c) {
-    const auto key = std::pair(&c, true);
-    if (!references.count(key)) {
-      Outcome first;
+    const Outcome* reference = reference_for(state, c, true, "prepare/run", [&] {
       try {
         constructing->prepare(*c.scenario, c.config);
-        first = constructing->run(c.input);
-      } catch (const std::exception& error) {
+        Outcome first = constructing->run(c.input);
         constructing->teardown();
-        return fail(state, c, std::string("prepare/run failed: ") + error.what());
+        return first;
+      } catch (...) {
+        constructing->teardown();
+        throw;
       }
-      constructing->teardown();
-      if (const std::string why = check_outcome(first, c.input); !why.empty()) {
-        return fail(state, c, why);
-      }
-      references[key] = std::move(first);
-    }
-    const Outcome& reference = references[key];
+    });
+    if (reference == nullptr) return;
     const bool per_agent_measured = c.input.corpus_documents == 0;
     const PerAgent per_agent = per_agent_measured ? memory_per_agent(c) : PerAgent{};
 
@@ -173,7 +178,7 @@ struct ScenarioBench::Impl {
       constructing->teardown();
       state.ResumeTiming();
     }
-    report(state, Totals{}, building, before, reference.output_hash);
+    report(state, Totals{}, building, before, reference->output_hash);
     if (per_agent_measured) {
       state.counters["heap_per_agent_bytes"] = per_agent.heap;
       state.counters["rss_per_agent_bytes"] = per_agent.rss;

@@ -68,8 +68,9 @@ struct Executor::Impl {
   std::mutex sleep_mutex;
   std::condition_variable sleep_cv;
   std::uint64_t epoch = 0;    // guarded by sleep_mutex; bumped by every wake-up
-  std::size_t waiting = 0;    // guarded by sleep_mutex: workers blocked in sleep_cv.wait
   bool wake_pending = false;  // guarded by sleep_mutex: notified, not yet back from the wait
+  // Workers in sleep(). It changes only under sleep_mutex, so a thread holding the mutex sees
+  // exactly the workers blocked in sleep_cv.wait; others read it as the lock-free fast check.
   std::atomic<std::size_t> sleepers{0};
   std::atomic<std::size_t> spinners{0};  // workers polling for work (spin())
   std::size_t max_spinners = 1;          // half the workers, at least one
@@ -133,7 +134,7 @@ void Executor::Impl::wake_one() {
   if (sleepers.load(std::memory_order_seq_cst) == 0) return;
   {
     std::lock_guard lock(sleep_mutex);
-    if (wake_pending || waiting == 0) return;
+    if (wake_pending || sleepers.load(std::memory_order_relaxed) == 0) return;
     wake_pending = true;
     ++epoch;
   }
@@ -149,9 +150,7 @@ bool Executor::Impl::sleep() {
       keep_running = false;
     } else {
       const std::uint64_t seen = epoch;
-      ++waiting;
       sleep_cv.wait(lock, [&] { return epoch != seen; });
-      --waiting;
       wake_pending = false;  // the wake-up arrived (or stop() woke everyone)
     }
   }

@@ -88,8 +88,9 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
   ResourceMonitor monitor({::getpid()}, config.sample_hz);
   // An in-process SQLite store: its page caches (cache_size per connection) fill as the file
   // grows, which shows as RSS growth for as long as the run is short of their bound.
-  if (config.store == "sqlite" && config.worker_mode == WorkerMode::kThreads &&
-      config.workload == Workload::kAgentTasks) {
+  const bool probe_cache = config.store == "sqlite" && config.worker_mode == WorkerMode::kThreads &&
+                           config.workload == Workload::kAgentTasks;
+  if (probe_cache) {
     monitor.set_cache_probe([] { return legion::store::sqlite_memory_used_bytes() / 1024; });
   }
   monitor.start();
@@ -121,15 +122,13 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
   const auto samples = monitor.samples();
   {
     std::vector<double> t, rss, net;
-    bool probed = !samples.empty();
     for (const auto& s : samples) {
       t.push_back(s.t_s);
       rss.push_back(static_cast<double>(s.rss_kb));
       net.push_back(static_cast<double>(s.rss_kb - std::max<std::int64_t>(0, s.cache_kb)));
-      probed &= s.cache_kb >= 0;
     }
     m.rss_trend = fit_trend(t, rss, config.warmup_fraction);
-    if (probed) m.rss_net_trend = fit_trend(t, net, config.warmup_fraction);
+    if (probe_cache) m.rss_net_trend = fit_trend(t, net, config.warmup_fraction);
   }
   const auto latency = metrics.mean_latency_ms();
   m.latency_trend = fit_trend(latency.t, latency.value, config.warmup_fraction);

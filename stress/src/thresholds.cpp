@@ -90,12 +90,10 @@ std::vector<Verdict> evaluate(const Thresholds& th, const Measurements& m) {
                    "(fail + info) / invoked"});
   }
   if (th.leak_kb_per_min) {
-    out.push_back(m.rss_net_trend
-                      ? trend_verdict("leak_kb_per_min", *th.leak_kb_per_min, " KB/min",
-                                      m.rss_net_trend, "RSS net of SQLite's page caches",
-                                      m.min_trend_window_s)
-                      : trend_verdict("leak_kb_per_min", *th.leak_kb_per_min, " KB/min",
-                                      m.rss_trend, "RSS", m.min_trend_window_s));
+    const bool net = m.rss_net_trend.has_value();
+    out.push_back(trend_verdict(
+        "leak_kb_per_min", *th.leak_kb_per_min, " KB/min", net ? m.rss_net_trend : m.rss_trend,
+        net ? "RSS net of SQLite's page caches" : "RSS", m.min_trend_window_s));
   }
   if (th.degradation_ms_per_min) {
     out.push_back(trend_verdict("degradation_ms_per_min", *th.degradation_ms_per_min, " ms/min",

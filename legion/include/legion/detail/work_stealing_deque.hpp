@@ -32,8 +32,7 @@ class WorkStealingDeque {
     // miss while thieves are busy) only when the copy says the array is full.
     if (bottom - top_seen_ > array->capacity - 1) top_seen_ = top_.load(std::memory_order_acquire);
     if (bottom - top_seen_ > array->capacity - 1) {
-      const std::int64_t top = top_seen_;
-      Array* bigger = array->grow(bottom, top);
+      Array* bigger = array->grow(bottom, top_seen_);
       // Thieves may still be reading the old array; it stays alive until the deque dies.
       retired_.emplace_back(array);
       array_.store(bigger, std::memory_order_release);
