@@ -1,5 +1,7 @@
 // legion-compare: every framework's legion-bench results against a baseline.
-// Exit status: 0 success; 2 bad input or usage (one line on stderr naming the problem).
+// Exit status: 0 success (also when the A/A gate says `disturbed`: the summary's first lines
+// and comparison.json's summary.aa_gate say so; scripts/bench decides what to do with it);
+// 2 bad input or usage (one line on stderr naming the problem).
 
 #include <CLI/CLI.hpp>
 #include <fstream>
@@ -14,29 +16,36 @@
 int main(int argc, char** argv) {
   CLI::App app{
       "legion-compare: pairs the same benchmarks across frameworks' legion-bench JSON files "
-      "(one file = one process; several files of a framework are its processes) and compares "
-      "each framework with the baseline: ratio of means with a bootstrap CI, Welch and "
-      "Mann-Whitney p (Holm), effect sizes, verdict, geometric means"};
+      "(one file = one process; a framework needs >= 2) and compares each framework with the "
+      "baseline: ratio of geometric means of the process means with a Welch t interval on the "
+      "logs, simultaneous per framework (Bonferroni), the verdict read off the interval, the "
+      "minimum detectable ratio, the A/A gate, geometric means per regime"};
   std::vector<std::string> files;
   std::string json_file;
+  std::string format;
   legion_compare::Options options;
-  options.stats.equivalence_margin = 0.2;
   app.add_option("FILE", files, "legion-bench JSON output files")->required();
   app.add_option("--baseline", options.baseline, "the framework ratios refer to (default legion)");
   app.add_option("--json", json_file, "also write the full comparison as JSON to this file");
-  app.add_option("--resamples", options.stats.bootstrap.resamples,
-                 "bootstrap resamples (default 10000)")
-      ->check(CLI::Range(100, 10'000'000));
-  app.add_option("--seed", options.stats.bootstrap.seed, "bootstrap seed (default fixed)");
-  app.add_option("--level", options.stats.level, "confidence level (default 0.95)")
-      ->check(CLI::Range(0.5, 0.9999));
-  app.add_option("--alpha", options.stats.alpha, "significance level after Holm (default 0.05)")
+  app.add_option("--format", format,
+                 "stdout: summary (<= 100 columns), full (the wide table) or markdown; default "
+                 "the summary, then the full table")
+      ->check(CLI::IsMember({"summary", "full", "markdown"}));
+  app.add_option("--alpha", options.stats.alpha,
+                 "family-wise error rate per framework (default 0.05): all of a framework's "
+                 "intervals hold together with probability >= 1 - alpha")
       ->check(CLI::Range(1e-6, 0.49));
+  app.add_option("--looks", options.stats.looks,
+                 "sequential analyses an adaptive driver plans over the run (default 1): each "
+                 "uses alpha / looks")
+      ->check(CLI::Range(1, 1000));
   app.add_option("--equivalence", options.stats.equivalence_margin,
-                 "equivalence margin for the TOST verdict, 0.2 = within 20% (0 disables)")
+                 "equivalence margin: `equivalent` when the interval lies inside "
+                 "[1/(1+m), 1+m]; 0.2 = within 20% (default; 0 disables)")
       ->check(CLI::Range(0.0, 10.0));
-  app.add_flag("--strict", options.one_file_per_framework,
-               "one file per framework: a second file of a framework is an error");
+  app.add_option("--precision", options.stats.precision,
+                 "relative CI half-width at or under which a row is `precise` (default 0.10)")
+      ->check(CLI::Range(1e-6, 10.0));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -45,7 +54,6 @@ int main(int argc, char** argv) {
     std::cerr << "legion-compare: " << e.what() << " (see --help)\n";
     return 2;
   }
-  options.stats.bootstrap.level = options.stats.level;
   try {
     std::vector<legion_compare::ProcessRun> runs;
     for (const auto& f : files) runs.push_back(legion_compare::read_process_run(f));
@@ -55,7 +63,10 @@ int main(int argc, char** argv) {
       out << legion_compare::to_json(comparison).dump(2) << '\n';
       if (!out) throw legion_compare::InputError(json_file + ": cannot write");
     }
-    legion_compare::print_table(std::cout, comparison);
+    if (format == "summary" || format.empty()) legion_compare::print_summary(std::cout, comparison);
+    if (format.empty()) std::cout << '\n';
+    if (format == "full" || format.empty()) legion_compare::print_full(std::cout, comparison);
+    if (format == "markdown") legion_compare::print_markdown(std::cout, comparison);
     return 0;
   } catch (const legion_compare::InputError& e) {
     std::cerr << "legion-compare: " << e.what() << '\n';

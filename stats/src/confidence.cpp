@@ -49,6 +49,29 @@ Interval fieller_ratio_interval(std::span<const double> a, std::span<const doubl
   return {(ma * mb - root) / g, (ma * mb + root) / g, level};
 }
 
+Interval fieller_banerjee_ratio_interval(std::span<const double> a, std::span<const double> b,
+                                         double level) {
+  constexpr const char* kFunction = "fieller_banerjee_ratio_interval";
+  detail::require_level(kFunction, level);
+  const auto sa = detail::sample_moments(kFunction, a);
+  const auto sb = detail::sample_moments(kFunction, b);
+  if (sa.mean == 0.0) detail::fail(kFunction, "mean of the denominator sample is 0");
+  const double ma = sa.mean;
+  const double mb = sb.mean;
+  const double r = mb / ma;
+  const double ta2 = std::pow(t_quantile(sa.n - 1.0, level), 2) * sa.se2();
+  const double tb2 = std::pow(t_quantile(sb.n - 1.0, level), 2) * sb.se2();
+  if (ta2 + tb2 == 0.0) return {r, r, level};
+  // (mb - theta ma)^2 <= tb2 + theta^2 ta2, a quadratic in theta.
+  const double g = ma * ma - ta2;
+  if (g <= 0.0) {
+    const double inf = std::numeric_limits<double>::infinity();
+    return {-inf, inf, level};
+  }
+  const double root = std::sqrt(std::max(0.0, mb * mb * ta2 + ma * ma * tb2 - ta2 * tb2));
+  return {(ma * mb - root) / g, (ma * mb + root) / g, level};
+}
+
 Interval delta_ratio_interval(std::span<const double> a, std::span<const double> b, double level) {
   detail::require_level("delta_ratio_interval", level);
   const auto sa = detail::sample_moments("delta_ratio_interval", a);

@@ -37,6 +37,13 @@ TEST(BenchmarkName, ColdStartKeepsItsRegimeThroughFixedIterationSuffixes) {
   const auto n = split_benchmark_name("simple_task/cold_start/iterations:1/repeats:1/manual_time");
   EXPECT_EQ(n.scenario, "simple_task");
   EXPECT_EQ(n.regime, "cold_start");
+  EXPECT_EQ(n.point, "simple_task");
+}
+
+TEST(BenchmarkName, PointIsTheScenarioWithItsParameters) {
+  EXPECT_EQ(split_benchmark_name("large_context_retrieval/docs=10000/hot/real_time").point,
+            "large_context_retrieval/docs=10000");
+  EXPECT_EQ(split_benchmark_name("lonely").point, "lonely");
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// legion-compare end to end on the fixtures: the table, the JSON file, exit status 2 with one
-// line on bad input.
+// legion-compare end to end on the fixtures: the summary, the full table, Markdown, the JSON
+// file (schema legion-compare/2), exit status 2 with one line on bad input.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -11,6 +11,7 @@
 #include <string>
 
 #include "run_command.hpp"
+#include "verdict_invariant.hpp"
 
 namespace {
 
@@ -42,39 +43,95 @@ std::string files(const std::string& names) {
 }
 
 const std::string kAll = files(
-    "legion.1.json legion.2.json legion.3.json slow.1.json slow.2.json slow.3.json direct.1.json");
+    "legion.1.json legion.2.json legion.3.json slow.1.json slow.2.json slow.3.json "
+    "direct.1.json direct.2.json direct.3.json");
 
-TEST(CompareCli, PrintsTheTableWithDirectionAndFindings) {
-  const auto r = run("--resamples 1000" + kAll);
+std::size_t widest_line(const std::string& text) {
+  std::size_t widest = 0;
+  std::size_t start = 0;
+  for (auto end = text.find('\n'); end != std::string::npos; end = text.find('\n', start)) {
+    widest = std::max(widest, end - start);
+    start = end + 1;
+  }
+  return widest;
+}
+
+TEST(CompareCli, PrintsTheSummaryFirstThenTheFullTable) {
+  const auto r = run(kAll);
   EXPECT_EQ(r.status, 0) << r.out;
-  EXPECT_TRUE(has(r.out, "x slower than legion")) << r.out;
-  EXPECT_TRUE(has(r.out, "Holm across 12 comparisons")) << r.out;
-  EXPECT_TRUE(has(r.out, "== regime: hot ==")) << r.out;
+  const auto summary = r.out.find("== summary: x slower than legion");
+  const auto full = r.out.find("== regime: hot ==");
+  EXPECT_EQ(summary, 0u) << r.out;
+  EXPECT_NE(full, std::string::npos) << r.out;
+  EXPECT_TRUE(has(r.out, "A/A gate: absent")) << r.out;  // the fixtures have no harness rows
   EXPECT_TRUE(has(r.out, "unsupported: direct has no agents")) << r.out;
   EXPECT_TRUE(has(r.out, "failed: validation failed: wrong answer")) << r.out;
   EXPECT_TRUE(has(r.out, "different work: hashes differ")) << r.out;
   EXPECT_TRUE(has(r.out, "geometric mean")) << r.out;
-  EXPECT_TRUE(has(r.out, "warning: direct: one process")) << r.out;
+  EXPECT_TRUE(has(r.out, "slow    3 processes, 7 rows, each CI at 99.29%")) << r.out;
+}
+
+TEST(CompareCli, TheSummaryFitsIn100Columns) {
+  const auto r = run("--format summary" + kAll);
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_LE(widest_line(r.out), 100u) << r.out;
+  EXPECT_FALSE(has(r.out, "== regime:")) << r.out;  // the wide table is not in it
+  EXPECT_TRUE(has(r.out, "large_context_retrieval/docs=1000   slow    2.01 [")) << r.out;
+  EXPECT_TRUE(has(r.out, "== geometric means (x slower than legion) ==")) << r.out;
+}
+
+TEST(CompareCli, FullAndMarkdownFormats) {
+  const auto full = run("--format full" + kAll);
+  EXPECT_EQ(full.status, 0) << full.out;
+  EXPECT_FALSE(has(full.out, "== summary")) << full.out;
+  EXPECT_TRUE(has(full.out, "CPU us base/fw")) << full.out;
+  EXPECT_TRUE(has(full.out, "mde")) << full.out;
+  const auto md = run("--format markdown" + kAll);
+  EXPECT_EQ(md.status, 0) << md.out;
+  EXPECT_TRUE(has(md.out, "**A/A gate: absent")) << md.out;
+  EXPECT_TRUE(has(md.out, "| benchmark | framework | x slower than legion [CI] | verdict |"))
+      << md.out;
+  EXPECT_TRUE(has(md.out, "### Geometric means")) << md.out;
+}
+
+nlohmann::json run_json(const std::string& args) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("legion-compare-test-" + std::to_string(::getpid()) + ".json");
+  const auto r = run("--json " + path.string() + " " + args);
+  EXPECT_EQ(r.status, 0) << r.out;
+  std::ifstream in(path);
+  auto doc = nlohmann::json::parse(in);
+  std::filesystem::remove(path);
+  return doc;
 }
 
 TEST(CompareCli, WritesTheJsonDocumentedInDocsComparison) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("legion-compare-test-" + std::to_string(::getpid()) + ".json");
-  const auto r = run("--resamples 1000 --seed 7 --json " + path.string() + kAll);
-  ASSERT_EQ(r.status, 0) << r.out;
-  std::ifstream in(path);
-  const auto doc = nlohmann::json::parse(in);
-  std::filesystem::remove(path);
-  EXPECT_EQ(doc["schema"], "legion-compare/1");
+  const auto doc = run_json(kAll);
+  EXPECT_EQ(doc["schema"], "legion-compare/2");
   EXPECT_EQ(doc["baseline"], "legion");
-  EXPECT_EQ(doc["seed"], 7);
+  EXPECT_EQ(doc["seed"], "42");
   EXPECT_EQ(doc["frameworks"].size(), 3u);
   EXPECT_EQ(doc["comparisons"].size(), 14u);
+  EXPECT_EQ(doc["family"]["method"], "bonferroni_per_framework");
+  EXPECT_EQ(doc["family"]["per_framework_rows"]["direct"], 5);
+  EXPECT_EQ(doc["summary"]["aa_gate"]["status"], "absent");
+  EXPECT_EQ(doc["summary"]["machines"]["mixed"], false);
+  EXPECT_TRUE(doc["criteria"].is_null());
   bool unsupported_seen = false;
   for (const auto& c : doc["comparisons"]) {
+    EXPECT_EQ(c["role"], "comparison");
     if (c["status"] == "compared") {
-      EXPECT_TRUE(c["stats"]["ratio_ci"].is_object());
-      EXPECT_TRUE(c["stats"]["welch_p_holm"].is_number());
+      const auto& s = c["stats"];
+      EXPECT_TRUE(s["ratio_ci"].is_object());
+      EXPECT_EQ(s["ci_method"], "banerjee_log_bonferroni");
+      EXPECT_TRUE(s["mde"].is_number());
+      EXPECT_TRUE(s["rel_half_width"].is_number());
+      EXPECT_TRUE(s["precise"].is_boolean());
+      EXPECT_TRUE(s["welch_p_holm"].is_number());
+      EXPECT_TRUE(c["candidate"]["process_means_ns"].is_array());
+      EXPECT_TRUE(c["candidate"]["cpu_ns"].is_null());  // the fixtures predate cpu_ns
+      const std::string wrong = legion_test::verdict_disagreement(s);
+      EXPECT_TRUE(wrong.empty()) << c["benchmark"] << " " << c["framework"] << ": " << wrong;
     } else {
       EXPECT_TRUE(c["stats"].is_null());
       unsupported_seen = unsupported_seen || c["status"] == "unsupported";
@@ -82,12 +139,17 @@ TEST(CompareCli, WritesTheJsonDocumentedInDocsComparison) {
   }
   EXPECT_TRUE(unsupported_seen);
   EXPECT_EQ(doc["geometric_means"].size(), 6u);
+  EXPECT_EQ(doc["geometric_means"][0]["method"], "welch_log_complete_processes");
 }
 
-TEST(CompareCli, SameSeedSameOutput) {
-  const auto a = run("--resamples 500 --seed 3" + kAll);
-  const auto b = run("--resamples 500 --seed 3" + kAll);
-  EXPECT_EQ(a.out, b.out);
+TEST(CompareCli, LooksSplitAlphaAndTheSameInputGivesTheSameOutput) {
+  const auto one = run_json(kAll);
+  const auto three = run_json("--looks 3" + kAll);
+  EXPECT_EQ(three["family"]["looks"], 3);
+  const double level1 = one["family"]["row_level"]["slow"].get<double>();
+  const double level3 = three["family"]["row_level"]["slow"].get<double>();
+  EXPECT_NEAR(1.0 - level3, (1.0 - level1) / 3.0, 1e-15);
+  EXPECT_EQ(run(kAll).out, run(kAll).out);
 }
 
 void expect_bad_input(const std::string& args, const std::string& message) {
@@ -102,9 +164,13 @@ TEST(CompareCli, BadInputIsOneLineAndExitTwo) {
   expect_bad_input(files("legion.1.json malformed.json"), "malformed.json: malformed JSON");
   expect_bad_input(files("legion.1.json no_framework.json"), "context.framework is missing");
   expect_bad_input("--baseline nope" + kAll, "baseline 'nope' is not among the frameworks");
-  expect_bad_input("--strict" + kAll, "--strict: one file per framework");
   expect_bad_input(files("legion.1.json legion.1.json slow.1.json"), "given twice");
   expect_bad_input(files("legion.1.json legion.2.json"), "nothing to compare");
+  expect_bad_input(files("legion.1.json legion.2.json slow.1.json"),
+                   "framework 'slow' has 1 process");
+  expect_bad_input("--format wide" + kAll, "--format");
+  expect_bad_input("--looks 0" + kAll, "--looks");
+  expect_bad_input("--seed 3" + kAll, "legion-compare:");  // nothing random any more
   expect_bad_input("--no-such-option" + kAll, "legion-compare:");
   expect_bad_input("", "legion-compare:");
 }

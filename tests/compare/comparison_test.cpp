@@ -1,11 +1,13 @@
 // compare_frameworks on the synthetic legion-bench outputs in tests/data/compare
-// (make_fixtures.py): pairing, baseline, error rows, flags, Holm, the 2x framework.
+// (make_fixtures.py): pairing, baseline, error rows, flags, families per framework, the 2x
+// framework, bad input.
 
 #include "compare/comparison.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include "compare/input_error.hpp"
@@ -32,13 +34,11 @@ std::vector<ProcessRun> load(const std::vector<std::string>& names) {
 
 std::vector<ProcessRun> all_fixtures() {
   return load({"legion.1.json", "legion.2.json", "legion.3.json", "slow.1.json", "slow.2.json",
-               "slow.3.json", "direct.1.json"});
+               "slow.3.json", "direct.1.json", "direct.2.json", "direct.3.json"});
 }
 
 Options fast() {
-  Options o;
-  o.stats.bootstrap.resamples = 2000;
-  return o;
+  return Options{};
 }
 
 const Row& row(const Comparison& c, const std::string& benchmark, const std::string& framework) {
@@ -69,7 +69,7 @@ TEST(Comparison, PairsTheSameBenchmarksAcrossFrameworksWithTheBaselineFirst) {
   ASSERT_EQ(c.frameworks.size(), 3u);
   EXPECT_EQ(c.frameworks[0].name, "legion");
   EXPECT_EQ(c.frameworks[0].files.size(), 3u);
-  EXPECT_EQ(c.frameworks[2].files.size(), 1u);
+  EXPECT_EQ(c.frameworks[2].files.size(), 3u);
   // 7 benchmarks x 2 frameworks; construction rows first, concurrency last.
   ASSERT_EQ(c.rows.size(), 14u);
   EXPECT_EQ(c.rows.front().regime, "construction");
@@ -80,8 +80,9 @@ TEST(Comparison, PairsTheSameBenchmarksAcrossFrameworksWithTheBaselineFirst) {
   EXPECT_EQ(r.status, Status::kCompared);
   EXPECT_EQ(r.baseline->processes, 3u);
   EXPECT_EQ(r.candidate->repetitions, (std::vector<std::size_t>{5, 5, 5}));
-  EXPECT_TRUE(r.hierarchical);
+  EXPECT_EQ(r.candidate->files.size(), 3u);
   EXPECT_EQ(r.stats->n_a, 3u);  // process means are the samples
+  EXPECT_EQ(r.stats->ci_method, "banerjee_log_bonferroni");
 }
 
 TEST(Comparison, ATwiceAsSlowFrameworkHasARatioIntervalAroundTwo) {
@@ -136,15 +137,28 @@ TEST(Comparison, UnsupportedAndFailedBenchmarksAreRowsWithoutRatio) {
   }
 }
 
+// Two processes of a framework from the same entries (one file is one process).
+std::vector<ProcessRun> two_processes(const std::string& framework, const std::string& entries) {
+  auto a = inline_run(framework, framework + ".1.json", entries);
+  auto b = inline_run(framework, framework + ".2.json", entries);
+  return {a, b};
+}
+
+std::vector<ProcessRun> joined(std::vector<ProcessRun> a, const std::vector<ProcessRun>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
 TEST(Comparison, BaselineErrorsAreReportedOnTheFrameworksRow) {
-  auto base = inline_run("legion", "a.json",
-                         R"({"name": "x/hot", "run_type": "iteration", "error_occurred": true,
+  const auto base =
+      two_processes("legion",
+                    R"({"name": "x/hot", "run_type": "iteration", "error_occurred": true,
                               "error_message": "unsupported: no x"}, )" +
-                             rep("y/hot", 10) + "," + rep("y/hot", 11));
-  auto other = inline_run("other", "b.json",
-                          rep("x/hot", 10) + "," + rep("x/hot", 11) + "," + rep("y/hot", 20) + "," +
-                              rep("y/hot", 21) + "," + rep("z/hot", 1));
-  const auto c = legion_compare::compare_frameworks({base, other}, fast());
+                        rep("y/hot", 10) + "," + rep("y/hot", 11));
+  const auto other =
+      two_processes("other", rep("x/hot", 10) + "," + rep("x/hot", 11) + "," + rep("y/hot", 20) +
+                                 "," + rep("y/hot", 21) + "," + rep("z/hot", 1));
+  const auto c = legion_compare::compare_frameworks(joined(base, other), fast());
   EXPECT_EQ(row(c, "x/hot", "other").status, Status::kBaselineUnsupported);
   EXPECT_EQ(row(c, "x/hot", "other").reason, "no x");
   EXPECT_EQ(row(c, "y/hot", "other").status, Status::kCompared);
@@ -161,53 +175,95 @@ TEST(Comparison, DifferentHashesAndModelCallsAreFlagged) {
   EXPECT_TRUE(row(c, "simple_task/hot", "direct").flags.empty());
 }
 
-TEST(Comparison, HolmRunsAcrossEveryComparisonOfTheRun) {
+TEST(Comparison, EachFrameworksRowsAreOneFamily) {
   const auto c = legion_compare::compare_frameworks(all_fixtures(), fast());
+  EXPECT_EQ(c.family_rows.at("slow"), 7u);
+  EXPECT_EQ(c.family_rows.at("direct"), 5u);  // 7 rows, 2 without a ratio
+  for (const auto& r : c.rows) {
+    if (!r.stats) continue;
+    const double level = 1.0 - 0.05 / static_cast<double>(c.family_rows.at(r.framework));
+    EXPECT_NEAR(r.stats->ratio_interval.level, level, 1e-15) << r.benchmark << " " << r.framework;
+  }
+  // Holm (supplementary) within the family, not across the run.
   std::vector<double> raw;
   std::vector<double> adjusted;
   for (const auto& r : c.rows) {
-    if (!r.stats) continue;
+    if (!r.stats || r.framework != "direct") continue;
     raw.push_back(r.stats->welch_p);
     adjusted.push_back(r.stats->welch_p_holm);
   }
-  EXPECT_EQ(c.tests, 12u);  // 14 rows, 2 without a ratio
-  ASSERT_EQ(raw.size(), 12u);
   EXPECT_EQ(adjusted, stats::holm(raw));
-  // Not Holm per framework: the direct family alone would adjust less.
-  std::vector<double> direct_raw;
-  std::vector<double> direct_adjusted;
-  for (const auto& r : c.rows) {
-    if (!r.stats || r.framework != "direct") continue;
-    direct_raw.push_back(r.stats->welch_p);
-    direct_adjusted.push_back(r.stats->welch_p_holm);
+}
+
+TEST(Comparison, AddingAFrameworkChangesNoOtherFrameworksVerdicts) {
+  const auto two =
+      legion_compare::compare_frameworks(load({"legion.1.json", "legion.2.json", "legion.3.json",
+                                               "slow.1.json", "slow.2.json", "slow.3.json"}),
+                                         fast());
+  const auto three = legion_compare::compare_frameworks(all_fixtures(), fast());
+  for (const auto& r : two.rows) {
+    const Row& same = row(three, r.benchmark, r.framework);
+    ASSERT_TRUE(r.stats && same.stats);
+    EXPECT_EQ(r.stats->verdict_text, same.stats->verdict_text);
+    EXPECT_EQ(r.stats->ratio_interval.lower, same.stats->ratio_interval.lower);
+    EXPECT_EQ(r.stats->ratio_interval.upper, same.stats->ratio_interval.upper);
   }
-  EXPECT_NE(direct_adjusted, stats::holm(direct_raw));
 }
 
-TEST(Comparison, OneProcessIsWarnedAbout) {
-  const auto c = legion_compare::compare_frameworks(all_fixtures(), fast());
-  ASSERT_EQ(c.warnings.size(), 1u);
-  EXPECT_NE(c.warnings[0].find("direct: one process"), std::string::npos);
-  const auto& r = row(c, "simple_task/hot", "direct");
-  EXPECT_FALSE(r.hierarchical);
+TEST(Comparison, AFrameworkWithOneProcessIsBadInput) {
+  try {
+    legion_compare::compare_frameworks(
+        load({"legion.1.json", "legion.2.json", "legion.3.json", "direct.1.json"}), fast());
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("framework 'direct' has 1 process"), std::string::npos)
+        << e.what();
+  }
 }
 
-TEST(Comparison, SameFrameworkInSeveralFilesIsProcessesUnlessStrict) {
-  auto o = fast();
-  o.one_file_per_framework = true;
-  EXPECT_THROW(legion_compare::compare_frameworks(all_fixtures(), o), InputError);
+TEST(Comparison, ARowWithOneProcessIsBadInput) {
+  // Both frameworks have two files, but the framework's second process lacks y/hot.
+  const auto base = two_processes("legion", rep("x/hot", 10) + "," + rep("x/hot", 11) + "," +
+                                                rep("y/hot", 10) + "," + rep("y/hot", 11));
+  const auto one = inline_run(
+      "other", "other.1.json",
+      rep("x/hot", 10) + "," + rep("x/hot", 11) + "," + rep("y/hot", 20) + "," + rep("y/hot", 21));
+  const auto two = inline_run("other", "other.2.json", rep("x/hot", 10) + "," + rep("x/hot", 11));
+  try {
+    legion_compare::compare_frameworks(joined(base, {one, two}), fast());
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("benchmark 'y/hot': framework 'other' has it from 1 "
+                                         "process (other.1.json)"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Comparison, SameFileTwiceIsBadInput) {
   EXPECT_THROW(legion_compare::compare_frameworks(
                    load({"legion.1.json", "legion.1.json", "slow.1.json"}), fast()),
                InputError);
 }
 
-TEST(Comparison, ProcessesOfOneFrameworkMustShareTheSeed) {
-  auto a = inline_run("legion", "a.json", rep("x/hot", 10) + "," + rep("x/hot", 11));
-  auto b = a;
-  b.source = "b.json";
-  b.context["seed"] = 2;
-  auto other = inline_run("other", "c.json", rep("x/hot", 10) + "," + rep("x/hot", 11));
-  EXPECT_THROW(legion_compare::compare_frameworks({a, b, other}, fast()), InputError);
+TEST(Comparison, EveryProcessMustShareTheSeed) {
+  auto base = two_processes("legion", rep("x/hot", 10) + "," + rep("x/hot", 11));
+  auto other = two_processes("other", rep("x/hot", 10) + "," + rep("x/hot", 11));
+  auto same_framework = base;
+  same_framework[1].context["seed"] = 2;
+  EXPECT_THROW(legion_compare::compare_frameworks(joined(same_framework, other), fast()),
+               InputError);
+  // Across frameworks too: different seeds are different inputs.
+  auto other_seed = other;
+  for (auto& p : other_seed) p.context["seed"] = 2;
+  try {
+    legion_compare::compare_frameworks(joined(base, other_seed), fast());
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("other.1.json: context.seed '2' differs from '1'"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(Comparison, OnlyTheBaselineIsBadInput) {
@@ -307,8 +363,10 @@ TEST(Comparison, OverheadPerDelegationIsTheExtraTimeOverTheFrameworksDelegations
   const Row& r = row(c, "hierarchical/hot", "crewai");
   ASSERT_EQ(r.derived.size(), 1u);
   EXPECT_EQ(r.derived[0].name, "overhead_per_delegation_ns");
-  // Both sides scaled by the same jitter, 2% on average: (3010 - 10) us x 1.02 / 3 delegations.
-  EXPECT_NEAR(r.derived[0].value, 1020e3, 1.0);
+  // Both sides scaled by the same jitter, process means 1.01, 1.02, 1.03 of the nominal: the
+  // ratio is 301 exactly, the baseline's geometric mean 10 us x GM(1.01, 1.02, 1.03), so the
+  // overhead is 300 x that / 3 delegations.
+  EXPECT_NEAR(r.derived[0].value, 10e3 * std::cbrt(1.01 * 1.02 * 1.03) * 300.0 / 3.0, 1e-6);
   EXPECT_LT(r.derived[0].interval.lower, r.derived[0].value);
   EXPECT_GT(r.derived[0].interval.upper, r.derived[0].value);
   EXPECT_TRUE(row(c, "hierarchical/construction", "crewai").derived.empty());
@@ -317,7 +375,7 @@ TEST(Comparison, OverheadPerDelegationIsTheExtraTimeOverTheFrameworksDelegations
 TEST(Report, MemoryColumnShowsHeapPerAgentAndFiguresTable) {
   const Comparison c = legion_compare::compare_frameworks(delegating_runs(), fast());
   std::ostringstream out;
-  legion_compare::print_table(out, c);
+  legion_compare::print_full(out, c);
   const std::string text = out.str();
   EXPECT_NE(text.find("2 KiB/agent / 40 KiB/agent"), std::string::npos) << text;
   EXPECT_NE(text.find("overhead_per_delegation_ns"), std::string::npos) << text;

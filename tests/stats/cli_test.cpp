@@ -1,4 +1,4 @@
-// legion-stats end to end: output, exit status 0 / 1 (failed target) / 2 (bad input).
+// legion-stats end to end: output, exit status 0 / 1 (missed target) / 2 (bad input).
 
 #include <gtest/gtest.h>
 
@@ -43,6 +43,8 @@ TEST(Cli, CompareTwoRunsWithDifferentRepetitionCounts) {
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_TRUE(has(r.out, "faster")) << r.out;
   EXPECT_TRUE(has(r.out, "slower")) << r.out;
+  EXPECT_TRUE(has(r.out, "equivalent within 20%")) << r.out;
+  EXPECT_TRUE(has(r.out, "98.33% CI")) << r.out;  // Bonferroni over 3 pairs
   EXPECT_TRUE(has(r.out, "Holm")) << r.out;
   EXPECT_TRUE(has(r.out, "only in B: BM_OnlyInB")) << r.out;
   const auto j = run("compare --format json " + kData + "run_a.json " + kData + "run_b.json");
@@ -50,15 +52,34 @@ TEST(Cli, CompareTwoRunsWithDifferentRepetitionCounts) {
   EXPECT_TRUE(has(j.out, "\"ratio_ci\"")) << j.out;
   EXPECT_TRUE(has(j.out, "\"welch_p_holm\"")) << j.out;
   EXPECT_TRUE(has(j.out, "\"mann_whitney_p\"")) << j.out;
+  EXPECT_TRUE(has(j.out, "\"verdict_text\"")) << j.out;
+  EXPECT_TRUE(has(j.out, "\"mde\"")) << j.out;
 }
 
-TEST(Cli, CheckExitsOneOnAFailedTarget) {
+TEST(Cli, CheckJudgesByIntervalAndExitsOneOnlyOnAMissedTarget) {
   const auto pass = run("check --targets " + kData + "targets_pass.json " + kData + "run_a.json");
   EXPECT_EQ(pass.status, 0) << pass.out;
-  EXPECT_TRUE(has(pass.out, "PASS")) << pass.out;
+  EXPECT_TRUE(has(pass.out, "met")) << pass.out;
+  EXPECT_TRUE(has(pass.out, "] vs <= 1500")) << pass.out;  // measured [CI] vs target
+  EXPECT_TRUE(has(pass.out, "all targets met")) << pass.out;
   const auto fail = run("check --targets " + kData + "targets_fail.json " + kData + "run_a.json");
   EXPECT_EQ(fail.status, 1) << fail.out;
-  EXPECT_TRUE(has(fail.out, "FAIL")) << fail.out;
+  EXPECT_TRUE(has(fail.out, "missed")) << fail.out;
+  EXPECT_TRUE(has(fail.out, "1 of 2 targets MISSED")) << fail.out;
+  const auto json =
+      run("--format json check --targets " + kData + "targets_fail.json " + kData + "run_a.json");
+  EXPECT_EQ(json.status, 1) << json.out;
+  EXPECT_TRUE(has(json.out, "\"result\": \"missed\"")) << json.out;
+  EXPECT_TRUE(has(json.out, "\"missed\": 1")) << json.out;
+}
+
+TEST(Cli, AnInconclusiveTargetExitsZeroWithAVisibleLine) {
+  const auto r =
+      run("check --targets " + kData + "targets_inconclusive.json " + kData + "run_a.json");
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_TRUE(has(r.out, "inconclusive")) << r.out;
+  EXPECT_TRUE(has(r.out, "1 of 1 targets inconclusive")) << r.out;
+  EXPECT_FALSE(has(r.out, "all targets met")) << r.out;
 }
 
 TEST(Cli, BadInputExitsTwoWithOneLine) {

@@ -8,6 +8,9 @@
 #include "stats/compare.hpp"
 #include "stats/error.hpp"
 #include "stats/gbench_json.hpp"
+#include "stats/report_json.hpp"
+#include "stats/targets.hpp"
+#include "verdict_invariant.hpp"
 
 namespace {
 
@@ -105,15 +108,25 @@ TEST(Compare, FixtureRunsGiveTheExpectedVerdicts) {
   EXPECT_EQ(dispatch.verdict, "faster");
   EXPECT_LT(dispatch.ratio_interval.upper, 1.0);
   EXPECT_TRUE(dispatch.ratio_interval.contains(dispatch.ratio));
+  EXPECT_NEAR(dispatch.ratio_interval.level, 1.0 - 0.05 / 3.0, 1e-15);  // Bonferroni over 3
   EXPECT_GE(dispatch.welch_p_holm, dispatch.welch_p);
   EXPECT_LT(dispatch.cliffs_delta, 0.0);
   EXPECT_EQ(report.pairs[1].verdict, "slower");  // BM_Parse ~10% slower
-  EXPECT_EQ(report.pairs[2].verdict, "equivalent within 20%");
-  EXPECT_FALSE(report.pairs[2].notes.empty());  // fewer than 9 repetitions on B
-  // Without an equivalence margin an unresolved difference stays "no significant difference".
+  EXPECT_EQ(report.pairs[2].verdict, "equivalent");
+  EXPECT_EQ(report.pairs[2].verdict_text, "equivalent within 20%");
+  for (const auto& p : report.pairs) {
+    const std::string wrong = legion_test::verdict_disagreement(stats::pair_json(p));
+    EXPECT_TRUE(wrong.empty()) << p.name << ": " << wrong;
+  }
+  // Without an equivalence margin an interval around 1 is inconclusive, with what would settle
+  // it (one file is one process: the replicates are repetitions).
   stats::CompareOptions strict;
   strict.equivalence_margin = 0.0;
-  EXPECT_EQ(stats::compare_runs(a, b, strict).pairs[2].verdict, "no significant difference");
+  strict.replicates = "repetitions";
+  const auto unsettled = stats::compare_runs(a, b, strict).pairs[2];
+  EXPECT_EQ(unsettled.verdict, "inconclusive");
+  EXPECT_EQ(unsettled.verdict_text.rfind("inconclusive: ", 0), 0u) << unsettled.verdict_text;
+  EXPECT_NE(unsettled.verdict_text.find("repetitions"), std::string::npos);
   // Counters are "lower"/"higher", not faster/slower.
   stats::CompareOptions counter;
   counter.lower_is_better = false;
@@ -123,17 +136,29 @@ TEST(Compare, FixtureRunsGiveTheExpectedVerdicts) {
   EXPECT_EQ(ips.pairs[0].verdict, "higher");
 }
 
+TEST(Compare, ACounterWithZerosUsesFiellersIntervalOfTheRatioOfMeans) {
+  const std::vector<stats::Series> a = {{"allocs", {0, 2, 1, 1, 2, 0}, ""}};
+  const std::vector<stats::Series> b = {{"allocs", {10, 12, 11, 9, 10, 11}, ""}};
+  const auto r = stats::compare_runs(a, b);
+  ASSERT_EQ(r.pairs.size(), 1u);
+  EXPECT_EQ(r.pairs[0].ci_method, "fieller_banerjee_bonferroni");
+  EXPECT_NEAR(r.pairs[0].ratio, 63.0 / 6.0, 1e-12);  // of the means: no logs of 0
+  const std::string wrong = legion_test::verdict_disagreement(stats::pair_json(r.pairs[0]));
+  EXPECT_TRUE(wrong.empty()) << wrong;
+}
+
 TEST(Compare, RefusesSingleRepetitionsAndDisjointRuns) {
   const auto one = stats::read_benchmark_file(kData + "single_repetition.json");
   EXPECT_THROW(stats::compare_runs(one, one), stats::StatsError);
   const std::vector<stats::Series> x = {{"x", {1, 2, 3}, "ns"}};
   const std::vector<stats::Series> y = {{"y", {1, 2, 3}, "ns"}};
   EXPECT_THROW(stats::compare_runs(x, y), stats::StatsError);
-  // Constant but different: no Welch test, the verdict rests on the ratio interval.
+  // Constant but different: no Welch test; the interval is the point, and the verdict rests on it.
   const std::vector<stats::Series> c1 = {{"c", {10, 10, 10}, "ns"}};
   const std::vector<stats::Series> c2 = {{"c", {20, 20, 20}, "ns"}};
   const auto r = stats::compare_runs(c1, c2);
   EXPECT_EQ(r.pairs[0].verdict, "slower");
+  EXPECT_DOUBLE_EQ(r.pairs[0].ratio_interval.lower, 2.0);
   EXPECT_FALSE(r.pairs[0].notes.empty());
 }
 
@@ -143,36 +168,60 @@ TEST(Targets, SeveralResultsFilesFirstHoldingTheBenchmarkWins) {
   const std::vector<std::filesystem::path> both = {kData + "run_a.json", kData + "run_b.json"};
   const auto r = stats::check_targets(targets, both);
   ASSERT_EQ(r.size(), 2u);
-  EXPECT_TRUE(r[0].pass && r[1].pass);
-  EXPECT_THROW(stats::check_targets(targets, kData + "run_a.json"), stats::StatsError);
+  EXPECT_EQ(r[0].outcome, stats::TargetOutcome::kMet);
+  EXPECT_EQ(r[1].outcome, stats::TargetOutcome::kMet);
+  const std::vector<std::filesystem::path> only_a = {kData + "run_a.json"};
+  EXPECT_THROW(stats::check_targets(targets, only_a), stats::StatsError);
   const std::vector<std::filesystem::path> missing = {kData + "run_a.json", kData + "absent.json"};
   EXPECT_THROW(stats::check_targets(targets, missing), stats::StatsError);
 }
 
-TEST(Targets, ParseAndCheck) {
-  const auto pass = stats::check_targets(stats::read_targets_file(kData + "targets_pass.json"),
-                                         kData + "run_a.json");
+std::vector<stats::TargetResult> check(const std::vector<stats::Target>& targets,
+                                       const std::string& file) {
+  return stats::check_targets(targets, std::vector<std::filesystem::path>{file});
+}
+
+TEST(Targets, ParseAndCheckByInterval) {
+  const auto pass =
+      check(stats::read_targets_file(kData + "targets_pass.json"), kData + "run_a.json");
   ASSERT_EQ(pass.size(), 4u);
-  for (const auto& r : pass) EXPECT_TRUE(r.pass) << r.target.benchmark;
-  EXPECT_TRUE(pass[0].interval.has_value());
+  for (const auto& r : pass) {
+    EXPECT_EQ(r.outcome, stats::TargetOutcome::kMet) << r.target.benchmark;
+    ASSERT_TRUE(r.interval.has_value());
+    EXPECT_LE(r.interval->upper, r.target.max ? *r.target.max : *r.target.max_ratio);
+  }
   EXPECT_EQ(pass[3].target.to, "BM_Steady");
-  const auto fail = stats::check_targets(stats::read_targets_file(kData + "targets_fail.json"),
-                                         kData + "run_a.json");
-  EXPECT_FALSE(fail[0].pass);
-  EXPECT_TRUE(fail[1].pass);
-  EXPECT_THROW(stats::check_targets(stats::read_targets_file(kData + "targets_unknown.json"),
-                                    kData + "run_a.json"),
-               stats::StatsError);
-  // A limit inside the interval is marginal.
+  const auto fail =
+      check(stats::read_targets_file(kData + "targets_fail.json"), kData + "run_a.json");
+  EXPECT_EQ(fail[0].outcome, stats::TargetOutcome::kMissed);
+  EXPECT_GT(fail[0].interval->lower, *fail[0].target.max);
+  EXPECT_EQ(fail[1].outcome, stats::TargetOutcome::kMet);
+  EXPECT_THROW(
+      check(stats::read_targets_file(kData + "targets_unknown.json"), kData + "run_a.json"),
+      stats::StatsError);
+  // A limit inside the interval is inconclusive: neither met nor missed.
   const std::vector<stats::Target> tight = {
       {"BM_Dispatch/64", "real_time", pass[0].measured, {}, "", ""}};
-  EXPECT_TRUE(stats::check_targets(tight, kData + "run_a.json")[0].marginal);
+  const auto t = check(tight, kData + "run_a.json")[0];
+  EXPECT_EQ(t.outcome, stats::TargetOutcome::kInconclusive);
+  EXPECT_STREQ(stats::target_outcome_name(t.outcome), "inconclusive");
   EXPECT_THROW(stats::parse_targets(R"([{"benchmark": "a"}])", "t.json"), stats::StatsError);
   EXPECT_THROW(stats::parse_targets(R"([{"benchmark": "a", "max_ratio": 2}])", "t.json"),
                stats::StatsError);
   EXPECT_THROW(stats::parse_targets(R"([{"benchmark": "a", "max": -1}])", "t.json"),
                stats::StatsError);
   EXPECT_THROW(stats::parse_targets("[", "t.json"), stats::StatsError);
+}
+
+TEST(Targets, ASingleRepetitionIsJudgedOnItsValue) {
+  const auto one =
+      check({{"BM_Once", "real_time", 1e12, {}, "", ""}}, kData + "single_repetition.json")[0];
+  EXPECT_FALSE(one.interval.has_value());
+  EXPECT_TRUE(one.judged_on_value);
+  EXPECT_EQ(one.outcome, stats::TargetOutcome::kMet);
+  const auto over =
+      check({{"BM_Once", "real_time", 1e-3, {}, "", ""}}, kData + "single_repetition.json")[0];
+  EXPECT_EQ(over.outcome, stats::TargetOutcome::kMissed);
 }
 
 TEST(GbenchJson, BareNonFiniteValuesAreReadAsMissing) {
@@ -190,14 +239,13 @@ TEST(GbenchJson, BareNonFiniteValuesAreReadAsMissing) {
 
 TEST(Targets, RatioAgainstAnotherMetric) {
   // A residual counter against a floor's wall time: the reference reads `to_metric`.
-  const auto checked = stats::check_targets(
-      stats::parse_targets(R"([
+  const auto checked = check(stats::parse_targets(R"([
         {"benchmark": "BM_Dispatch/64", "metric": "items_per_second", "max": 1e300},
         {"benchmark": "BM_Dispatch/64", "metric": "real_time", "max": 1e300},
         {"benchmark": "BM_Dispatch/64", "metric": "items_per_second", "max_ratio": 1e300,
          "to": "BM_Dispatch/64", "to_metric": "real_time"}])",
-                           "t.json"),
-      kData + "run_a.json");
+                                                  "t.json"),
+                             kData + "run_a.json");
   ASSERT_EQ(checked.size(), 3u);
   EXPECT_NEAR(checked[2].measured, checked[0].measured / checked[1].measured,
               1e-12 * checked[2].measured);

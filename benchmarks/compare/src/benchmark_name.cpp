@@ -24,9 +24,10 @@ BenchmarkName split_benchmark_name(std::string_view name) {
     name = name.substr(0, last);
   }
   const auto first = name.find('/');
-  if (first == std::string_view::npos) return {std::string(name), ""};
+  if (first == std::string_view::npos) return {std::string(name), "", std::string(name)};
   const auto last = name.rfind('/');
-  return {std::string(name.substr(0, first)), std::string(name.substr(last + 1))};
+  return {std::string(name.substr(0, first)), std::string(name.substr(last + 1)),
+          std::string(name.substr(0, last))};
 }
 
 int regime_rank(std::string_view regime) {

@@ -6,6 +6,7 @@
 
 #include "compare/benchmark_name.hpp"
 #include "compare/input_error.hpp"
+#include "geomeans.hpp"
 #include "stats/descriptive.hpp"
 #include "stats/error.hpp"
 #include "stats/quantile.hpp"
@@ -23,14 +24,23 @@ struct Framework {
 struct Gathered {
   bool present = false;
   std::optional<std::string> error;
-  std::vector<std::vector<double>> groups;  // times per process
   Side side;
 };
+
+// The counters legion-bench writes per repetition that the side reports as a mean over
+// processes (each process's mean first: processes are the replicates).
+constexpr const char* kPerProcessCounters[] = {"cpu_ns", "iter_p50_ns", "iter_p95_ns"};
 
 std::string context_string(const nlohmann::json& context, const char* key) {
   const auto it = context.find(key);
   if (it == context.end() || it->is_null()) return "";
   return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+std::string machine_id(const nlohmann::json& context) {
+  const auto it = context.find("machine");
+  if (it == context.end() || !it->is_object()) return "";
+  return context_string(*it, "id");
 }
 
 std::vector<Framework> group_by_framework(const std::vector<ProcessRun>& runs,
@@ -41,18 +51,23 @@ std::vector<Framework> group_by_framework(const std::vector<ProcessRun>& runs,
     if (!sources.insert(run.source).second) {
       throw InputError(run.source + ": given twice (one file is one process)");
     }
+    // One seed for the whole comparison: the frameworks must have been given the same inputs
+    // and the same simulated model.
+    const ProcessRun& very_first = runs.front();
+    if (context_string(run.context, "seed") != context_string(very_first.context, "seed")) {
+      throw InputError(run.source + ": context.seed '" + context_string(run.context, "seed") +
+                       "' differs from '" + context_string(very_first.context, "seed") + "' in " +
+                       very_first.source + " (every process of a comparison must share the seed)");
+    }
     auto it = std::find_if(out.begin(), out.end(),
                            [&](const Framework& f) { return f.info.name == run.framework; });
     if (it == out.end()) {
       out.push_back({{run.framework, run.framework_version, {}, run.context}, {}});
       it = out.end() - 1;
-    } else if (options.one_file_per_framework) {
-      throw InputError(run.source + ": framework '" + run.framework + "' also comes from " +
-                       it->info.files.front() + " (--strict: one file per framework)");
     }
     // Processes of one framework are replicates only if they measured the same thing.
     const ProcessRun& first = *(it->processes.empty() ? &run : it->processes.front());
-    for (const char* key : {"seed", "model_latency", "framework_version"}) {
+    for (const char* key : {"model_latency", "framework_version"}) {
       if (context_string(run.context, key) != context_string(first.context, key)) {
         throw InputError(run.source + ": context." + key + " '" + context_string(run.context, key) +
                          "' differs from '" + context_string(first.context, key) + "' in " +
@@ -75,13 +90,37 @@ std::vector<Framework> group_by_framework(const std::vector<ProcessRun>& runs,
     throw InputError("only framework '" + options.baseline +
                      "' in the files: nothing to compare it with");
   }
+  for (const auto& f : out) {
+    if (f.processes.size() < 2) {
+      throw InputError("framework '" + f.info.name + "' has 1 process (" + f.info.files.front() +
+                       "); comparing needs >= 2 processes per framework (the process is the "
+                       "unit of replication)");
+    }
+  }
   return out;
+}
+
+Machines machines_of(const std::vector<ProcessRun>& runs) {
+  Machines m;
+  std::set<std::string> ids;
+  for (const auto& run : runs) {
+    const std::string id = machine_id(run.context);
+    if (id.empty()) {
+      ++m.unknown;
+    } else {
+      ids.insert(id);
+    }
+  }
+  m.ids.assign(ids.begin(), ids.end());
+  m.mixed = m.ids.size() > 1;
+  return m;
 }
 
 Gathered gather(const Framework& f, const std::string& name) {
   Gathered g;
   std::vector<double> pooled;
   std::map<std::string, std::vector<double>> counters;
+  std::map<std::string, std::vector<double>> per_process;  // kPerProcessCounters
   for (const ProcessRun* p : f.processes) {
     const auto it = std::find_if(p->benchmarks.begin(), p->benchmarks.end(),
                                  [&](const BenchmarkRun& b) { return b.name == name; });
@@ -92,25 +131,50 @@ Gathered gather(const Framework& f, const std::string& name) {
       continue;
     }
     if (it->times_ns.empty()) continue;
-    g.groups.push_back(it->times_ns);
+    g.side.files.push_back(p->source);
+    g.side.process_means_ns.push_back(stats::mean(it->times_ns));
     g.side.repetitions.push_back(it->times_ns.size());
     pooled.insert(pooled.end(), it->times_ns.begin(), it->times_ns.end());
     for (const auto& [counter, values] : it->counters) {
       auto& all = counters[counter];
       all.insert(all.end(), values.begin(), values.end());
     }
+    for (const char* counter : kPerProcessCounters) {
+      const auto c = it->counters.find(counter);
+      if (c != it->counters.end() && !c->second.empty()) {
+        per_process[counter].push_back(stats::mean(c->second));
+      }
+    }
     for (const auto& label : it->labels) {
       auto& labels = g.side.labels;
       if (std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(label);
     }
   }
-  if (g.error || g.groups.empty()) return g;
-  g.side.processes = g.groups.size();
-  double sum = 0.0;
-  for (const auto& group : g.groups) sum += stats::mean(group);
-  g.side.mean_ns = sum / static_cast<double>(g.groups.size());
-  g.side.median_ns = stats::median(pooled);
-  for (const auto& [counter, values] : counters) g.side.counters[counter] = stats::mean(values);
+  if (g.error || g.side.files.empty()) return g;
+  Side& s = g.side;
+  s.processes = s.files.size();
+  s.mean_ns = stats::mean(s.process_means_ns);
+  s.median_ns = stats::median(pooled);
+  const bool positive = std::all_of(s.process_means_ns.begin(), s.process_means_ns.end(),
+                                    [](double v) { return v > 0.0; });
+  s.geomean_ns = positive ? stats::geometric_mean(s.process_means_ns) : std::nan("");
+  s.process_log_sd = std::nan("");
+  if (positive && s.processes >= 2) {
+    std::vector<double> logs;
+    for (double v : s.process_means_ns) logs.push_back(std::log(v));
+    s.process_log_sd = stats::stddev(logs);
+  }
+  for (const auto& [counter, values] : counters) s.counters[counter] = stats::mean(values);
+  // Only when every process has the counter: a mean over some processes would not be the
+  // side's figure.
+  auto over_processes = [&](const char* counter) -> std::optional<double> {
+    const auto it = per_process.find(counter);
+    if (it == per_process.end() || it->second.size() != s.processes) return std::nullopt;
+    return stats::mean(it->second);
+  };
+  s.cpu_ns = over_processes("cpu_ns");
+  s.iter_p50_ns = over_processes("iter_p50_ns");
+  s.iter_p95_ns = over_processes("iter_p95_ns");
   return g;
 }
 
@@ -161,12 +225,13 @@ void add_figures(Row& row) {
 }
 
 // The seed's per-unit overheads (delegation overhead per delegated task, per-turn conversation
-// overhead), for the units the framework itself counted.
+// overhead), for the units the framework itself counted. Computed from the row's ratio (of
+// geometric means) and the baseline's geometric mean, so the value lies in its interval.
 void add_derived(Row& row) {
-  if (!row.stats || !row.baseline || !row.candidate) return;
+  if (!row.stats || !row.baseline || !row.candidate || row.role != Role::kComparison) return;
   static constexpr std::pair<const char*, const char*> kUnits[] = {
       {"delegations", "overhead_per_delegation_ns"}, {"turns", "overhead_per_turn_ns"}};
-  const double base = row.baseline->mean_ns;
+  const double base = row.baseline->geomean_ns;
   for (const auto& [units, name] : kUnits) {
     const auto it = row.candidate->counters.find(units);
     if (it == row.candidate->counters.end() || !(it->second > 0)) continue;
@@ -174,7 +239,7 @@ void add_derived(Row& row) {
     const auto& ci = row.stats->ratio_interval;
     row.derived.push_back({name,
                            units,
-                           (row.candidate->mean_ns - base) / n,
+                           base * (row.stats->ratio - 1.0) / n,
                            {base * (ci.lower - 1.0) / n, base * (ci.upper - 1.0) / n, ci.level}});
   }
 }
@@ -185,12 +250,14 @@ Row compare_one(const std::string& name, const Framework& base, const Framework&
   row.benchmark = name;
   const auto split = split_benchmark_name(name);
   row.scenario = split.scenario;
+  row.point = split.point;
   row.regime = split.regime;
   row.framework = f.info.name;
+  row.role = row.scenario == "harness" ? Role::kAaControl : Role::kComparison;
   const Gathered a = gather(base, name);
   const Gathered b = gather(f, name);
-  if (a.groups.size()) row.baseline = a.side;
-  if (b.groups.size()) row.candidate = b.side;
+  if (a.side.processes) row.baseline = a.side;
+  if (b.side.processes) row.candidate = b.side;
   auto stop = [&](Status s, std::string reason) {
     row.status = s;
     row.reason = std::move(reason);
@@ -207,15 +274,22 @@ Row compare_one(const std::string& name, const Framework& base, const Framework&
                ? stop(Status::kBaselineUnsupported, unsupported_reason(*a.error))
                : stop(Status::kBaselineFailed, *a.error);
   }
+  for (const Side* side : {&a.side, &b.side}) {
+    if (side->processes < 2) {
+      const std::string& who = side == &a.side ? base.info.name : f.info.name;
+      throw InputError("benchmark '" + name + "': framework '" + who + "' has it from " +
+                       std::to_string(side->processes) + " process (" + side->files.front() +
+                       "); comparing needs >= 2 processes per framework and benchmark");
+    }
+  }
   add_flags(row);
   add_figures(row);
   try {
-    row.stats = stats::compare_grouped(name, a.groups, b.groups, options.stats);
-    row.hierarchical = a.groups.size() >= 2 && b.groups.size() >= 2;
+    row.stats = stats::compare_samples(name, a.side.process_means_ns, b.side.process_means_ns,
+                                       options.stats);
   } catch (const stats::StatsError& e) {
     return stop(Status::kNotComparable, e.what());
   }
-  add_derived(row);
   return row;
 }
 
@@ -239,47 +313,35 @@ std::vector<std::string> benchmark_order(const std::vector<Framework>& framework
   return names;
 }
 
-std::vector<Geomean> geomeans(const Comparison& c) {
-  std::vector<Geomean> out;
-  for (const auto& row : c.rows) {
-    auto it = std::find_if(out.begin(), out.end(), [&](const Geomean& g) {
-      return g.framework == row.framework && g.regime == row.regime;
-    });
-    if (it == out.end()) {
-      out.push_back({row.framework, row.regime, 0, 0, std::nullopt, {}});
-      it = out.end() - 1;
+// Each framework's comparison rows are one family (Bonferroni at alpha / (m looks)); each A/A
+// row is judged on its own against the A/A bounds.
+void decide_families(Comparison& c) {
+  const auto& o = c.options.stats;
+  std::map<std::string, std::vector<Row*>> families;
+  for (auto& row : c.rows) {
+    if (!row.stats) continue;
+    if (row.role == Role::kAaControl) {
+      std::vector<stats::PairComparison> one = {*row.stats};
+      stats::correct_and_decide(one, o, stats::EquivalenceBounds{kAaLower, kAaUpper, true});
+      row.stats = one.front();
+    } else {
+      families[row.framework].push_back(&row);
     }
-    if (row.status != Status::kCompared) it->excluded.push_back(row.benchmark);
   }
-  for (auto& g : out) {
-    // Each scenario weighs 1, shared among its parameter points, so a scenario measured at
-    // five sizes does not count five times.
-    std::map<std::string, std::size_t> per_scenario;
-    std::vector<const Row*> rows;
-    for (const auto& row : c.rows) {
-      if (row.framework == g.framework && row.regime == g.regime &&
-          row.status == Status::kCompared) {
-        rows.push_back(&row);
-        ++per_scenario[row.scenario];
-      }
-    }
-    g.benchmarks = rows.size();
-    g.scenarios = per_scenario.size();
-    if (rows.empty()) continue;
-    std::vector<double> ratios;
-    std::vector<stats::Interval> intervals;
-    std::vector<double> weights;
-    for (const Row* row : rows) {
-      ratios.push_back(row->stats->ratio);
-      intervals.push_back(row->stats->ratio_interval);
-      weights.push_back(1.0 / static_cast<double>(per_scenario[row->scenario]));
-    }
-    g.value = stats::ratio_geometric_mean(ratios, intervals, weights, c.options.stats.level);
+  for (auto& [framework, rows] : families) {
+    std::vector<stats::PairComparison> family;
+    for (const Row* row : rows) family.push_back(*row->stats);
+    stats::correct_and_decide(family, o);
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i]->stats = family[i];
+    c.family_rows[framework] = rows.size();
   }
-  return out;
 }
 
 }  // namespace
+
+const char* role_name(Role r) {
+  return r == Role::kAaControl ? "aa_control" : "comparison";
+}
 
 const char* status_name(Status s) {
   switch (s) {
@@ -304,38 +366,38 @@ const char* status_name(Status s) {
 }
 
 Comparison compare_frameworks(const std::vector<ProcessRun>& runs, const Options& options) {
+  if (runs.empty()) throw InputError("no files");
   Comparison c;
   c.options = options;
   const auto frameworks = group_by_framework(runs, options);
+  c.seed = context_string(runs.front().context, "seed");
   const Framework& base = frameworks.front();
   for (const auto& f : frameworks) {
     c.frameworks.push_back(f.info);
-    if (f.processes.size() == 1) {
-      c.warnings.push_back(f.info.name +
-                           ": one process: repetitions within one process: CI may be optimistic");
+    c.family_rows[f.info.name] = 0;
+    if (context_string(f.info.context, "model_latency") !=
+        context_string(base.info.context, "model_latency")) {
+      c.warnings.push_back(f.info.name + ": context.model_latency differs from the baseline's");
     }
-    for (const char* key : {"seed", "model_latency"}) {
-      if (context_string(f.info.context, key) != context_string(base.info.context, key)) {
-        c.warnings.push_back(f.info.name + ": context." + key + " differs from the baseline's");
-      }
-    }
+  }
+  c.family_rows.erase(base.info.name);
+  c.machines = machines_of(runs);
+  if (c.machines.mixed) {
+    std::string ids;
+    for (const auto& id : c.machines.ids) ids += (ids.empty() ? "" : ", ") + id;
+    c.warnings.push_back("the processes ran on " + std::to_string(c.machines.ids.size()) +
+                         " machines (context.machine.id " + ids +
+                         "): ratios are per machine, and these mix them");
   }
   for (const auto& name : benchmark_order(frameworks)) {
     for (std::size_t i = 1; i < frameworks.size(); ++i) {
       c.rows.push_back(compare_one(name, base, frameworks[i], options));
     }
   }
-  std::vector<stats::PairComparison> family;
-  for (const auto& row : c.rows) {
-    if (row.stats) family.push_back(*row.stats);
-  }
-  c.tests = family.size();
-  if (!family.empty()) stats::correct_and_decide(family, options.stats);
-  std::size_t k = 0;
-  for (auto& row : c.rows) {
-    if (row.stats) row.stats = family[k++];
-  }
-  c.geomeans = geomeans(c);
+  decide_families(c);
+  for (auto& row : c.rows) add_derived(row);
+  c.geomeans = compute_geomeans(c.rows, options);
+  c.aa_gate = judge_aa_gate(c.rows, options);
   return c;
 }
 

@@ -1,23 +1,22 @@
 #pragma once
 
 #include <cstddef>
-#include <filesystem>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "stats/bootstrap.hpp"
 #include "stats/descriptive.hpp"
-#include "stats/equivalence.hpp"
 #include "stats/gbench_json.hpp"
 #include "stats/interval.hpp"
 #include "stats/outliers.hpp"
+#include "stats/ratio_inference.hpp"
 
 namespace stats {
 
-// The analyses behind `legion-stats` (and, later, legion-compare): one benchmark summarized,
-// two runs of the same benchmarks compared, thresholds checked.
+// The analyses behind `legion-stats` and legion-compare: one benchmark summarized, and
+// comparisons of two samples as a ratio with one inference per comparison: the verdict is read
+// off the interval printed beside it, at the family-wise level (docs/statistics.md).
 
 struct BenchmarkSummary {
   std::string name;
@@ -31,112 +30,88 @@ struct BenchmarkSummary {
 BenchmarkSummary summarize_series(const Series& series, double level = 0.95);
 
 struct CompareOptions {
-  double level = 0.95;              // confidence level of the ratio interval
-  double alpha = 0.05;              // significance level, applied to Holm-adjusted p-values
-  double equivalence_margin = 0.2;  // "equivalent within 20%"; 0 disables the equivalence test
-  bool lower_is_better = true;      // times: verdict words "faster"/"slower"; else lower/higher
-  BootstrapOptions bootstrap;
+  // Family-wise error rate of one family of comparisons (correct_and_decide): with probability
+  // >= 1 - alpha every interval of the family covers its true ratio at once.
+  double alpha = 0.05;
+  // Sequential analyses planned over the same data (an adaptive driver's looks): each look uses
+  // alpha / looks, so the error rate over all looks stays <= alpha (Bonferroni over looks).
+  std::size_t looks = 1;
+  double equivalence_margin = 0.2;  // "equivalent within 20%"; 0 disables equivalence verdicts
+  double precision = 0.10;          // relative half-width at or under which a row is `precise`
+  double power = 0.8;               // of the minimum detectable ratio
+  bool lower_is_better = true;      // times: "slower"/"faster"; else "higher"/"lower"
+  // What one sample value is, for "needs >= N <replicates>": "processes" (legion-compare) or
+  // "repetitions" (legion-stats compare, one process per file).
+  std::string replicates = "processes";
 };
 
 struct PairComparison {
   std::string name;
   std::size_t n_a = 0;
   std::size_t n_b = 0;
-  double mean_a = 0.0;
+  double mean_a = 0.0;  // arithmetic mean of sample a
   double mean_b = 0.0;
-  double ratio = 0.0;       // mean(B) / mean(A)
-  Interval ratio_interval;  // percentile bootstrap
-  double welch_p = 0.0;     // two-sided; NaN when both sides have zero variance
+  // The ratio B / A the interval is about: of geometric means (ci_method banerjee_log_*), or
+  // of arithmetic means where a value is <= 0 and logs do not exist (fieller_banerjee_*).
+  double ratio = 0.0;
+  std::string ci_method;    // "banerjee_log_bonferroni" or "fieller_banerjee_bonferroni"
+  LogScale log;             // log-scale summary (delta method for fieller_*)
+  Interval ratio_interval;  // at the family level: the verdict is read off it
+  EquivalenceBounds bounds;
+  Verdict verdict_kind = Verdict::kInconclusive;
+  std::string verdict;  // verdict_name, or "higher"/"lower" for lower_is_better = false
+  std::string
+      verdict_text;  // "slower", "equivalent within 20%", "inconclusive: needs >= 8 processes"
+  std::optional<std::size_t> needs;  // inconclusive only: replicates per side that would settle it
+  double mde = 0.0;                  // minimum detectable ratio at the family level (> 1)
+  double rel_half_width = 0.0;       // relative_half_width(ratio_interval)
+  bool precise = false;              // rel_half_width <= options.precision
+  // Supplementary, not the verdict: two-sided Welch (on the logs for banerjee_log_*) and
+  // Mann-Whitney p, raw and Holm-adjusted within the family; effect sizes of B relative to A.
+  double welch_p = 0.0;  // NaN when both sides have zero variance
   double welch_p_holm = 0.0;
   double mann_whitney_p = 0.0;
   double mann_whitney_p_holm = 0.0;
   bool mann_whitney_exact = false;
-  double hedges_g = 0.0;      // of B relative to A; NaN when the pooled sd is 0
-  double cliffs_delta = 0.0;  // of B relative to A
-  std::optional<EquivalenceResult> equivalence;
-  std::string verdict;
-  std::vector<std::string> notes;
+  double hedges_g = 0.0;  // NaN when the pooled sd is 0
+  double cliffs_delta = 0.0;
+  std::vector<std::string> notes;  // caveats, and where the supplementary tests disagree
+  std::vector<double> sample_a;    // the samples (kept for the Fieller interval)
+  std::vector<double> sample_b;
 };
 
-// The verdict rule, in this order:
-//  1. Holm-adjusted Welch p < alpha and the ratio interval excludes 1: "faster" when the
-//     ratio is < 1, "slower" when > 1 (for lower_is_better = false: "lower" / "higher").
-//  2. Otherwise, when the margin m > 0 and the ratio TOST (equivalence.hpp) at alpha succeeds:
-//     "equivalent within m%".
-//  3. Otherwise "no significant difference" — which is not a claim of equivalence.
-// Mann-Whitney is reported as a robustness check; a note is added when it disagrees with Welch
-// at alpha, or when a side has fewer than 9 repetitions (where Google Benchmark's compare.py
-// warns the U test is underpowered).
+// One pair, B relative to A: everything but the interval, the verdict and the Holm-adjusted
+// p-values (those need the family). Needs n >= 2 per side and positive means; throws
+// StatsError naming `name` otherwise.
+PairComparison compare_samples(const std::string& name, std::span<const double> a,
+                               std::span<const double> b, const CompareOptions& options = {});
+
+// The per-comparison level of a family of m: 1 - alpha / (m looks) (Bonferroni).
+double family_level(std::size_t m, const CompareOptions& options);
+
+// The interval at `level` and everything read off it: verdict, verdict text, needs, mde,
+// relative half-width, precise.
+void decide(PairComparison& c, double level, const EquivalenceBounds& bounds,
+            const CompareOptions& options);
+
+// A family: every interval at family_level(pairs.size()) with the equivalence margin's bounds
+// (or `bounds` when given: the A/A gate's), the verdicts read off them, Holm-adjusted Welch and
+// Mann-Whitney p-values within the family, and a note on each pair where a supplementary test
+// disagrees with the interval.
+void correct_and_decide(std::vector<PairComparison>& pairs, const CompareOptions& options = {},
+                        const std::optional<EquivalenceBounds>& bounds = std::nullopt);
+
 struct ComparisonReport {
   std::vector<PairComparison> pairs;
   std::vector<std::string> only_in_a;
   std::vector<std::string> only_in_b;
 };
 
-// Pairs series by name, ignoring a "/repeats:N" component (Google Benchmark adds it when the
-// repetition count is set in code). Every paired series needs n >= 2 and positive mean; throws
-// StatsError naming the benchmark otherwise, or when no name occurs on both sides.
+// legion-stats compare: pairs series by name, ignoring a "/repeats:N" component (Google
+// Benchmark adds it when the repetition count is set in code); the pairs of the run are one
+// family. Every paired series needs n >= 2 and positive mean; throws StatsError naming the
+// benchmark otherwise, or when no name occurs on both sides.
 ComparisonReport compare_runs(const std::vector<Series>& a, const std::vector<Series>& b,
                               const CompareOptions& options = {});
-
-// The building blocks of compare_runs, for drivers that pair samples themselves (legion-compare
-// compares many frameworks against one baseline and corrects across all of them).
-//
-// One pair, B relative to A: everything but the Holm-adjusted p-values and the verdict. Needs
-// n >= 2 per side and positive means; throws StatsError naming `name` otherwise.
-PairComparison compare_samples(const std::string& name, std::span<const double> a,
-                               std::span<const double> b, const CompareOptions& options = {});
-
-// The same with samples grouped by process, the process being the unit of replication
-// (Kalibera & Jones 2013). With >= 2 processes on both sides the tests and effect sizes use the
-// per-process means (n_a, n_b count processes), the ratio is that of the means of process means,
-// and its interval is hierarchical_bootstrap_ratio. Otherwise the repetitions are pooled as in
-// compare_samples and a note says the interval may be optimistic.
-PairComparison compare_grouped(const std::string& name, const std::vector<std::vector<double>>& a,
-                               const std::vector<std::vector<double>>& b,
-                               const CompareOptions& options = {});
-
-// Holm across all `pairs` (Welch and Mann-Whitney separately), then the verdict rule above.
-void correct_and_decide(std::vector<PairComparison>& pairs, const CompareOptions& options = {});
-
-// A threshold from a targets file:
-//  {"benchmark": "BM_x", "metric": "real_time", "max": 1200}            mean(BM_x) <= 1200
-//  {"benchmark": "BM_a", "metric": "real_time", "max_ratio": 1.2, "to": "BM_b"}
-//                                                                        mean(a)/mean(b) <= 1.2
-// metric defaults to "real_time" (nanoseconds); any other name is a counter.
-struct Target {
-  std::string benchmark;
-  std::string metric = "real_time";
-  std::optional<double> max;
-  std::optional<double> max_ratio;
-  std::string to;
-  std::string to_metric;  // the reference's metric; empty = `metric` (a residual vs a floor's time)
-};
-
-// Throws StatsError naming `source` on malformed JSON or an entry that is neither form.
-std::vector<Target> parse_targets(std::string_view text, std::string_view source);
-std::vector<Target> read_targets_file(const std::filesystem::path& path);
-
-struct TargetResult {
-  Target target;
-  std::size_t n = 0;
-  double measured = 0.0;             // mean, or the ratio of means
-  std::optional<Interval> interval;  // t interval of the mean / bootstrap ratio interval
-  bool pass = false;                 // decided on the point estimate
-  bool marginal = false;             // the interval straddles the limit
-};
-
-// Evaluates each target against the results file (loaded once per metric). The verdict is on
-// the point estimate — measured <= limit — and `marginal` flags a pass or fail the interval
-// cannot confirm. n == 1 is evaluated without interval. Throws StatsError when a benchmark is
-// missing from the results.
-std::vector<TargetResult> check_targets(const std::vector<Target>& targets,
-                                        const std::filesystem::path& results,
-                                        const CompareOptions& options = {});
-// The same over several results files (one run of several benchmark executables): a benchmark
-// is looked up in the files in order, the first holding it wins.
-std::vector<TargetResult> check_targets(const std::vector<Target>& targets,
-                                        const std::vector<std::filesystem::path>& results,
-                                        const CompareOptions& options = {});
 
 }  // namespace stats

@@ -18,6 +18,13 @@ Interval t_interval_mean(std::span<const double> x, double level = 0.95);
 Interval fieller_ratio_interval(std::span<const double> a, std::span<const double> b,
                                 double level = 0.95);
 
+// Fieller's construction with Banerjee's separate quantiles: the set of theta with
+// (mean_b - theta mean_a)^2 <= t_b^2 se_b^2 + theta^2 t_a^2 se_a^2, t_a at n_a - 1 df and t_b at
+// n_b - 1 df (instead of one t at Welch's df), so it keeps its level whatever the variance
+// ratio. Unbounded ([-inf, +inf]) when mean(a) is not clear of 0. Needs n >= 2 on both sides.
+Interval fieller_banerjee_ratio_interval(std::span<const double> a, std::span<const double> b,
+                                         double level = 0.95);
+
 // Delta-method interval for the same ratio, on the log scale so it stays positive:
 // exp(log r +- t se), se^2 = s_b^2 / (n_b mean_b^2) + s_a^2 / (n_a mean_a^2), Welch df.
 // Both means must be > 0.

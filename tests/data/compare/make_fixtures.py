@@ -2,7 +2,9 @@
 """Writes the synthetic legion-bench outputs the compare tests read (rerun to regenerate; seeded).
 
 Frameworks: legion (3 processes), slow (3 processes, every time exactly 2x legion's mean),
-direct (1 process: faster, one unsupported benchmark, one failed, one doing different work)."""
+direct (3 processes: faster, one unsupported benchmark, one failed, one doing different work;
+processes 2 and 3 come from a second generator so the files written before them stay as they
+were)."""
 import json
 import random
 
@@ -72,11 +74,12 @@ rng = random.Random(20261124)
 for k in (1, 2, 3):
     write(f"legion.{k}.json", "legion", 1.0, rng)
     write(f"slow.{k}.json", "slow", 2.0, rng)
-write("direct.1.json", "direct", 0.5, rng, {
+DIRECT = {
     "multi_agent_workflow/hot": ("error", "unsupported: direct has no agents"),
     "code_generation_execution/hot": ("error", "validation failed: wrong answer"),
     "large_context_retrieval/docs=10000/hot": ("different", 2, "ffffffffffffffff"),
-})
+}
+write("direct.1.json", "direct", 0.5, rng, DIRECT)
 with open("no_framework.json", "w") as f:
     c = context("legion")
     del c["framework"]
@@ -84,3 +87,6 @@ with open("no_framework.json", "w") as f:
     f.write("\n")
 with open("malformed.json", "w") as f:
     f.write('{"context": {"framework": "legion"}, "benchmarks": [\n')
+rng = random.Random(20261204)
+for k in (2, 3):
+    write(f"direct.{k}.json", "direct", 0.5, rng, DIRECT)

@@ -10,6 +10,9 @@ namespace legion_compare {
 struct BenchmarkName {
   std::string scenario;  // the first component, e.g. "large_context_retrieval"
   std::string regime;    // the last component, e.g. "hot"; empty for a one-component name
+  // The scenario with its parameters, without the regime: "large_context_retrieval/docs=1000"
+  // (the name for a row of one regime's table); the whole name for a one-component name.
+  std::string point;
 };
 
 // Google Benchmark's own trailing components ("/real_time" from UseRealTime, "/threads:N",

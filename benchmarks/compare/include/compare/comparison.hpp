@@ -1,35 +1,47 @@
 #pragma once
 
-// Every framework against one baseline, benchmark by benchmark, with the statistics of
-// stats::compare_grouped (the process being the unit of replication), Holm across every
-// comparison of the run, and the geometric mean of the ratios per framework and regime.
+// Every framework against one baseline, benchmark by benchmark. The process is the unit of
+// replication: each row compares the two frameworks' per-process mean times as a ratio of
+// geometric means with a Welch t interval on the logs, at a Bonferroni level per framework
+// (the family is one framework's rows: adding a framework changes no other framework's
+// verdicts), and the verdict is read off that interval. A/A control rows (scenario `harness`)
+// are kept out of the families and judged by the A/A gate; geometric means per framework and
+// regime are computed per process so rows sharing processes are not treated as independent.
+// docs/comparison.md and docs/statistics.md give the detail.
 
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "compare/aa_gate.hpp"
 #include "compare/run_file.hpp"
 #include "stats/compare.hpp"
-#include "stats/ratio_geomean.hpp"
+#include "stats/process_geomean.hpp"
 
 namespace legion_compare {
 
 struct Options {
   std::string baseline = "legion";
-  // level, alpha, equivalence margin, bootstrap resamples and seed.
+  // alpha (family-wise error rate per framework), looks, equivalence margin, precision.
   stats::CompareOptions stats;
-  // Every framework from exactly one file: a second file of a framework is an error instead of
-  // a second process.
-  bool one_file_per_framework = false;
 };
 
-// One framework's data for one benchmark, over all its processes.
+// One framework's data for one benchmark, over the processes that ran it.
 struct Side {
   std::size_t processes = 0;
   std::vector<std::size_t> repetitions;  // per process
-  double mean_ns = 0.0;                  // mean of the process means (the statistic the ratio uses)
+  std::vector<std::string> files;        // per process: the file it came from
+  std::vector<double> process_means_ns;  // per process: mean of its repetitions (the samples)
+  double mean_ns = 0.0;                  // arithmetic mean of the process means
+  double geomean_ns = 0.0;               // geometric mean of the process means (the ratio's)
   double median_ns = 0.0;                // of all repetitions pooled
+  double process_log_sd = 0.0;           // sd of the logs of the process means (relative spread)
+  // Means over processes of the per-process mean of these counters, where the files have them
+  // (legion-bench's cpu_ns, iter_p50_ns, iter_p95_ns: docs/harness.md).
+  std::optional<double> cpu_ns;
+  std::optional<double> iter_p50_ns;
+  std::optional<double> iter_p95_ns;
   std::map<std::string, double> counters;  // mean per repetition of each counter present
   std::vector<std::string> labels;         // distinct output hashes over all processes
 };
@@ -42,9 +54,14 @@ enum class Status {
   kBaselineFailed,
   kMissing,            // the baseline ran it, the framework's files do not have it
   kMissingInBaseline,  // only the framework ran it
-  kNotComparable,      // both ran it but the statistics cannot (e.g. a single repetition)
+  kNotComparable,      // both ran it but the statistics cannot (e.g. a non-positive mean)
 };
 const char* status_name(Status s);
+
+// A row either compares frameworks (in its framework's family) or is an A/A control: the same
+// C++ code in every process (scenario `harness`), judged by the A/A gate.
+enum class Role { kComparison, kAaControl };
+const char* role_name(Role r);  // "comparison", "aa_control"
 
 // One of the adapters' own figures (Outcome::metrics, e.g. delegations, turns, code_exec_ns),
 // side by side; absent on a side that does not publish it.
@@ -69,14 +86,15 @@ struct Derived {
 struct Row {
   std::string benchmark;
   std::string scenario;
+  std::string point;  // scenario with parameters, without the regime
   std::string regime;
   std::string framework;
+  Role role = Role::kComparison;
   Status status = Status::kCompared;
   std::string reason;  // why there is no ratio (every status but kCompared)
   std::optional<Side> baseline;
   std::optional<Side> candidate;
   std::optional<stats::PairComparison> stats;  // kCompared only; B = framework, A = baseline
-  bool hierarchical = false;                   // ratio CI from the two-stage bootstrap
   // Findings to show, not hide: "different work: hashes differ", "model calls differ", ...
   std::vector<std::string> flags;
   std::vector<Figure> figures;   // non-harness counters of either side, by name
@@ -86,10 +104,12 @@ struct Row {
 struct Geomean {
   std::string framework;
   std::string regime;
-  std::size_t benchmarks = 0;                // compared benchmarks that enter the mean
-  std::size_t scenarios = 0;                 // distinct scenarios among them (each weighs 1)
-  std::optional<stats::RatioGeomean> value;  // absent when no benchmark was compared
-  std::vector<std::string> excluded;         // benchmarks of the regime without a ratio
+  std::size_t benchmarks = 0;  // compared benchmarks that enter the mean
+  std::size_t scenarios = 0;   // distinct scenarios among them (each weighs 1)
+  // Absent when no benchmark was compared or fewer than 2 processes per side ran them all.
+  std::optional<stats::GeomeanRatio> value;
+  std::string reason;                 // why value is absent
+  std::vector<std::string> excluded;  // benchmarks of the regime without a ratio
 };
 
 struct FrameworkInfo {
@@ -99,18 +119,28 @@ struct FrameworkInfo {
   nlohmann::json context;          // of the first process
 };
 
-struct Comparison {
-  Options options;
-  std::vector<FrameworkInfo> frameworks;  // the baseline first, then in order of appearance
-  std::vector<Row> rows;  // by regime, then benchmark (baseline order), then framework
-  std::vector<Geomean> geomeans;
-  std::vector<std::string> warnings;
-  std::size_t tests = 0;  // comparisons in the Holm family
+struct Machines {
+  std::vector<std::string> ids;  // distinct context.machine.id values, sorted
+  std::size_t unknown = 0;       // processes without one
+  bool mixed = false;            // more than one id
 };
 
-// Throws InputError when the baseline is absent, fewer than two frameworks are given, the same
-// file is given twice, a framework's processes disagree on seed, model_latency or version, or
-// (one_file_per_framework) a framework has several files.
+struct Comparison {
+  Options options;
+  std::string seed;                       // the files' common context.seed, as written
+  std::vector<FrameworkInfo> frameworks;  // the baseline first, then in order of appearance
+  std::vector<Row> rows;  // by regime, then benchmark (baseline order), then framework
+  std::map<std::string, std::size_t> family_rows;  // per framework: rows in its family (m)
+  std::vector<Geomean> geomeans;
+  AaGate aa_gate;
+  Machines machines;
+  std::vector<std::string> warnings;
+};
+
+// Throws InputError (one line naming the problem; the CLI exits 2) when the baseline is absent,
+// fewer than two frameworks are given, the same file is given twice, the files disagree on
+// context.seed, a framework's processes disagree on model_latency or version, a framework has
+// fewer than 2 processes, or a row of a framework has fewer than 2 processes with data.
 Comparison compare_frameworks(const std::vector<ProcessRun>& runs, const Options& options);
 
 }  // namespace legion_compare

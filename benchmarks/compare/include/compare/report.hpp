@@ -1,7 +1,8 @@
 #pragma once
 
-// The two spellings of a Comparison: an aligned table for people, JSON for figures and tools
-// (schema in docs/comparison.md).
+// The spellings of a Comparison: a summary a person reads first (<= 100 columns), the wide
+// table with every figure, Markdown for reports, and JSON for figures and tools (schema
+// legion-compare/2, every field in docs/comparison.md).
 
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -10,8 +11,18 @@
 
 namespace legion_compare {
 
-// A header stating the ratio's direction, one table per regime, notes, and the geometric means.
-void print_table(std::ostream& out, const Comparison& c);
+// The A/A gate first, then per regime one line per scenario x framework (ratio [CI] verdict),
+// each framework's geometric means with their CIs, the rows inconclusive for lack of
+// replication, warnings. No line is wider than 100 columns.
+void print_summary(std::ostream& out, const Comparison& c);
+
+// One wide table per regime (times, CPU time, spread, ratio, mde, verdict, supplementary
+// p-values, work counters, memory, flags), notes, the adapters' own figures, the geometric
+// means, warnings.
+void print_full(std::ostream& out, const Comparison& c);
+
+// The summary's content as Markdown tables.
+void print_markdown(std::ostream& out, const Comparison& c);
 
 nlohmann::json to_json(const Comparison& c);
 

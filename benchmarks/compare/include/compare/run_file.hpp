@@ -55,7 +55,10 @@ inline constexpr const char* kHarnessCounters[] = {"model_calls",
                                                    "first_prepare_ns",
                                                    "first_run_ns",
                                                    "rss_after_start_bytes",
-                                                   "rss_start_growth_bytes"};
+                                                   "rss_start_growth_bytes",
+                                                   "cpu_ns",
+                                                   "iter_p50_ns",
+                                                   "iter_p95_ns"};
 bool is_harness_counter(std::string_view name);
 
 // Throws InputError naming `source` on malformed JSON, a missing context.framework, an entry

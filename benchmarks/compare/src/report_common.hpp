@@ -1,0 +1,67 @@
+#pragma once
+
+// Formatting shared by the summary, the full table, Markdown and JSON (private).
+
+#include <string>
+#include <vector>
+
+#include "compare/comparison.hpp"
+#include "stats/table.hpp"
+
+namespace legion_compare::report {
+
+// "4159 [2998, 1.005e+04]"
+inline std::string ratio_ci(double ratio, const stats::Interval& ci) {
+  return stats::text::number(ratio) + " " + stats::text::interval(ci);
+}
+
+// "99.89%"
+inline std::string percent(double level) {
+  return stats::text::number(level * 100.0) + "%";
+}
+
+// The verdict text of a compared row, else what happened to the row.
+inline std::string row_verdict(const Row& r) {
+  switch (r.status) {
+    case Status::kCompared:
+      return r.stats->verdict_text;
+    case Status::kUnsupported:
+      return "unsupported: " + r.reason;
+    case Status::kFailed:
+      return "failed: " + r.reason;
+    case Status::kBaselineUnsupported:
+      return "baseline unsupported: " + r.reason;
+    case Status::kBaselineFailed:
+      return "baseline failed: " + r.reason;
+    default:
+      return std::string(status_name(r.status)) + ": " + r.reason;
+  }
+}
+
+inline std::vector<std::string> regimes_in_order(const Comparison& c) {
+  std::vector<std::string> regimes;
+  for (const auto& r : c.rows) {
+    bool seen = false;
+    for (const auto& g : regimes) seen = seen || g == r.regime;
+    if (!seen) regimes.push_back(r.regime);
+  }
+  return regimes;
+}
+
+// The per-row level of a framework's family (1 - alpha / (m looks)).
+inline double family_level(const Comparison& c, const std::string& framework) {
+  const auto it = c.family_rows.find(framework);
+  return stats::family_level(it == c.family_rows.end() ? 1 : it->second, c.options.stats);
+}
+
+// The level of each geometric mean and A/A interval: 1 - alpha / looks.
+inline double single_level(const Comparison& c) {
+  return 1.0 - c.options.stats.alpha / static_cast<double>(c.options.stats.looks);
+}
+
+// "langchain.2.json (1.25x the median)"
+inline std::string outlier_text(const AaOutlier& o) {
+  return o.file + " (" + stats::text::number(o.ratio_to_median) + "x the median)";
+}
+
+}  // namespace legion_compare::report

@@ -1,0 +1,214 @@
+// legion-compare on simulated runs whose truth is known (seeded): the A/A gate passes an
+// undisturbed run and names the processes of a disturbed one, the machine fingerprint warns
+// when processes come from different machines, CPU time and per-iteration spread are carried
+// per side, and on every row of every simulated comparison the verdict agrees with its
+// interval.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <sstream>
+
+#include "compare/comparison.hpp"
+#include "compare/report.hpp"
+#include "verdict_invariant.hpp"
+
+namespace {
+
+using legion_compare::BenchmarkRun;
+using legion_compare::Comparison;
+using legion_compare::ProcessRun;
+
+struct Truth {
+  std::string benchmark;
+  double ns = 0.0;  // the baseline's true mean
+  double ratio = 1.0;
+};
+
+// One process: each benchmark's 5 repetitions around truth x process effect x `slowdown`.
+ProcessRun process(std::mt19937_64& rng, const std::string& framework, int k,
+                   const std::vector<Truth>& truth, bool baseline, double process_sigma,
+                   double slowdown = 1.0, const std::string& machine = "") {
+  std::normal_distribution<double> z;
+  ProcessRun p;
+  p.framework = framework;
+  p.source = framework + "." + std::to_string(k) + ".json";
+  p.context = {{"framework", framework}, {"seed", "42"}};
+  if (!machine.empty()) p.context["machine"] = {{"id", machine}};
+  const double effect = std::exp(process_sigma * z(rng)) * slowdown;
+  for (const auto& t : truth) {
+    BenchmarkRun b;
+    b.name = t.benchmark;
+    const double mean = t.ns * (baseline ? 1.0 : t.ratio) * effect;
+    for (int r = 0; r < 5; ++r) {
+      const double v = mean * std::exp(0.02 * z(rng));
+      b.times_ns.push_back(v);
+      b.counters["cpu_ns"].push_back(v * 1.5);  // 1.5 CPU-seconds per second: two threads busy
+      b.counters["iter_p50_ns"].push_back(v * 0.9);
+      b.counters["iter_p95_ns"].push_back(v * 2.0);
+    }
+    p.benchmarks.push_back(std::move(b));
+  }
+  return p;
+}
+
+std::vector<Truth> scenario_rows() {
+  return {{"simple_task/hot/real_time", 100e3, 300.0},
+          {"consensus/hot/real_time", 500e3, 1.3},
+          {"tool_overhead/calls=1/hot/real_time", 80e3, 1.0},
+          {"tool_overhead/calls=10/hot/real_time", 300e3, 1.05},
+          {"simple_task/construction/real_time", 20e3, 50.0},
+          {"harness/empty_adapter/hot/real_time", 12.5, 1.0}};
+}
+
+// `processes` processes each of legion and of `other` (truth as in scenario_rows), process
+// noise `sigma` on both sides.
+std::vector<ProcessRun> two_frameworks(std::uint64_t seed, int processes, double sigma) {
+  std::mt19937_64 rng(seed);
+  const auto truth = scenario_rows();
+  std::vector<ProcessRun> runs;
+  for (int k = 1; k <= processes; ++k) {
+    runs.push_back(process(rng, "legion", k, truth, true, sigma));
+    runs.push_back(process(rng, "other", k, truth, false, sigma));
+  }
+  return runs;
+}
+
+// Every row keeps the invariant (on the JSON a reader sees).
+void expect_invariant(const Comparison& c) {
+  for (const auto& row : legion_compare::to_json(c)["comparisons"]) {
+    if (row["stats"].is_null()) continue;
+    const std::string wrong = legion_test::verdict_disagreement(row["stats"]);
+    EXPECT_TRUE(wrong.empty()) << row["benchmark"] << " " << row["framework"] << ": " << wrong;
+  }
+}
+
+TEST(SimulatedRun, EveryVerdictAgreesWithItsIntervalAndKnownEffectsAreFound) {
+  std::mt19937_64 rng(2026);
+  const auto truth = scenario_rows();
+  int found_300x = 0;
+  constexpr int kRuns = 50;
+  for (int run = 0; run < kRuns; ++run) {
+    std::vector<ProcessRun> runs;
+    for (int k = 1; k <= 5; ++k) {
+      runs.push_back(process(rng, "legion", k, truth, true, 0.03));
+      runs.push_back(process(rng, "other", k, truth, false, 0.05));
+    }
+    const auto c = legion_compare::compare_frameworks(runs, {});
+    expect_invariant(c);
+    for (const auto& r : c.rows) {
+      ASSERT_TRUE(r.stats.has_value());
+      // A 300x effect is never called anything but slower (with 5 processes it is found).
+      if (r.benchmark == "simple_task/hot/real_time") {
+        EXPECT_TRUE(r.stats->verdict == "slower" || r.stats->verdict == "inconclusive");
+        found_300x += r.stats->verdict == "slower";
+      }
+      // A true 1.0 is never slower or faster in these runs (5 families of 50 at 95%).
+      if (r.benchmark == "tool_overhead/calls=1/hot/real_time") {
+        EXPECT_NE(r.stats->verdict, "slower");
+        EXPECT_NE(r.stats->verdict, "faster");
+      }
+    }
+  }
+  EXPECT_EQ(found_300x, kRuns);
+}
+
+TEST(SimulatedRun, AnUndisturbedRunPassesTheAAGate) {
+  const auto runs = two_frameworks(1, 8, 0.01);
+  const auto c = legion_compare::compare_frameworks(runs, {});
+  EXPECT_EQ(c.aa_gate.status, "pass");
+  ASSERT_EQ(c.aa_gate.frameworks.size(), 1u);
+  EXPECT_EQ(c.aa_gate.frameworks[0].state, "inside");
+  // The A/A row is neither in the family nor in the geometric means.
+  EXPECT_EQ(c.family_rows.at("other"), 5u);
+  for (const auto& r : c.rows) {
+    if (r.scenario == "harness") {
+      EXPECT_EQ(r.role, legion_compare::Role::kAaControl);
+    }
+  }
+  std::ostringstream out;
+  legion_compare::print_summary(out, c);
+  EXPECT_EQ(out.str().find("A/A gate: pass"), out.str().find('\n') + 1) << out.str();
+}
+
+TEST(SimulatedRun, ADisturbedFrameworkFailsTheGateAndItsProcessesAreNamed) {
+  std::mt19937_64 rng(2);
+  const auto truth = scenario_rows();
+  std::vector<ProcessRun> runs;
+  for (int k = 1; k <= 5; ++k) {
+    // A CPU hog ran beside legion's processes 2 and 4: everything in them 25% slower.
+    runs.push_back(process(rng, "legion", k, truth, true, 0.01, k % 2 == 0 ? 1.25 : 1.0));
+    runs.push_back(process(rng, "other", k, truth, false, 0.01));
+  }
+  const auto c = legion_compare::compare_frameworks(runs, {});
+  EXPECT_EQ(c.aa_gate.status, "disturbed");
+  ASSERT_EQ(c.aa_gate.frameworks.size(), 1u);
+  const auto& f = c.aa_gate.frameworks[0];
+  EXPECT_NE(f.state, "inside");
+  std::vector<std::string> named;
+  for (const auto& o : f.outlying) named.push_back(o.file);
+  EXPECT_EQ(named, (std::vector<std::string>{"legion.2.json", "legion.4.json"}));
+  std::ostringstream out;
+  legion_compare::print_summary(out, c);
+  EXPECT_NE(out.str().find("A/A gate: DISTURBED"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("legion.2.json (1.2"), std::string::npos) << out.str();
+  const auto json = legion_compare::to_json(c);
+  EXPECT_EQ(json["summary"]["aa_gate"]["status"], "disturbed");
+  EXPECT_EQ(json["summary"]["aa_gate"]["frameworks"]["other"]["outlying_processes"].size(), 2u);
+}
+
+TEST(SimulatedRun, ANoisyButCenteredAAIntervalSaysWhatWouldSettleIt) {
+  const auto runs = two_frameworks(3, 3, 0.04);
+  const auto c = legion_compare::compare_frameworks(runs, {});
+  ASSERT_EQ(c.aa_gate.frameworks.size(), 1u);
+  const auto& f = c.aa_gate.frameworks[0];
+  // 4% process noise with 3 processes cannot show +-5%: the interval crosses a bound.
+  EXPECT_EQ(f.state, "straddles") << f.interval.lower << " " << f.interval.upper;
+  EXPECT_EQ(c.aa_gate.status, "disturbed");
+  ASSERT_TRUE(f.needs_processes.has_value());
+  EXPECT_GT(*f.needs_processes, 3u);
+  EXPECT_TRUE(f.outlying.empty());  // no single process is off by more than 5%
+}
+
+TEST(SimulatedRun, ProcessesFromDifferentMachinesAreWarnedAbout) {
+  std::mt19937_64 rng(4);
+  const auto truth = scenario_rows();
+  std::vector<ProcessRun> runs;
+  for (int k = 1; k <= 3; ++k) {
+    runs.push_back(process(rng, "legion", k, truth, true, 0.01, 1.0, "aaaaaaaaaaaaaaaa"));
+    runs.push_back(process(rng, "other", k, truth, false, 0.01, 1.0,
+                           k == 3 ? "bbbbbbbbbbbbbbbb" : "aaaaaaaaaaaaaaaa"));
+  }
+  const auto mixed = legion_compare::compare_frameworks(runs, {});
+  EXPECT_TRUE(mixed.machines.mixed);
+  EXPECT_EQ(mixed.machines.ids.size(), 2u);
+  ASSERT_EQ(mixed.warnings.size(), 1u);
+  EXPECT_NE(mixed.warnings[0].find("2 machines"), std::string::npos) << mixed.warnings[0];
+  // No id is "unknown": no warning.
+  for (auto& r : runs) r.context.erase("machine");
+  const auto unknown = legion_compare::compare_frameworks(runs, {});
+  EXPECT_FALSE(unknown.machines.mixed);
+  EXPECT_EQ(unknown.machines.unknown, 6u);
+  EXPECT_TRUE(unknown.warnings.empty());
+}
+
+TEST(SimulatedRun, CpuTimeAndPerIterationSpreadAreReportedPerSide) {
+  const auto runs = two_frameworks(5, 3, 0.01);
+  const auto c = legion_compare::compare_frameworks(runs, {});
+  const auto& r = c.rows.front();
+  ASSERT_TRUE(r.candidate->cpu_ns.has_value());
+  EXPECT_NEAR(*r.candidate->cpu_ns, 1.5 * r.candidate->mean_ns, 1e-6 * r.candidate->mean_ns);
+  EXPECT_NEAR(*r.candidate->iter_p95_ns, 2.0 * r.candidate->mean_ns, 1e-6 * r.candidate->mean_ns);
+  EXPECT_GT(r.candidate->process_log_sd, 0.0);
+  EXPECT_TRUE(r.figures.empty());  // cpu_ns and the percentiles are the harness's, not figures
+  const auto json = legion_compare::to_json(c)["comparisons"][0]["candidate"];
+  EXPECT_TRUE(json["cpu_ns"].is_number());
+  EXPECT_TRUE(json["iter_p50_ns"].is_number());
+  EXPECT_EQ(json["files"].size(), 3u);
+  std::ostringstream out;
+  legion_compare::print_full(out, c);
+  EXPECT_NE(out.str().find("CPU us base/fw"), std::string::npos);
+}
+
+}  // namespace
