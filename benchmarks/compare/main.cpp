@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
   CLI::App app{
       "legion-compare: pairs the same benchmarks across frameworks' legion-bench JSON files "
       "(one file = one process; a framework needs >= 2) and compares each framework with the "
-      "baseline: ratio of geometric means of the process means with a Welch t interval on the "
+      "baseline: ratio of geometric means of the process means with Banerjee's interval on the "
       "logs, simultaneous per framework (Bonferroni), the verdict read off the interval, the "
       "minimum detectable ratio, the A/A gate, geometric means per regime"};
   std::vector<std::string> files;

@@ -139,7 +139,7 @@ TEST(CompareCli, WritesTheJsonDocumentedInDocsComparison) {
   }
   EXPECT_TRUE(unsupported_seen);
   EXPECT_EQ(doc["geometric_means"].size(), 6u);
-  EXPECT_EQ(doc["geometric_means"][0]["method"], "welch_log_complete_processes");
+  EXPECT_EQ(doc["geometric_means"][0]["method"], "banerjee_log_complete_processes");
 }
 
 TEST(CompareCli, LooksSplitAlphaAndTheSameInputGivesTheSameOutput) {

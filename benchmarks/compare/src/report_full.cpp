@@ -169,7 +169,7 @@ void print_geomeans(std::ostream& out, const Comparison& c) {
            std::to_string(g.excluded.size())});
   }
   out << "\n== geometric mean of the ratios per framework and regime (each scenario weighs 1; "
-         "per-process geometric means over the processes that ran every benchmark, Welch t on "
+         "per-process geometric means over the processes that ran every benchmark, Banerjee on "
          "their logs) ==\n";
   t.print(out);
 }
@@ -186,7 +186,7 @@ void print_full(std::ostream& out, const Comparison& c) {
     out << "  " << f.name << (f.version.empty() ? "" : " " + f.version) << ": " << f.files.size()
         << " processes\n";
   }
-  out << "CI: Welch t on the logs of the process means, per framework simultaneous at "
+  out << "CI: Banerjee's interval on the logs of the process means, per framework simultaneous at "
       << report::percent(1.0 - o.alpha) << " (Bonferroni: each row at 1 - " << o.alpha
       << " / (rows x " << o.looks << " looks)); verdict read off the CI; mde = smallest ratio "
       << "detected with " << report::percent(o.power)

@@ -158,7 +158,7 @@ json to_json(const Comparison& c) {
          {"regime", g.regime},
          {"ratio", g.value ? json(g.value->ratio) : json(nullptr)},
          {"ci", g.value ? stats::interval_json(g.value->interval) : json(nullptr)},
-         {"method", "welch_log_complete_processes"},
+         {"method", "banerjee_log_complete_processes"},
          {"processes",
           g.value ? json{{"baseline", g.value->n_a}, {"candidate", g.value->n_b}} : json(nullptr)},
          {"reason", g.value ? json(nullptr) : json(g.reason)},

@@ -45,7 +45,7 @@ Verdict read_verdict(const Interval& ci, const EquivalenceBounds& bounds);
 
 // The log-scale summary of the two sides of a ratio: d = log of the ratio, and for each side the
 // variance of one observation on the log scale and the number of observations. For
-// welch_log_ratio d = mean(log b) - mean(log a) (the ratio of geometric means); a caller may fill
+// log_scale d = mean(log b) - mean(log a) (the ratio of geometric means); a caller may fill
 // it from a delta-method approximation (relative variances) instead.
 struct LogScale {
   double d = 0.0;

@@ -2,7 +2,7 @@
 
 // The A/A gate: A/A control rows (scenario `harness`: the same C++ code in every framework's
 // process) must show a ratio of 1. For each framework, the interval of each of its A/A rows
-// (Welch t on the logs of the process means, level 1 - alpha / looks) must lie inside
+// (Banerjee's interval on the logs of the process means, level 1 - alpha / looks) must lie inside
 // [0.95, 1.05]; otherwise the run is `disturbed`: something (load, another process, a
 // different machine) made one framework's processes slower than another's, and every ratio of
 // the run may carry that bias. A framework passes only by showing it (an interval crossing a

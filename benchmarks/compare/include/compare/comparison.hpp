@@ -2,9 +2,9 @@
 
 // Every framework against one baseline, benchmark by benchmark. The process is the unit of
 // replication: each row compares the two frameworks' per-process mean times as a ratio of
-// geometric means with a Welch t interval on the logs, at a Bonferroni level per framework
-// (the family is one framework's rows: adding a framework changes no other framework's
-// verdicts), and the verdict is read off that interval. A/A control rows (scenario `harness`)
+// geometric means with Banerjee's interval on the logs (stats/ratio_inference.hpp), at a
+// Bonferroni level per framework (the family is one framework's rows: adding a framework
+// changes no other framework's verdicts), and the verdict is read off that interval. A/A control rows (scenario `harness`)
 // are kept out of the families and judged by the A/A gate; geometric means per framework and
 // regime are computed per process so rows sharing processes are not treated as independent.
 // docs/comparison.md and docs/statistics.md give the detail.
