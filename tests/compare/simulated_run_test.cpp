@@ -77,7 +77,8 @@ std::vector<ProcessRun> two_frameworks(std::uint64_t seed, int processes, double
 
 // Every row keeps the invariant (on the JSON a reader sees).
 void expect_invariant(const Comparison& c) {
-  for (const auto& row : legion_compare::to_json(c)["comparisons"]) {
+  const auto json = legion_compare::to_json(c);
+  for (const auto& row : json["comparisons"]) {
     if (row["stats"].is_null()) continue;
     const std::string wrong = legion_test::verdict_disagreement(row["stats"]);
     EXPECT_TRUE(wrong.empty()) << row["benchmark"] << " " << row["framework"] << ": " << wrong;
