@@ -172,6 +172,27 @@ TEST(SimulatedRun, ANoisyButCenteredAAIntervalSaysWhatWouldSettleIt) {
   EXPECT_TRUE(f.outlying.empty());  // no single process is off by more than 5%
 }
 
+TEST(SimulatedRun, WithACalibrationRowTheEmptyAdapterDoesNotDecideTheGate) {
+  // The ~12 ns empty adapter differs between processes by code layout (a quiet run can show
+  // 1.15x); the fixed-work calibration row is the one the gate judges when it exists.
+  std::mt19937_64 rng(6);
+  auto truth = scenario_rows();
+  truth.push_back({"harness/calibration/hot/real_time", 120e3, 1.0});
+  truth[5].ratio = 1.15;  // harness/empty_adapter/hot: layout, not disturbance
+  std::vector<ProcessRun> runs;
+  for (int k = 1; k <= 8; ++k) {
+    runs.push_back(process(rng, "legion", k, truth, true, 0.01));
+    runs.push_back(process(rng, "other", k, truth, false, 0.01));
+  }
+  const auto c = legion_compare::compare_frameworks(runs, {});
+  EXPECT_EQ(c.aa_gate.status, "pass");
+  EXPECT_EQ(c.aa_gate.benchmarks, std::vector<std::string>{"harness/calibration/hot/real_time"});
+  EXPECT_EQ(c.family_rows.at("other"), 5u);  // neither A/A row is a comparison
+  // Without the calibration row the empty adapter decides, and fails.
+  for (auto& p : runs) p.benchmarks.pop_back();
+  EXPECT_EQ(legion_compare::compare_frameworks(runs, {}).aa_gate.status, "disturbed");
+}
+
 TEST(SimulatedRun, ProcessesFromDifferentMachinesAreWarnedAbout) {
   std::mt19937_64 rng(4);
   const auto truth = scenario_rows();

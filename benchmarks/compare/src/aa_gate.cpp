@@ -48,10 +48,25 @@ std::map<std::string, std::vector<ProcessMean>> process_means(const std::vector<
   return out;
 }
 
+// The rows the gate judges: the calibration rows where the run has any (see the header).
+bool judged(const Row& row, bool calibration) {
+  if (row.role != Role::kAaControl || !row.stats) return false;
+  return !calibration || row.benchmark.starts_with("harness/calibration/");
+}
+
 }  // namespace
 
 AaGate judge_aa_gate(const std::vector<Row>& rows, const Options& options) {
   AaGate gate;
+  const bool calibration = std::any_of(rows.begin(), rows.end(), [](const Row& r) {
+    return judged(r, false) && r.benchmark.starts_with("harness/calibration/");
+  });
+  for (const auto& row : rows) {
+    if (judged(row, calibration) && std::find(gate.benchmarks.begin(), gate.benchmarks.end(),
+                                              row.benchmark) == gate.benchmarks.end()) {
+      gate.benchmarks.push_back(row.benchmark);
+    }
+  }
   const auto means = process_means(rows, options.baseline);
   std::map<std::string, double> medians;
   for (const auto& [benchmark, all] : means) {
@@ -62,7 +77,7 @@ AaGate judge_aa_gate(const std::vector<Row>& rows, const Options& options) {
   const auto level = 1.0 - options.stats.alpha / static_cast<double>(options.stats.looks);
   const stats::EquivalenceBounds bounds{kAaLower, kAaUpper, true};
   for (const auto& row : rows) {
-    if (row.role != Role::kAaControl || !row.stats) continue;
+    if (!judged(row, calibration)) continue;
     auto it = std::find_if(gate.frameworks.begin(), gate.frameworks.end(),
                            [&](const AaFramework& f) { return f.framework == row.framework; });
     if (it == gate.frameworks.end()) {

@@ -88,7 +88,10 @@ json aa_gate_json(const AaGate& g) {
         {"outlying_processes", files},
         {"outlying", outlying}};
   }
-  return {{"status", g.status}, {"bounds", {g.lower, g.upper}}, {"frameworks", frameworks}};
+  return {{"status", g.status},
+          {"bounds", {g.lower, g.upper}},
+          {"benchmarks", g.benchmarks},
+          {"frameworks", frameworks}};
 }
 
 json summary_json(const Comparison& c) {

@@ -7,6 +7,11 @@
 // different machine) made one framework's processes slower than another's, and every ratio of
 // the run may carry that bias. A framework passes only by showing it (an interval crossing a
 // bound is not a pass: more processes would settle it).
+//
+// Which A/A rows the gate judges: `harness/calibration/...` (a fixed ~100 us C++ work loop) when
+// the run has any, else every A/A row. The ~12 ns `harness/empty_adapter/hot` differs between
+// frameworks' processes by code layout alone (up to 1.15x in quiet published runs), so where the
+// calibration row exists the empty adapter is shown but does not decide.
 
 #include <cstddef>
 #include <optional>
@@ -45,7 +50,8 @@ struct AaFramework {
 };
 
 struct AaGate {
-  std::string status = "absent";  // "pass", "disturbed", or "absent" (no A/A row compared)
+  std::string status = "absent";        // "pass", "disturbed", or "absent" (no A/A row compared)
+  std::vector<std::string> benchmarks;  // the A/A benchmarks judged
   double lower = kAaLower;
   double upper = kAaUpper;
   std::vector<AaFramework> frameworks;  // in the order of the rows

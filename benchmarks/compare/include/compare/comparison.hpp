@@ -4,10 +4,10 @@
 // replication: each row compares the two frameworks' per-process mean times as a ratio of
 // geometric means with Banerjee's interval on the logs (stats/ratio_inference.hpp), at a
 // Bonferroni level per framework (the family is one framework's rows: adding a framework
-// changes no other framework's verdicts), and the verdict is read off that interval. A/A control rows (scenario `harness`)
-// are kept out of the families and judged by the A/A gate; geometric means per framework and
-// regime are computed per process so rows sharing processes are not treated as independent.
-// docs/comparison.md and docs/statistics.md give the detail.
+// changes no other framework's verdicts), and the verdict is read off that interval. A/A control
+// rows (scenario `harness`) are kept out of the families and judged by the A/A gate; geometric
+// means per framework and regime are computed per process so rows sharing processes are not treated
+// as independent. docs/comparison.md and docs/statistics.md give the detail.
 
 #include <map>
 #include <optional>
