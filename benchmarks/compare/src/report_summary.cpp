@@ -1,6 +1,7 @@
 // The summary (<= 100 columns) and its Markdown spelling.
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include "compare/benchmark_name.hpp"
@@ -177,9 +178,19 @@ void print_summary(std::ostream& out, const Comparison& c) {
     if (f.state == "inside") continue;
     wrap(out, "  " + aa_framework_line(f), 4);
     if (!f.outlying.empty()) {
+      // The most deviating first, a few of them: the JSON lists every one.
+      auto outlying = f.outlying;
+      std::stable_sort(outlying.begin(), outlying.end(), [](const auto& x, const auto& y) {
+        return std::abs(std::log(x.ratio_to_median)) > std::abs(std::log(y.ratio_to_median));
+      });
+      constexpr std::size_t kShown = 5;
       std::string files;
-      for (const auto& p : f.outlying)
-        files += (files.empty() ? "" : ", ") + report::outlier_text(p);
+      for (std::size_t i = 0; i < outlying.size() && i < kShown; ++i) {
+        files += (files.empty() ? "" : ", ") + report::outlier_text(outlying[i]);
+      }
+      if (outlying.size() > kShown) {
+        files += " and " + std::to_string(outlying.size() - kShown) + " more";
+      }
       wrap(out, "    outlying processes: " + files, 6);
     } else {
       wrap(out, "    no process deviates from the median by more than 5%", 6);
