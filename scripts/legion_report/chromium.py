@@ -56,10 +56,12 @@ class Browser:
 
         self._err_path = Path(self.tmp) / "stderr"
         try:
-            self.proc = subprocess.Popen(
-                [find()] + FLAGS + [f"--user-data-dir={Path(self.tmp) / 'profile'}", "about:blank"],
-                close_fds=False, preexec_fn=fds, stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=open(self._err_path, "w"))
+            with open(self._err_path, "w") as stderr:
+                self.proc = subprocess.Popen(
+                    [find()] + FLAGS + [f"--user-data-dir={Path(self.tmp) / 'profile'}",
+                                        "about:blank"],
+                    close_fds=False, preexec_fn=fds, stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL, stderr=stderr)
         except OSError as e:
             shutil.rmtree(self.tmp, ignore_errors=True)
             raise ToolError(f"cannot start Chromium: {e}") from None
