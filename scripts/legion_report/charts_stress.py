@@ -10,8 +10,18 @@ from matplotlib.patches import Patch
 
 from .charts_common import (PALETTE, WIDTH_IN, figure, log_axis, new_figure, shorten, to_svg)
 
+# A legend inside a small panel: framed, so the lines under it stay readable.
+INSET = {"frameon": True, "framealpha": 0.85, "edgecolor": "none", "fontsize": 7}
 PCTS = (("p50_ms", 50.0), ("p90_ms", 90.0), ("p95_ms", 95.0), ("p99_ms", 99.0),
         ("p999_ms", 99.9))
+
+
+def compact(v):
+    """Axis labels of a narrow panel: 0.5, 20, 1k, 30k, 2M."""
+    for unit, scale in (("M", 1e6), ("k", 1e3)):
+        if abs(v) >= scale:
+            return f"{v / scale:g}{unit}"
+    return f"{v:g}"
 
 
 def _fid(scenario, what):
@@ -52,14 +62,12 @@ def percentiles(scenario):
             ax.plot([nines(99.99)], [c["max_ms"]], marker="^", color=color, ms=4)
     slo = _slo(scenario)
     if isinstance(slo, (int, float)):
-        ax.axhline(slo, color="#444", ls=":", lw=0.9)
-        ax.annotate(f"threshold p99 <= {slo:g} ms", (nines(50), slo), xytext=(2, 3),
-                    textcoords="offset points", fontsize=7, color="#444")
+        ax.axhline(slo, color="#444", ls=":", lw=0.9, label=f"threshold: p99 <= {slo:g} ms")
     ax.set_xticks([nines(p) for _, p in PCTS] + [nines(99.99)],
                   ["p50", "p90", "p95", "p99", "p99.9", "max"])
     log_axis(ax, "y", formatter=lambda v: f"{v:g}")
     ax.set_ylabel("latency (ms, log)")
-    ax.legend(loc="upper left")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=1)
     return figure(_fid(scenario, "pct"), f"{scenario['name']}: latency percentiles",
                   "Latency percentiles (HdrHistogram, ms, log scale) against the percentile on a "
                   "'nines' axis (the inverse CDF's tail spread out); the triangle is the maximum. "
@@ -88,13 +96,13 @@ def timeseries(scenario):
             if st:
                 ax.plot([p[0] for p in st], [p[1] for p in st], color="#999", lw=0.9, ls="--",
                         label="started/s")
-                ax.legend(loc="upper right", ncol=2)
+                ax.legend(loc="upper left", ncol=2, **INSET)
         if key == "latency_mean_ms":
             mx = _pairs(t, s.get("latency_max_ms", []))
             if mx:
                 ax.plot([p[0] for p in mx], [p[1] for p in mx], color="#D55E00", lw=0.7, alpha=0.45,
                         label="max")
-                ax.legend(["mean", "max"], loc="upper right", ncol=2)
+                ax.legend(["mean", "max"], loc="upper left", ncol=2, **INSET)
         ax.set_ylabel(label, fontsize=7.5)
         ax.set_ylim(bottom=0)
     _restart_marks(axes, scenario)
@@ -132,7 +140,7 @@ def resources(scenario):
         if pts:
             axes[0].plot([p[0] for p in pts], [p[1] for p in pts], color=color, lw=1.1, label=label)
     axes[0].set_ylabel("MiB", fontsize=7.5)
-    axes[0].legend(loc="upper left", ncol=3)
+    axes[0].legend(loc="upper left", ncol=3, **INSET)
     cpu = _pairs(t, r.get("cpu_percent", []))
     axes[1].plot([p[0] for p in cpu], [p[1] for p in cpu], color="#D55E00", lw=1.0)
     axes[1].set_ylabel("CPU %", fontsize=7.5)
@@ -142,7 +150,7 @@ def resources(scenario):
         if pts:
             axes[2].plot([p[0] for p in pts], [p[1] for p in pts], color=color, lw=1.0, label=label)
     axes[2].set_ylabel("count", fontsize=7.5)
-    axes[2].legend(loc="upper left", ncol=2)
+    axes[2].legend(loc="upper left", ncol=2, **INSET)
     axes[2].set_xlabel("time since the run started (s)")
     for ax in axes:
         ax.set_ylim(bottom=0)
@@ -264,9 +272,9 @@ def overview(run):
     a1.set_yticks(range(len(sc)), [shorten(n, 30) for n in names])
     a1.set_ylim(len(sc) - 0.5, -0.5)
     if any(isinstance(v, (int, float)) and v > 0 for v in p99):
-        log_axis(a1, formatter=lambda v: f"{v:g}")
+        log_axis(a1, formatter=compact, max_ticks=5)
     if any(isinstance(v, (int, float)) and v > 0 for v in thr):
-        log_axis(a2, formatter=lambda v: f"{v:,.0f}")
+        log_axis(a2, formatter=compact, max_ticks=5)
     a1.set_xlabel("corrected p99 latency (ms, log)")
     a2.set_xlabel("throughput (completed/s over the load, log)")
     for ax in (a1, a2):

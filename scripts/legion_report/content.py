@@ -446,8 +446,10 @@ def _reproducibility(sections, argv):
                     parts += ["--model-latency", ml]
                 out.append(("the run (reconstructed from its files)", shlex.join(parts)))
             if run["rows"]:
+                # Schema 1's bootstrap was seeded; schema 2 has nothing random (and no --seed).
+                seed = f"--seed {run['seed']} " if run["schema"] == "legion-compare/1" else ""
                 out.append(("the same analysis again (identical numbers)",
-                            f"build/release/bin/legion-compare --seed {run['seed']} --json again.json "
+                            f"build/release/bin/legion-compare {seed}--json again.json "
                             f"{shlex.quote(sec['dir'])}/*.[0-9]*.json"))
         else:
             run = sec["_run"]

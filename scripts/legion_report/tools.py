@@ -24,6 +24,19 @@ def executable(name: str) -> Path:
     return path
 
 
+_help_cache = {}
+
+
+def supports(name: str, option: str) -> bool:
+    """Whether the tool's --help lists the option: legion-compare/2 dropped --seed (nothing
+    random any more), legion-compare/1 takes it; the report works with both."""
+    if name not in _help_cache:
+        proc = subprocess.run([str(executable(name)), "--help"], capture_output=True, text=True,
+                              timeout=60)
+        _help_cache[name] = proc.stdout + proc.stderr
+    return option in _help_cache[name]
+
+
 def run_json(name: str, args: list, bad_input_is_input_error: bool = True):
     """Runs a tool that prints JSON on stdout; its one-line error becomes ours."""
     cmd = [str(executable(name))] + [str(a) for a in args]
@@ -109,7 +122,8 @@ def compare_runs(base_files: list, cand_files: list, seed: int) -> dict:
                 files.append(dst)
                 sources[str(dst)] = str(src)
         out = Path(tmp) / "comparison.json"
-        cmd = [str(executable("legion-compare")), "--baseline", "baseline-run", "--seed", str(seed),
+        seed_args = ["--seed", str(seed)] if supports("legion-compare", "--seed") else []
+        cmd = [str(executable("legion-compare")), "--baseline", "baseline-run", *seed_args,
                "--json", str(out)] + [str(f) for f in files]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
         if proc.returncode != 0:

@@ -49,8 +49,9 @@ def make_bench_run(directory: Path, framework="slow", scenario=None, slow_factor
             path = directory / f"{'legion' if name == 'legion' else 'other'}.{k}.json"
             path.write_text(json.dumps(doc))
             files.append(path)
-    out = run([BIN / "legion-compare", "--seed", "42", "--json", directory / "comparison.json",
-               *files])
+    help_text = run([BIN / "legion-compare", "--help"]).stdout
+    seed = ["--seed", "42"] if "--seed" in help_text else []  # legion-compare/2 has no --seed
+    out = run([BIN / "legion-compare", *seed, "--json", directory / "comparison.json", *files])
     if out.returncode != 0:
         raise RuntimeError(f"legion-compare failed: {out.stderr}")
     (directory / "comparison.txt").write_text(out.stdout)
