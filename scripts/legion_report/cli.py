@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import bench_input, chromium, content, render, stress_input
+from . import bench_input, stress_input
 from .errors import InputError, ToolError
 
 
@@ -105,6 +105,8 @@ def main(argv=None) -> int:
         if not os.access(out, os.W_OK):
             raise InputError(f"{out}: not writable")
 
+        # matplotlib and Jinja2 only now: bad input is answered without loading them.
+        from . import chromium, content, render
         report = content.build(runs, baselines, argv, args.fail_on_regression, args.quiet)
         for name, data in (("report.json", json.dumps(content.as_json(report), indent=1,
                                                       ensure_ascii=False, allow_nan=False).encode()),
