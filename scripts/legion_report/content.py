@@ -445,6 +445,8 @@ def _reproducibility(sections, argv):
                 if ml and ml not in ("none", "0"):
                     parts += ["--model-latency", ml]
                 out.append(("the run (reconstructed from its files)", shlex.join(parts)))
+            elif run["micro"]:
+                out.append(("the run (reconstructed from its files)", "scripts/bench --micro-only"))
             if run["rows"]:
                 # Schema 1's bootstrap was seeded; schema 2 has nothing random (and no --seed).
                 seed = f"--seed {run['seed']} " if run["schema"] == "legion-compare/1" else ""

@@ -21,7 +21,20 @@ PROBE = """JSON.stringify({
   onerror: document.querySelectorAll('[onerror]').length,
   sortable: document.querySelectorAll('table.sortable th[title]').length,
   text: document.body.innerText,
-  svgText: Array.from(document.querySelectorAll('svg text')).map(t => t.textContent).join('\\n')
+  svgText: Array.from(document.querySelectorAll('svg text')).map(t => t.textContent).join('\\n'),
+  interactive: (() => {  // sort a table by a column, then filter it by a word
+    const table = document.querySelector('table.sortable');
+    if (!table) return null;
+    table.tHead.rows[0].cells[0].click();
+    const sorted = table.tHead.rows[0].cells[0].getAttribute('aria-sort');
+    const input = document.querySelector('input.filter[data-for="' + table.id + '"]');
+    if (!input) return {sorted: sorted};
+    input.value = 'zzz-no-such-row';
+    input.dispatchEvent(new Event('input'));
+    const shown = Array.from(table.tBodies[0].rows).filter(r => !r.hidden).length;
+    return {sorted: sorted, shown: shown,
+            label: document.querySelector('.count[data-for="' + table.id + '"]').textContent};
+  })()
 })"""
 
 
@@ -39,6 +52,10 @@ class Page(TempDirTest):
         self.assertEqual(page["imgs"], 0)
         self.assertEqual(page["onerror"], 0)
         self.assertEqual(page["scripts"], 1)  # ours
+        self.assertEqual(page["interactive"]["sorted"], "ascending")
+        if "shown" in page["interactive"]:
+            self.assertEqual(page["interactive"]["shown"], 0)
+            self.assertRegex(page["interactive"]["label"], r"^0 of \d+ rows$")
         return page
 
     def check_pdf(self, pdf, min_pages=4):
