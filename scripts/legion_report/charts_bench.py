@@ -398,8 +398,10 @@ def baseline_forest(rows, threshold, title_what="this run / baseline run"):
     ax.set_xlim(lo, hi)
     log_axis(ax)
     ax.axvline(1.0, color="#444", ls="--", lw=0.8)
-    if threshold:
+    if threshold:  # worse is above R for times, below 1/R for throughput
         ax.axvline(threshold, color="#D55E00", ls=":", lw=0.9)
+        if any(r.get("direction") == "higher" for r in shown):
+            ax.axvline(1 / threshold, color="#D55E00", ls=":", lw=0.9)
     ax.set_yticks(range(len(shown)), [shorten(r["row"], 56) for r in shown])
     ax.set_ylim(len(shown) - 0.5, -0.5)
     ax.grid(axis="y", visible=False)
@@ -410,7 +412,8 @@ def baseline_forest(rows, threshold, title_what="this run / baseline run"):
     return figure("fig-baseline", "Against the baseline run",
                   "Ratio of this run to the baseline run per row (value this run / value "
                   "baseline run; for throughput a ratio below 1 is worse) with its interval, "
-                  "regressions first" + (f"; the dotted line is the --fail-on-regression "
-                                         f"threshold {threshold}" if threshold else "") +
+                  "regressions first" + (f"; the dotted lines are the --fail-on-regression "
+                                         f"threshold {threshold} (1/{threshold} for throughput)"
+                                         if threshold else "") +
                   (f"; {more} more rows in the table" if more > 0 else "") + ".",
                   to_svg(fig), unit="x")
