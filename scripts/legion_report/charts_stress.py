@@ -10,6 +10,9 @@ from matplotlib.patches import Patch
 
 from .charts_common import (PALETTE, WIDTH_IN, figure, log_axis, new_figure, shorten, to_svg)
 
+# Event kinds drawn as the window and detection, not as "other events".
+INJECT_KINDS = ("inject", "injected", "injection", "heal", "healed", "detect", "detected",
+                "detection", "fault_start", "fault_end")
 # A legend inside a small panel: framed, so the lines under it stay readable.
 INSET = {"frameon": True, "framealpha": 0.85, "edgecolor": "none", "fontsize": 7}
 PCTS = (("p50_ms", 50.0), ("p90_ms", 90.0), ("p95_ms", 95.0), ("p99_ms", 99.0),
@@ -191,8 +194,8 @@ def limit_search(scenario):
 
 
 def failure_timeline(scenario):
-    """Throughput, errors and queue depth around an injected fault: the fault window (injection
-    to heal) shaded, detection and the recovery point marked."""
+    """Completions, errors, queue depth and RSS per second around the injected faults: each
+    fault window (injection to heal) shaded, its detection dashed, its recovery point marked."""
     fault = scenario.get("fault")
     tl = (fault or {}).get("timeline")
     if not tl:
@@ -205,6 +208,8 @@ def failure_timeline(scenario):
     axes = axes[:, 0]
     labels = {"completed_per_s": ("completed/s", "#0072B2"), "errors_per_s": ("errors/s", "#D55E00"),
               "queue_depth": ("queue depth", "#009E73"), "rss_kb": ("RSS (MiB)", "#CC79A7")}
+    marked = set(INJECT_KINDS)
+    end_of_run = max((x for x in t if x is not None), default=0)
     for ax, key in zip(axes, rows):
         pts = _pairs(t, cols[key])
         if key == "rss_kb":
@@ -213,44 +218,49 @@ def failure_timeline(scenario):
         ax.plot([p[0] for p in pts], [p[1] for p in pts], color=color, lw=1.2, drawstyle="steps-post")
         ax.set_ylabel(label, fontsize=7.5)
         ax.set_ylim(bottom=0)
-        if fault["injected_at_s"] is not None:
-            end = fault["healed_at_s"] if fault["healed_at_s"] is not None else max(x for x in t if x is not None)
-            ax.axvspan(fault["injected_at_s"], end, color="#D55E00", alpha=0.12, lw=0)
-        if fault["detected_at_s"] is not None:
-            ax.axvline(fault["detected_at_s"], color="#E69F00", ls="--", lw=0.9)
-        if fault["recovered_at_s"] is not None:
-            ax.axvline(fault["recovered_at_s"], color="#009E73", lw=1.3)
+        for w in fault["windows"]:
+            if w["injected_at_s"] is not None:
+                end = w["healed_at_s"] if w["healed_at_s"] is not None else end_of_run
+                ax.axvspan(w["injected_at_s"], end, color="#D55E00", alpha=0.12, lw=0)
+            if w["detected_at_s"] is not None:
+                ax.axvline(w["detected_at_s"], color="#E69F00", ls="--", lw=0.9)
+            if w["recovered_at_s"] is not None:
+                ax.axvline(w["recovered_at_s"], color="#009E73", lw=1.3)
         for e in tl["events"]:
-            if e["kind"].lower() not in ("inject", "injected", "injection", "heal", "healed",
-                                         "detect", "detected", "detection", "fault_start", "fault_end"):
-                ax.axvline(e["t_s"], color="#999", lw=0.6, ls=":")
+            if e["kind"].lower() not in marked:
+                ax.axvline(e["t_s"], color="#999", lw=0.5, ls=":")
     top = axes[0]
     if "completed_per_s" in cols and fault.get("baseline_per_s"):
-        top.axhline(0.9 * fault["baseline_per_s"], color="#0072B2", ls=":", lw=0.8)
-    if fault["recovered_at_s"] is not None:
-        top.annotate(f"recovered after {fault['recovery_s']:.2f} s", (fault["recovered_at_s"], 0),
-                     xycoords=("data", "axes fraction"), xytext=(4, 4), textcoords="offset points",
-                     fontsize=7, color="#009E73")
-    elif fault["healed_at_s"] is not None:
-        top.annotate("no recovery", (fault["healed_at_s"], 1), xycoords=("data", "axes fraction"),
-                     xytext=(4, -10), textcoords="offset points", fontsize=7, color="#D55E00")
+        top.axhline(fault["recovery_fraction"] * fault["baseline_per_s"], color="#0072B2", ls=":",
+                    lw=0.8)
+    for w in fault["windows"]:
+        if w["recovered_at_s"] is not None:
+            top.annotate(f"recovered after {w['recovery_s']:.2f} s", (w["recovered_at_s"], 0),
+                         xycoords=("data", "axes fraction"), xytext=(4, 4),
+                         textcoords="offset points", fontsize=7, color="#009E73")
+        elif w["healed_at_s"] is not None:
+            top.annotate("no recovery", (w["healed_at_s"], 1), xycoords=("data", "axes fraction"),
+                         xytext=(4, -10), textcoords="offset points", fontsize=7, color="#D55E00")
     handles = [Patch(color="#D55E00", alpha=0.2, label="fault window (injected to healed)")]
-    if fault["detected_at_s"] is not None:
+    if any(w["detected_at_s"] is not None for w in fault["windows"]):
         handles.append(Line2D([], [], color="#E69F00", ls="--", label="detected"))
-    if fault["recovered_at_s"] is not None:
+    if any(w["recovered_at_s"] is not None for w in fault["windows"]):
         handles.append(Line2D([], [], color="#009E73", label="recovered"))
-    if any(True for _ in tl["events"]):
+    if any(e["kind"].lower() not in marked for e in tl["events"]):
         handles.append(Line2D([], [], color="#999", ls=":", label="other events"))
     top.legend(handles=handles, loc="lower center", ncol=4, bbox_to_anchor=(0.5, 1.0))
     axes[-1].set_xlabel("time since the run started (s)")
     rec = fault["recovery_s"]
+    frac = fault["recovery_fraction"]
     return figure(_fid(scenario, "fault"), f"{scenario['name']}: failure timeline ({fault['name']})",
-                  f"Per-second timeline of the '{fault['name']}' fault: completions and errors "
-                  f"per second, queue depth (tasks) and RSS. Shaded: the fault window from "
-                  f"injection to heal; dashed: detection; solid green: recovery "
-                  + (f"({rec:.2f} s after the heal: the first second from which throughput "
-                     f"stays >= 90% of the pre-fault baseline, dotted, for 3 s)" if rec is not None
-                     else "(not reached)") + ".", to_svg(fig), unit="per second / tasks / MiB")
+                  f"Per-second timeline of the '{fault['name']}' run: completions and errors per "
+                  f"second, queue depth (tasks) and RSS (MiB). Shaded: each fault window from "
+                  f"injection to heal; dashed: detection; solid green: recovery, the start of the "
+                  f"first second from which throughput stays >= {frac:.0%} of the pre-fault "
+                  f"baseline (dotted) for {fault['hold_s']:g} s with errors under the threshold" +
+                  (f" (slowest: {rec:.2f} s after its heal)" if rec is not None
+                   else " (not reached)") + "; dotted grey: other events.",
+                  to_svg(fig), unit="per second / tasks / MiB")
 
 
 def overview(run):

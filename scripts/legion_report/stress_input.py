@@ -10,8 +10,8 @@ from pathlib import Path
 from . import jsonfile
 from .errors import InputError
 
-# Event kinds that open and close the fault window and mark detection, as issue 15 logs them
-# ("injection/detection/heal times"); a few spellings are accepted, documented in docs/reports.md.
+# Event kinds that open and close a fault window and mark detection when the result does not
+# give the times as fields (docs/reports.md, "Failure results").
 INJECT = ("inject", "injected", "injection", "fault_start")
 HEAL = ("heal", "healed", "fault_end")
 DETECT = ("detect", "detected", "detection")
@@ -35,27 +35,54 @@ def _series(obj, keys):
     return out
 
 
+# Column names of the timeline, and the spellings accepted for them: issue 15's result writes
+# `completed`, `errors`, `started` per one-second row (docs/stress.md on its branch).
+COLUMNS = {"t_s": ("t_s",), "completed_per_s": ("completed_per_s", "completed"),
+           "errors_per_s": ("errors_per_s", "errors"), "started_per_s": ("started_per_s", "started"),
+           "queue_depth": ("queue_depth",), "rss_kb": ("rss_kb",)}
+
+
+def _pick(rec, names):
+    for n in names:
+        if n in rec:
+            return _num(rec[n])
+    return None
+
+
+def _event(e, t_default):
+    """{t_s, kind, detail} from an object or from issue 15's 'kind: detail' string."""
+    if isinstance(e, dict):
+        t = _num(e.get("t_s", e.get("at_s", t_default)))
+        kind = str(e.get("kind") or e.get("event") or e.get("name") or "event")
+        return {"t_s": t, "kind": kind, "detail": str(e.get("detail") or "")}
+    kind, _, detail = str(e).partition(":")
+    return {"t_s": _num(t_default), "kind": kind.strip() or "event", "detail": detail.strip()}
+
+
 def _timeline(raw, path):
-    """Issue 15's per-second timeline as columns plus events. Accepts a dict of arrays
-    (`t_s`, `completed_per_s`, `errors_per_s`, `queue_depth`, `rss_kb`, `events`) or a list of
-    per-second records with the same keys."""
+    """The failure run's per-second timeline as columns plus events. Accepts an array of
+    per-second rows (issue 15: `t_s`, `completed`, `errors`, `started`, `queue_depth`, `rss_kb`,
+    `events`) or an object of equal-length arrays (`t_s`, `completed_per_s`, ...)."""
     if raw is None:
         return None
-    columns = ("t_s", "completed_per_s", "errors_per_s", "queue_depth", "rss_kb")
     events = []
     if isinstance(raw, list):
-        cols = {k: [] for k in columns}
+        cols = {k: [] for k in COLUMNS}
         for i, rec in enumerate(raw):
             if not isinstance(rec, dict):
                 raise InputError(f"{path}: field 'timeline[{i}]' must be an object")
-            for k in columns:
-                cols[k].append(_num(rec.get(k)))
-            for e in rec.get("events") or []:
-                events.append(e if isinstance(e, dict) else {"kind": str(e), "t_s": rec.get("t_s")})
+            for k, names in COLUMNS.items():
+                cols[k].append(_pick(rec, names))
+            events += [_event(e, rec.get("t_s")) for e in rec.get("events") or []]
         cols = {k: v for k, v in cols.items() if any(x is not None for x in v)}
     elif isinstance(raw, dict):
-        cols = _series(raw, columns)
-        events = [e for e in raw.get("events") or [] if isinstance(e, dict)]
+        cols = {}
+        for k, names in COLUMNS.items():
+            for n in names:
+                if isinstance(raw.get(n), list):
+                    cols[k] = [_num(x) for x in raw[n]]
+                    break
+        events = [_event(e, None) for e in raw.get("events") or []]
     else:
         raise InputError(f"{path}: field 'timeline' must be an object or an array")
     if "t_s" not in cols:
@@ -64,18 +91,29 @@ def _timeline(raw, path):
     for k, v in cols.items():
         if len(v) != n:
             raise InputError(f"{path}: field 'timeline.{k}' has {len(v)} values, t_s has {n}")
-    norm_events = []
-    for e in events:
-        t = _num(e.get("t_s", e.get("at_s")))
-        kind = str(e.get("kind") or e.get("event") or e.get("name") or "event")
-        if t is not None:
-            norm_events.append({"t_s": t, "kind": kind, "detail": str(e.get("detail") or "")})
-    norm_events.sort(key=lambda e: e["t_s"])
-    return {"columns": cols, "events": norm_events}
+    events = sorted((e for e in events if e["t_s"] is not None), key=lambda e: e["t_s"])
+    return {"columns": cols, "events": events}
+
+
+def _window(w, label):
+    inject, heal = _num(w.get("injected_at_s")), _num(w.get("healed_at_s"))
+    detect_s, recovery_s = _num(w.get("detect_s")), _num(w.get("recovery_s"))
+    detected = _num(w.get("detected_at_s"))
+    if detected is None and detect_s is not None and inject is not None:
+        detected = inject + detect_s
+    recovered = _num(w.get("recovered_at_s"))
+    if recovered is None and recovery_s is not None and heal is not None:
+        recovered = heal + recovery_s
+    return {"label": str(w.get("type") or w.get("name") or label), "injected_at_s": inject,
+            "healed_at_s": heal, "detect_s": detect_s, "detected_at_s": detected,
+            "detected_by": w.get("detected_by"), "recovery_s": recovery_s,
+            "recovered_at_s": recovered, "error": w.get("error")}
 
 
 def _fault(raw: dict, path: Path):
-    """The failure part of a result, or None for a plain load scenario."""
+    """The failure part of a result, or None for a plain load scenario. Fault windows come from
+    issue 15's `faults.per_fault[]` (or `faults.schedule[]`), else from `fault` given as an
+    object with the times, else from the timeline's inject/detect/heal events."""
     if "fault" not in raw:
         return None
     fault = raw["fault"]
@@ -83,37 +121,41 @@ def _fault(raw: dict, path: Path):
     if not isinstance(name, str) or not name:
         raise InputError(f"{path}: field 'fault' must be a name or an object with 'name'")
     timeline = _timeline(raw.get("timeline"), path)
-    src = fault if isinstance(fault, dict) else raw
-    inject = _num(src.get("injected_at_s"))
-    heal = _num(src.get("healed_at_s"))
-    detect = _num(src.get("detected_at_s"))
-    for e in (timeline or {}).get("events", []):
-        kind = e["kind"].lower()
-        if inject is None and kind in INJECT:
-            inject = e["t_s"]
-        elif heal is None and kind in HEAL:
-            heal = e["t_s"]
-        elif detect is None and kind in DETECT:
-            detect = e["t_s"]
-    detect_s = _num(raw.get("detect_s"))
-    if detect is None and detect_s is not None and inject is not None:
-        detect = inject + detect_s
-    recovery_s = _num(raw.get("recovery_s"))
-    recovered_at = heal + recovery_s if heal is not None and recovery_s is not None else None
+    faults = raw.get("faults") if isinstance(raw.get("faults"), dict) else {}
+    listed = faults.get("per_fault") or faults.get("schedule") or []
+    windows = [_window(w, name) for w in listed if isinstance(w, dict)]
+    if not windows:
+        src = dict(fault) if isinstance(fault, dict) else {}
+        for key in ("detect_s", "recovery_s"):
+            src.setdefault(key, raw.get(key))
+        for e in (timeline or {}).get("events", []):
+            kind = e["kind"].lower()
+            for field, kinds in (("injected_at_s", INJECT), ("healed_at_s", HEAL),
+                                 ("detected_at_s", DETECT)):
+                if src.get(field) is None and kind in kinds:
+                    src[field] = e["t_s"]
+        windows = [_window(src, name)]
+    rule = faults.get("rule") if isinstance(faults.get("rule"), dict) else {}
+    base = rule.get("baseline") if isinstance(rule.get("baseline"), dict) else {}
+    first = windows[0]
     return {
         "name": name,
-        "injected_at_s": inject,
-        "healed_at_s": heal,
-        "detected_at_s": detect,
-        "detect_s": detect_s,
-        "recovery_s": recovery_s,
-        "recovered_at_s": recovered_at,
-        "baseline_per_s": _num(raw.get("baseline_throughput_per_s") or src.get("baseline_per_s")),
-        "recovered": raw.get("recovery_s") is not None,
+        "windows": windows,
+        # the first window's times, and the result's (slowest) detection and recovery
+        "injected_at_s": first["injected_at_s"],
+        "healed_at_s": first["healed_at_s"],
+        "detected_at_s": first["detected_at_s"],
+        "recovered_at_s": first["recovered_at_s"],
+        "detect_s": _num(raw.get("detect_s")),
+        "recovery_s": _num(raw.get("recovery_s")),
+        "baseline_per_s": _num(base.get("per_s")) or _num(raw.get("baseline_throughput_per_s")),
+        "recovery_fraction": _num(rule.get("recovery_fraction")) or 0.9,
+        "hold_s": _num(rule.get("hold_s")) or 3,
         "acknowledged": raw.get("acknowledged"),
         "lost": raw.get("lost"),
         "duplicated": raw.get("duplicated"),
         "unexpected": raw.get("unexpected"),
+        "undetected": raw.get("undetected") if isinstance(raw.get("undetected"), list) else [],
         "stability_after": raw.get("stability_after") if isinstance(
             raw.get("stability_after"), dict) else None,
         "timeline": timeline,

@@ -52,20 +52,28 @@ class StressInput(unittest.TestCase):
         run = stress_input.load(FIXTURES / "stress_fault")
         fault = next(s for s in run["scenarios"] if s["fault"])["fault"]
         self.assertEqual(fault["name"], "db_connection_loss")
-        self.assertEqual((fault["injected_at_s"], fault["healed_at_s"]), (8.0, 12.0))
-        self.assertAlmostEqual(fault["detected_at_s"], 8.4)
-        self.assertAlmostEqual(fault["recovered_at_s"], 13.8)
-        self.assertEqual(len(fault["timeline"]["columns"]["t_s"]), 20)
+        (w,) = fault["windows"]
+        self.assertEqual((w["label"], w["injected_at_s"], w["healed_at_s"]), ("reset_peer", 8.0, 12.0))
+        self.assertAlmostEqual(w["detected_at_s"], 8.4)
+        self.assertAlmostEqual(w["recovered_at_s"], 13.8)
+        self.assertEqual(fault["baseline_per_s"], 100.0)
+        cols = fault["timeline"]["columns"]
+        self.assertEqual(len(cols["t_s"]), 20)
+        self.assertEqual(cols["completed_per_s"][8:13], [0, 0, 0, 0, 160])  # from `completed`
+        self.assertEqual([(e["t_s"], e["kind"]) for e in fault["timeline"]["events"]],
+                         [(8.0, "store_error"), (10.0, "worker_exit")])
         self.assertEqual(run["logical_cpus"], 2)
 
-    def test_timeline_as_per_second_records(self):
-        raw = {"fault": {"name": "agent_failure", "injected_at_s": 1.0, "healed_at_s": 2.0},
-               "recovery_s": 0.5,
-               "timeline": [{"t_s": 0, "completed_per_s": 5}, {"t_s": 1, "completed_per_s": 0},
-                            {"t_s": 2, "completed_per_s": 4, "events": [{"kind": "heal", "t_s": 2}]}]}
+    def test_timeline_as_arrays_with_the_window_from_events(self):
+        raw = {"fault": "agent_failure", "recovery_s": 0.5, "detect_s": 0.2,
+               "timeline": {"t_s": [0, 1, 2, 3], "completed_per_s": [5, 0, 4, 5],
+                            "events": [{"kind": "inject", "t_s": 1}, {"kind": "heal", "t_s": 2}]}}
         fault = stress_input._fault(raw, FIXTURES / "x.json")
-        self.assertEqual(fault["timeline"]["columns"]["completed_per_s"], [5, 0, 4])
-        self.assertEqual(fault["recovered_at_s"], 2.5)
+        self.assertEqual(fault["timeline"]["columns"]["completed_per_s"], [5, 0, 4, 5])
+        (w,) = fault["windows"]
+        self.assertEqual((w["injected_at_s"], w["healed_at_s"]), (1, 2))
+        self.assertAlmostEqual(w["detected_at_s"], 1.2)
+        self.assertEqual(w["recovered_at_s"], 2.5)
 
     def test_plain_load_result_has_no_fault(self):
         run = stress_input.load(FIXTURES / "stress_fault")
@@ -149,9 +157,9 @@ class BadInput(TempDirTest):
     def test_malformed_timeline(self):
         d = self.copy(FIXTURES / "stress_fault", "stress")
         doc = json.loads((d / "fault_scenario.json").read_text())
-        doc["timeline"]["completed_per_s"] = [1, 2]
+        doc["timeline"][3] = "not a row"
         (d / "fault_scenario.json").write_text(json.dumps(doc))
-        self.assertOneLineError(report(d), 2, "timeline.completed_per_s' has 2 values")
+        self.assertOneLineError(report(d), 2, "field 'timeline[3]' must be an object")
 
     def test_unknown_flag(self):
         self.assertOneLineError(report(FIXTURES / "bench_v2", "--frobnicate"), 2, "--frobnicate")

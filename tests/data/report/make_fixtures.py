@@ -2,9 +2,9 @@
 """Writes the synthetic inputs of the report tests (rerun to regenerate; deterministic).
 
 - stress_fault/: a legion-stress output directory with two scenarios whose names are markup
-  (`<script>`, `<img onerror>`), one of them a failure-injection result in the shape issue 15
-  plans (fault, detect_s, recovery_s, acknowledged/lost/duplicated/unexpected, a per-second
-  timeline with inject/detect/heal events).
+  (`<script>`, `<img onerror>`), one of them a failure-injection result in issue 15's shape
+  (fault, detect_s, recovery_s, acknowledged/lost/duplicated/unexpected, a per-second
+  timeline of rows with "kind: detail" events, faults.per_fault and faults.rule).
 - bench_v2/: a scripts/bench run directory in the planned schema legion-compare/2 (contract 14,
   section B) with a run.json manifest (section C): verdicts slower/faster/equivalent/
   inconclusive, family-wise intervals, mde, needs_processes, a disturbed A/A gate and two
@@ -85,21 +85,30 @@ def stress_result(name, n=40, bucket=0.5, fault=None):
         "pass": True,
     }
     if fault:
-        seconds = list(range(0, int(n * bucket)))
-        completed = [0 if 8 <= s < 12 else (160 if 12 <= s < 14 else 100) for s in seconds]
+        # Issue 15's shape (docs/stress.md on its branch): one row per second, events as
+        # "kind: detail", the fault windows in faults.per_fault, the rule's baseline.
+        rows = []
+        for sec in range(0, int(n * bucket)):
+            down = 8 <= sec < 12
+            rows.append({"t_s": float(sec), "completed": 0 if down else (160 if sec in (12, 13) else 100),
+                         "errors": 25 if down else 0, "expected_failures": 0, "started": 100,
+                         "queue_depth": 40 + 10 * (sec - 8) if down else 5,
+                         "rss_kb": 20000 + 50 * sec, "events": []})
+        rows[8]["events"] = ["store_error: connection reset by peer"]
+        rows[10]["events"] = ["worker_exit: worker 2 (signal 9)"]
         result.update({
-            "fault": fault, "detect_s": 0.4, "recovery_s": 1.8, "acknowledged": 2000,
-            "lost": 0, "duplicated": 3, "unexpected": 0, "baseline_throughput_per_s": 100.0,
-            "stability_after": {"throughput_ratio": 1.01, "p99_ratio": 1.05},
-            "timeline": {
-                "t_s": seconds, "completed_per_s": completed,
-                "errors_per_s": [25 if 8 <= s < 12 else 0 for s in seconds],
-                "queue_depth": [40 + 10 * (s - 8) if 8 <= s < 12 else 5 for s in seconds],
-                "rss_kb": [20000 + 50 * s for s in seconds],
-                "events": [{"t_s": 8.0, "kind": "inject", "detail": "toxiproxy reset_peer"},
-                           {"t_s": 8.4, "kind": "detect", "detail": "first failed commit"},
-                           {"t_s": 12.0, "kind": "heal", "detail": "proxy enabled"},
-                           {"t_s": 10.0, "kind": "worker_restart", "detail": "worker 2"}]},
+            "fault": fault, "detect_s": 0.4, "undetected": [], "recovery_s": 1.8,
+            "acknowledged": 2000, "lost": 0, "duplicated": 3, "unexpected": 0,
+            "stability_after": {"throughput_ratio": 1.01, "throughput_ratio_ci95": [0.97, 1.05]},
+            "timeline": rows,
+            "faults": {
+                "per_fault": [{"type": "reset_peer", "inject_s": 8.0, "heal_s": 12.0,
+                               "injected_at_s": 8.0, "healed_at_s": 12.0, "detect_s": 0.4,
+                               "detected_by": "store_error", "recovery_s": 1.8,
+                               "recovered_at_s": 13.8}],
+                "rule": {"baseline": {"per_s": 100.0, "ci95": [98.0, 102.0], "window_s": [1, 8]},
+                         "recovery_fraction": 0.9, "hold_s": 3, "error_threshold": 0.01,
+                         "recovery_limit_s": 5}},
         })
         result["verdicts"].append({"name": "recovery_s", "limit": "<= 5 s", "measured": 1.8,
                                    "pass": True})
