@@ -14,3 +14,13 @@ build_preset() {
   log "building preset $preset"
   cmake --build "$ROOT/build/$preset" -j "$(jobs_count)" "$@" || die "build failed for preset $preset"
 }
+
+# The report (scripts/report: report.html, report.pdf, report.json) of a finished run
+# directory, written into it; a failed report is logged and changes no exit status.
+# LEGION_NO_REPORT=1 skips it (the scripts' own tests); $LEGION_REPORT replaces the command,
+# as for legion-stress.
+write_report() {
+  [ "${LEGION_NO_REPORT:-0}" != 1 ] || return 0
+  "${LEGION_REPORT:-$ROOT/scripts/report}" "$1" >&2 \
+    || log "the report failed (status $?); the results stand"
+}

@@ -5,12 +5,16 @@
 #include <CLI/CLI.hpp>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iomanip>
+#include <iostream>
 #include <ostream>
+#include <thread>
 
 #include "legion/error.hpp"
 #include "stress/config.hpp"
+#include "stress/report_hook.hpp"
 #include "stress/runner.hpp"
 
 namespace stress {
@@ -97,9 +101,18 @@ std::string verdict_line(const nlohmann::json& result, bool judged) {
   return failed;
 }
 
+// What the report needs to describe the run: the machine's size and load, the command.
+nlohmann::json host_json() {
+  std::array<double, 3> load{};
+  nlohmann::json j = {{"logical_cpus", std::thread::hardware_concurrency()}};
+  if (::getloadavg(load.data(), 3) == 3) j["load_avg"] = load;
+  return j;
+}
+
 int command_run(const std::vector<std::string>& paths, double scale, std::uint64_t seed,
                 const std::string& out_dir, const std::string& pg_url,
-                const std::string& legion_bin, bool quiet, std::ostream& out, std::ostream& err) {
+                const std::string& legion_bin, bool quiet, bool report,
+                const std::vector<std::string>& command, std::ostream& out, std::ostream& err) {
   // Load and validate every config before running any: a typo in the last file should not
   // cost the time of the runs before it.
   std::vector<ScenarioConfig> configs;
@@ -116,11 +129,13 @@ int command_run(const std::vector<std::string>& paths, double scale, std::uint64
   options.legion_bin = legion_bin.empty() ? self_dir() + "/legion" : legion_bin;
   options.commit = git_commit();
   options.progress = quiet ? nullptr : &err;
+  options.progress_bar = &err == &std::cerr && ::isatty(STDERR_FILENO);
   std::filesystem::create_directories(options.out_dir);
 
   nlohmann::json summary = {{"time_scale", scale},
                             {"seed", seed},
                             {"commit", options.commit},
+                            {"command", command},
                             {"scenarios", nlohmann::json::array()}};
   bool all = true;
   for (const auto& config : configs) {
@@ -129,6 +144,7 @@ int command_run(const std::vector<std::string>& paths, double scale, std::uint64
           << planned_duration_s(config) << " s planned)\n";
     }
     auto result = run_scenario(config, options);
+    if (options.progress_bar) err << "\n";  // end the bar's line
     const auto file = options.out_dir / (config.name + ".json");
     write_json(file, result.json);
     all = all && result.pass;
@@ -154,7 +170,10 @@ int command_run(const std::vector<std::string>& paths, double scale, std::uint64
                                     {"verdicts", result.json["verdicts"]}});
   }
   summary["pass"] = all;
+  summary["host"] = host_json();
   write_json(options.out_dir / "summary.json", summary);
+  // The verdict is decided; the report only describes it (docs/reports.md).
+  if (report) write_report(report_command(), options.out_dir, quiet, err);
   return all ? 0 : 1;
 }
 
@@ -179,7 +198,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   double scale = 1.0;
   std::uint64_t seed = 42;
   std::string out_dir = "stress-results", pg_url, legion_bin;
-  bool quiet = false;
+  bool quiet = false, no_report = false;
   run->add_option("paths", paths, "scenario files, directories of them, or scenario names")
       ->required();
   run->add_option("--time-scale", scale, "shrink durations and task counts by F (0 < F <= 1)")
@@ -192,13 +211,19 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   run->add_option("--legion-bin", legion_bin,
                   "the `legion` executable for worker processes (default: next to this one)");
   run->add_flag("--quiet", quiet, "no progress on stderr");
+  run->add_flag("--no-report", no_report,
+                "do not write report.html/.pdf/.json (scripts/report) into --out at the end");
   auto* list = app.add_subcommand("list", "list scenarios (default: the tests/*_tests folders)");
   std::vector<std::string> list_paths;
   list->add_option("paths", list_paths, "scenario files or directories");
 
   try {
     app.parse(argc, argv);
-    if (*run) return command_run(paths, scale, seed, out_dir, pg_url, legion_bin, quiet, out, err);
+    if (*run) {
+      const std::vector<std::string> command(argv, argv + argc);
+      return command_run(paths, scale, seed, out_dir, pg_url, legion_bin, quiet, !no_report,
+                         command, out, err);
+    }
     return command_list(list_paths, out);
   } catch (const CLI::CallForHelp& help) {
     return app.exit(help, out, err);

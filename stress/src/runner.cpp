@@ -6,6 +6,7 @@
 #include <cmath>
 #include <ctime>
 #include <ostream>
+#include <string>
 
 #include "legion/store/sqlite_db.hpp"
 #include "stats/quantile.hpp"
@@ -67,10 +68,21 @@ namespace detail {
 void progress_line(const WorkloadRun& run, std::uint64_t in_flight, std::int64_t depth) {
   if (!run.options.progress) return;
   const auto t = run.metrics.totals();
-  *run.options.progress << "[" << run.config.name
-                        << "] t=" << static_cast<int>(run.metrics.duration_s(SteadyClock::now()))
-                        << "s ok=" << t.ok << " errors=" << t.errors << " in_flight=" << in_flight
-                        << " queue=" << depth << "\n";
+  const double now = run.metrics.duration_s(SteadyClock::now());
+  auto& out = *run.options.progress;
+  if (run.options.progress_bar) {
+    // A terminal: one bar redrawn in place (planned time; the drain may run past it).
+    constexpr int kWidth = 24;
+    const double planned = std::max(1e-9, planned_duration_s(run.config));
+    const int filled = static_cast<int>(kWidth * std::min(1.0, now / planned));
+    out << "\r\033[K[" << run.config.name << "] [" << std::string(filled, '#')
+        << std::string(kWidth - filled, '.') << "] " << static_cast<int>(now) << "/"
+        << static_cast<int>(planned) << " s ok=" << t.ok << " errors=" << t.errors
+        << " queue=" << depth << std::flush;
+    return;
+  }
+  out << "[" << run.config.name << "] t=" << static_cast<int>(now) << "s ok=" << t.ok
+      << " errors=" << t.errors << " in_flight=" << in_flight << " queue=" << depth << "\n";
 }
 
 }  // namespace detail

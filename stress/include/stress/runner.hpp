@@ -19,6 +19,7 @@ struct RunOptions {
   std::string legion_bin;  // `legion` executable for worker processes
   std::string commit;      // recorded in the result
   std::ostream* progress = nullptr;  // one line per second on stderr
+  bool progress_bar = false;         // stderr is a terminal: a bar redrawn in place instead
 };
 
 struct RunResult {
