@@ -8,7 +8,9 @@
 #include "legion/agent.hpp"
 #include "legion/error.hpp"
 #include "legion/executor.hpp"
+#include "legion/fork_join.hpp"
 #include "legion/patterns.hpp"
+#include "legion/sync_wait.hpp"
 #include "resources.hpp"
 #include "tool_catalogue.hpp"
 #include "work_hash.hpp"
@@ -147,17 +149,20 @@ class LegionAdapter final : public Adapter {
     return out;
   }
 
-  // N independent runs of the first agent at once; results land in slots by index, so the
-  // outcome does not depend on which worker finished first.
+  // N independent runs of the first agent at once, as coroutines on the executor: a run
+  // waiting for the model holds no worker, so N runs overlap their model calls on a few
+  // threads. Results land in slots by index, so the outcome does not depend on which worker
+  // finished first.
+  static Task<void> run_into(const Agent& agent, Model& model, const std::string& task,
+                             PatternResult& slot) {
+    slot = co_await run_single_async(agent, model, task);
+  }
+
   Outcome run_concurrent(const ScenarioInput& in) {
     std::vector<PatternResult> results(in.runs_at_once);
-    {
-      TaskGroup group(*executor_);
-      for (std::size_t i = 0; i < results.size(); ++i) {
-        group.spawn([&, i] { results[i] = run_single(agents_.front(), *res_.model, in.tasks[0]); });
-      }
-      group.wait();
-    }
+    sync_wait(for_each_async(executor_.get(), results.size(), [&](std::size_t i) {
+      return run_into(agents_.front(), *res_.model, in.tasks[0], results[i]);
+    }));
     PatternResult all;
     all.answer = results.front().answer;
     for (std::size_t i = 0; i < results.size(); ++i) {

@@ -2,6 +2,7 @@
 
 #include "legion/error.hpp"
 #include "legion/memory.hpp"
+#include "legion/sync_wait.hpp"
 #include "legion/trace.hpp"
 
 namespace legion {
@@ -55,7 +56,8 @@ Usage& Usage::operator+=(const Usage& other) {
 Agent::Agent(AgentConfig config, const ToolRegistry* tools, const DocumentStore* memory)
     : config_(std::move(config)), tools_(tools), memory_(memory) {
   if (config_.name.empty()) throw ConfigError("agent: the name must not be empty");
-  if (config_.max_steps == 0) throw ConfigError("agent '" + config_.name + "': max_steps must be > 0");
+  if (config_.max_steps == 0)
+    throw ConfigError("agent '" + config_.name + "': max_steps must be > 0");
   own_tools_.reserve(config_.tools.size());
   for (const std::string& tool : config_.tools) {
     const Tool* found = tools_ ? tools_->find(tool) : nullptr;
@@ -76,40 +78,44 @@ std::vector<ToolSpec> Agent::tool_specs(const RunContext& context) const {
   return specs;
 }
 
-ToolResult Agent::invoke_tool(const ToolCall& call, const RunContext& context) const {
+// The built-in and own tools; a tool that waits (the hierarchy's delegate, an asynchronous own
+// tool) is awaited without holding the thread.
+Task<ToolResult> Agent::invoke_tool(const ToolCall& call, const RunContext& context) const {
   if (context.extra_tools && context.extra_tools->find(call.name)) {
-    return context.extra_tools->invoke(call);
+    co_return co_await context.extra_tools->invoke_async(call);
   }
   if (memory_ && call.name == "search_memory") {
     const std::string problem = validate_arguments(search_memory_spec().parameters, call.arguments);
-    if (!problem.empty()) return {"error: invalid arguments for 'search_memory': " + problem, true};
+    if (!problem.empty())
+      co_return ToolResult{"error: invalid arguments for 'search_memory': " + problem, true};
     std::string content;
     for (const SearchHit& hit :
          memory_->search(call.arguments["query"].get<std::string>(), config_.memory_k)) {
       if (!content.empty()) content += "\n";
       content += "[" + std::string(hit.id) + "] " + memory_->document(hit.index).text;
     }
-    return {content.empty() ? "no documents found" : content, false};
+    co_return ToolResult{content.empty() ? "no documents found" : content, false};
   }
   if (context.human && call.name == "ask_human") {
     const std::string problem = validate_arguments(ask_human_spec().parameters, call.arguments);
-    if (!problem.empty()) return {"error: invalid arguments for 'ask_human': " + problem, true};
+    if (!problem.empty())
+      co_return ToolResult{"error: invalid arguments for 'ask_human': " + problem, true};
     ScopedSpan span(context.trace, SpanKind::kHuman, "ask_human", context.parent_span);
     try {
-      return {context.human(call.arguments["question"].get<std::string>()), false};
+      co_return ToolResult{context.human(call.arguments["question"].get<std::string>()), false};
     } catch (const std::exception& error) {
-      return {std::string("error: the human callback failed: ") + error.what(), true};
+      co_return ToolResult{std::string("error: the human callback failed: ") + error.what(), true};
     }
   }
   for (const Tool* tool : own_tools_) {
-    if (tool->spec.name == call.name) return tools_->invoke(call);
+    if (tool->spec.name == call.name) co_return co_await tools_->invoke_async(call);
   }
   // The model may only call what it was offered; anything else is its mistake, not a crash.
-  return {"error: unknown tool '" + call.name + "'", true};
+  co_return ToolResult{"error: unknown tool '" + call.name + "'", true};
 }
 
-std::string Agent::respond(Model& model, std::vector<ChatMessage>& conversation, Usage& usage,
-                           const RunContext& context) const {
+Task<std::string> Agent::respond_async(Model& model, std::vector<ChatMessage>& conversation,
+                                       Usage& usage, RunContext context) const {
   ModelRequest request;
   request.tools = tool_specs(context);
   request.messages = std::move(conversation);
@@ -120,7 +126,7 @@ std::string Agent::respond(Model& model, std::vector<ChatMessage>& conversation,
     ModelResponse response;
     {
       ScopedSpan model_span(context.trace, SpanKind::kModelCall, model.name(), step_span.id());
-      response = model.complete(request);
+      response = co_await model.complete_async(request);
       model_span.set("prompt_tokens", response.usage.prompt_tokens);
       model_span.set("completion_tokens", response.usage.completion_tokens);
     }
@@ -132,13 +138,13 @@ std::string Agent::respond(Model& model, std::vector<ChatMessage>& conversation,
     request.messages.push_back(std::move(response.message));
 
     const ChatMessage& reply = request.messages.back();
-    if (reply.tool_calls.empty()) return reply.content;
+    if (reply.tool_calls.empty()) co_return reply.content;
 
     // Copy the calls: pushing tool results may reallocate the vector holding `reply`.
     const std::vector<ToolCall> calls = reply.tool_calls;
     for (const ToolCall& call : calls) {
       ScopedSpan tool_span(context.trace, SpanKind::kToolCall, call.name, step_span.id());
-      ToolResult result = invoke_tool(call, context);
+      ToolResult result = co_await invoke_tool(call, context);
       tool_span.set("error", result.is_error);
       ++usage.tool_calls;
       ChatMessage message;
@@ -153,17 +159,26 @@ std::string Agent::respond(Model& model, std::vector<ChatMessage>& conversation,
               " model calls without a final answer (max_steps)");
 }
 
-AgentResult Agent::run(Model& model, std::string task, const RunContext& context) const {
+std::string Agent::respond(Model& model, std::vector<ChatMessage>& conversation, Usage& usage,
+                           const RunContext& context) const {
+  return sync_wait(respond_async(model, conversation, usage, context));
+}
+
+Task<AgentResult> Agent::run_async(Model& model, std::string task, RunContext context) const {
   AgentResult result;
   result.transcript.reserve(8);
   result.transcript.push_back({Role::kSystem, system_prompt_, {}, {}, {}});
   result.transcript.push_back({Role::kUser, std::move(task), {}, {}, {}});
   ScopedSpan run_span(context.trace, SpanKind::kRun, config_.name, context.parent_span);
-  RunContext inner = context;
-  inner.parent_span = run_span.id();
-  result.answer = respond(model, result.transcript, result.usage, inner);
+  context.parent_span = run_span.id();
+  result.answer =
+      co_await respond_async(model, result.transcript, result.usage, std::move(context));
   result.steps = result.usage.model_calls;
-  return result;
+  co_return result;
+}
+
+AgentResult Agent::run(Model& model, std::string task, const RunContext& context) const {
+  return sync_wait(run_async(model, std::move(task), context));
 }
 
 }  // namespace legion

@@ -82,8 +82,16 @@ class Agent {
   std::string respond(Model& model, std::vector<ChatMessage>& conversation, Usage& usage,
                       const RunContext& context = {}) const;
 
+  // The same two without holding a thread while the model (or an asynchronous tool) is away:
+  // run() and respond() are sync_wait() over these. The agent, the model, `conversation`,
+  // `usage` and what the context points to must outlive the task; the context itself is
+  // copied.
+  Task<AgentResult> run_async(Model& model, std::string task, RunContext context = {}) const;
+  Task<std::string> respond_async(Model& model, std::vector<ChatMessage>& conversation,
+                                  Usage& usage, RunContext context = {}) const;
+
  private:
-  ToolResult invoke_tool(const ToolCall& call, const RunContext& context) const;
+  Task<ToolResult> invoke_tool(const ToolCall& call, const RunContext& context) const;
   std::vector<ToolSpec> tool_specs(const RunContext& context) const;
 
   AgentConfig config_;
