@@ -18,16 +18,20 @@
 namespace legion::harness {
 namespace {
 
-Outcome to_outcome(const PatternResult& result) {
+Outcome to_outcome(PatternResult result) {
   Outcome out;
-  out.answer = result.answer;
+  out.answer = std::move(result.answer);
   out.model_calls = result.usage.model_calls;
   out.tool_calls = result.usage.tool_calls;
   out.tokens_in = result.usage.prompt_tokens;
   out.tokens_out = result.usage.completion_tokens;
   out.model_time = result.usage.model_time;
   WorkHash hash;
-  for (const AgentResult& run : result.runs) hash.add(run.transcript);
+  out.transcripts.reserve(result.runs.size());
+  for (AgentResult& run : result.runs) {
+    hash.add(run.transcript);
+    out.transcripts.push_back(std::move(run.transcript));
+  }
   out.output_hash = hash.value();
   return out;
 }
@@ -144,7 +148,7 @@ class LegionAdapter final : public Adapter {
     result.answer = agent.respond(*res_.model, run.transcript, run.usage);
     result.usage = run.usage;
     result.runs.push_back(std::move(run));
-    Outcome out = to_outcome(result);
+    Outcome out = to_outcome(std::move(result));
     out.metrics["code_exec_ns"] = static_cast<double>(executing.count());  // the sandbox's cost
     return out;
   }
@@ -175,7 +179,7 @@ class LegionAdapter final : public Adapter {
       all.usage += r.usage;
       for (AgentResult& run : r.runs) all.runs.push_back(std::move(run));
     }
-    return to_outcome(all);
+    return to_outcome(std::move(all));
   }
 
   ScenarioResources res_;

@@ -8,8 +8,10 @@
 #include <map>
 
 #include "alloc_counter.hpp"
+#include "critical_path.hpp"
 #include "empty_adapter.hpp"
 #include "legion/message.hpp"
+#include "legion/simulated_model.hpp"
 #include "registry.hpp"
 #include "resources.hpp"
 #include "run_context.hpp"
@@ -124,12 +126,31 @@ struct ScenarioBench::Impl {
     return &references.emplace(key, std::move(first)).first->second;
   }
 
+  // The model latency a case's runs cannot avoid (critical_path.hpp), from its reference
+  // outcome, once per case: the same for every run, whose hash matches the reference's.
+  std::map<const Case*, ModelLatency> latencies;
+  const ModelLatency* latency_for(benchmark::State& state, const Case& c,
+                                  const Outcome& reference) {
+    if (const auto it = latencies.find(&c); it != latencies.end()) return &it->second;
+    ModelLatency latency;
+    try {
+      const SimulatedModel model({c.config.seed, c.config.latency});
+      latency = model_latency(c.input.pattern, reference.transcripts, model);
+    } catch (const std::exception& error) {
+      fail(state, c, std::string("critical-path model time: ") + error.what());
+      return nullptr;
+    }
+    return &latencies.emplace(&c, latency).first->second;
+  }
+
   // One run per iteration (hot), or N runs at once per iteration (concurrency: the adapter's
   // run does them), after one validated run that fixes the expected hash.
   void run_hot(benchmark::State& state, Adapter& a, const Case& c) {
     const Outcome* checked = reference_for(state, c, false, "run", [&] { return a.run(c.input); });
     if (checked == nullptr) return;
     const Outcome& reference = *checked;
+    const ModelLatency* latency = latency_for(state, c, reference);
+    if (latency == nullptr) return;
     Totals totals;
     bool stable = true;
     std::string error;
@@ -149,6 +170,11 @@ struct ScenarioBench::Impl {
     if (!error.empty()) return fail(state, c, error);
     if (!stable) return fail(state, c, "output hash or model calls changed between iterations");
     report(state, totals, wall, before, reference.output_hash);
+    if (!reference.transcripts.empty()) {  // the direct floor has no agent runs to chain
+      state.counters["critical_path_model_ns"] =
+          static_cast<double>(latency->critical_path.count());
+      state.counters["model_latency_ns"] = static_cast<double>(latency->sum.count());
+    }
   }
 
   // prepare() alone per iteration; teardown runs with the timer paused.

@@ -80,6 +80,10 @@ struct Executor::Impl {
   std::atomic<std::size_t> spinners{0};  // workers polling for work (spin())
   std::size_t max_spinners = 1;          // half the workers, at least one
   std::atomic<bool> stopping{false};
+  // Posts from outside the pool in progress (a timer or transfer thread resuming a coroutine).
+  // Such a poster still touches the queues and the wake-up state after the coroutine may have
+  // run to its end, so the owner may already be destroying the executor: stop() waits for it.
+  std::atomic<std::size_t> external_posts{0};
 };
 
 Executor::Impl::Impl(Executor& executor, std::size_t count)
@@ -100,6 +104,7 @@ void Executor::Impl::start() {
 }
 
 void Executor::Impl::stop() {
+  while (external_posts.load(std::memory_order_acquire) != 0) std::this_thread::yield();
   stopping.store(true, std::memory_order_seq_cst);
   {
     std::lock_guard lock(sleep_mutex);
@@ -302,7 +307,30 @@ Executor* Executor::current_worker_owner() noexcept {
   return t_worker.executor;
 }
 
+namespace {
+
+// Counts a post from outside the pool for the whole time it touches the executor.
+class ExternalPost {
+ public:
+  explicit ExternalPost(std::atomic<std::size_t>& count) : count_(count) {
+    count_.fetch_add(1, std::memory_order_seq_cst);
+  }
+  ~ExternalPost() { count_.fetch_sub(1, std::memory_order_release); }
+  ExternalPost(const ExternalPost&) = delete;
+  ExternalPost& operator=(const ExternalPost&) = delete;
+
+ private:
+  std::atomic<std::size_t>& count_;
+};
+
+}  // namespace
+
 void Executor::post(std::coroutine_handle<> coroutine) {
+  if (impl_->is_own_worker()) {
+    schedule(Job::make([coroutine] { coroutine.resume(); }));
+    return;
+  }
+  const ExternalPost guard(impl_->external_posts);
   schedule(Job::make([coroutine] { coroutine.resume(); }));
 }
 
@@ -311,6 +339,7 @@ void Executor::post(std::span<const std::coroutine_handle<>> coroutines) {
     for (std::coroutine_handle<> coroutine : coroutines) post(coroutine);
     return;
   }
+  const ExternalPost guard(impl_->external_posts);
   std::vector<Job*> jobs;
   jobs.reserve(coroutines.size());
   for (std::coroutine_handle<> coroutine : coroutines) {

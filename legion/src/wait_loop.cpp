@@ -15,24 +15,21 @@ constexpr int kHelperYieldRounds = 64;
 
 }  // namespace
 
+// Notify under the lock: once the waiter can see the coroutine it may resume it, finish and
+// destroy this loop, so nothing of the loop may be touched after the unlock.
 void WaitLoop::post(std::coroutine_handle<> coroutine) {
-  {
-    std::lock_guard lock(mutex_);
-    ready_.push_back(coroutine);
-  }
+  std::lock_guard lock(mutex_);
+  ready_.push_back(coroutine);
   ready_cv_.notify_one();
 }
 
 void WaitLoop::post(std::span<const std::coroutine_handle<>> coroutines) {
-  {
-    std::lock_guard lock(mutex_);
-    ready_.insert(ready_.end(), coroutines.begin(), coroutines.end());
-  }
+  std::lock_guard lock(mutex_);
+  ready_.insert(ready_.end(), coroutines.begin(), coroutines.end());
   ready_cv_.notify_one();
 }
 
 void WaitLoop::finish() noexcept {
-  // Notify under the lock: the waiter cannot return (and destroy the loop) before we leave.
   std::lock_guard lock(mutex_);
   done_ = true;
   ready_cv_.notify_one();
