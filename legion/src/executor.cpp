@@ -331,6 +331,7 @@ void Executor::post(std::coroutine_handle<> coroutine) {
     return;
   }
   const ExternalPost guard(impl_->external_posts);
+  if (detail::WaitLoop* loop = detail::WaitLoop::current()) loop->help(*this);
   schedule(Job::make([coroutine] { coroutine.resume(); }));
 }
 
@@ -340,6 +341,7 @@ void Executor::post(std::span<const std::coroutine_handle<>> coroutines) {
     return;
   }
   const ExternalPost guard(impl_->external_posts);
+  if (detail::WaitLoop* loop = detail::WaitLoop::current()) loop->help(*this);
   std::vector<Job*> jobs;
   jobs.reserve(coroutines.size());
   for (std::coroutine_handle<> coroutine : coroutines) {

@@ -164,7 +164,7 @@ Task<ModelResponse> OpenAIModel::complete_async(const ModelRequest& request) {
     response.usage.completion_tokens = count_completion_tokens(response.message);
   }
   response.model_time = std::chrono::steady_clock::now() - start;
-  co_return response;
+  co_return std::move(response);
 }
 
 }  // namespace legion

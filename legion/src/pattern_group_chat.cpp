@@ -114,7 +114,7 @@ Task<PatternResult> run_group_chat_async(std::span<const Agent* const> agents, M
   const BusStats stats = bus.stats();
   result.details = {{"turns", std::move(turns)},
                     {"bus", {{"published", stats.published}, {"delivered", stats.delivered}}}};
-  co_return result;
+  co_return std::move(result);
 }
 
 PatternResult run_group_chat(std::span<const Agent* const> agents, Model& model,

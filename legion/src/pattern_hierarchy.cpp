@@ -42,7 +42,7 @@ Task<PatternResult> run_hierarchy_async(const Agent& manager, std::span<const Ag
     result.runs.push_back(std::move(run));
   }
   result.details = {{"delegations", delegated.size()}};
-  co_return result;
+  co_return std::move(result);
 }
 
 PatternResult run_hierarchy(const Agent& manager, std::span<const Agent* const> workers,

@@ -73,7 +73,7 @@ Task<PatternResult> run_consensus_async(std::span<const Agent* const> voters, Mo
   result.runs = std::move(runs);
   result.details = {
       {"votes", std::move(votes)}, {"tally", tally}, {"needed", needed}, {"reached", reached}};
-  co_return result;
+  co_return std::move(result);
 }
 
 PatternResult run_consensus(std::span<const Agent* const> voters, Model& model,
@@ -113,7 +113,7 @@ Task<PatternResult> run_fan_out_async(std::span<const Stage> branches, const Age
     result.answer = std::move(joined);
   }
   result.details = {{"branches", branches.size()}};
-  co_return result;
+  co_return std::move(result);
 }
 
 PatternResult run_fan_out(std::span<const Stage> branches, const Agent* aggregator,

@@ -17,41 +17,74 @@ std::uint64_t PatternResult::hash() const {
   return hash;
 }
 
+// single and pipeline come twice, as coroutines and as plain loops over the blocking agent
+// calls (agent.hpp says why); one step of each is shared, so both do the same work.
+namespace {
+
+PatternResult single_result(AgentResult run) {
+  PatternResult result;
+  result.answer = run.answer;
+  result.usage = run.usage;
+  result.runs.push_back(std::move(run));
+  return result;
+}
+
+const Agent& stage_agent(const Stage& stage) {
+  if (!stage.agent) throw ConfigError("pipeline: a stage has no agent");
+  return *stage.agent;
+}
+
+void check_stages(std::span<const Stage> stages, PatternResult& result) {
+  if (stages.empty()) throw ConfigError("pipeline: no stages");
+  result.runs.reserve(stages.size());
+}
+
+// Books a stage's run and returns its answer, the next stage's {{input}}.
+std::string finish_stage(AgentResult run, PatternResult& result) {
+  std::string answer = run.answer;
+  result.usage += run.usage;
+  result.runs.push_back(std::move(run));
+  return answer;
+}
+
+}  // namespace
+
 Task<PatternResult> run_single_async(const Agent& agent, Model& model, std::string task,
                                      RunContext context) {
-  PatternResult result;
-  result.runs.push_back(co_await agent.run_async(model, std::move(task), std::move(context)));
-  result.answer = result.runs.back().answer;
-  result.usage = result.runs.back().usage;
-  co_return result;
+  co_return single_result(co_await agent.run_async(model, std::move(task), std::move(context)));
 }
 
 PatternResult run_single(const Agent& agent, Model& model, std::string task,
                          const RunContext& context) {
-  return sync_wait(run_single_async(agent, model, std::move(task), context));
+  return single_result(agent.run(model, std::move(task), context));
 }
 
 Task<PatternResult> run_pipeline_async(std::span<const Stage> stages, Model& model,
                                        std::string input, RunContext context) {
-  if (stages.empty()) throw ConfigError("pipeline: no stages");
   PatternResult result;
-  result.runs.reserve(stages.size());
-  std::string carried = std::move(input);
+  check_stages(stages, result);
   for (const Stage& stage : stages) {
-    if (!stage.agent) throw ConfigError("pipeline: a stage has no agent");
-    AgentResult run = co_await stage.agent->run_async(
-        model, detail::replace_all(stage.task, "{{input}}", carried), context);
-    carried = run.answer;
-    result.usage += run.usage;
-    result.runs.push_back(std::move(run));
+    input = finish_stage(co_await stage_agent(stage).run_async(
+                             model, detail::replace_all(stage.task, "{{input}}", input), context),
+                         result);
   }
-  result.answer = std::move(carried);
-  co_return result;
+  result.answer = std::move(input);
+  co_return std::move(result);
 }
 
 PatternResult run_pipeline(std::span<const Stage> stages, Model& model, const std::string& input,
                            const RunContext& context) {
-  return sync_wait(run_pipeline_async(stages, model, input, context));
+  PatternResult result;
+  check_stages(stages, result);
+  std::string carried = input;
+  for (const Stage& stage : stages) {
+    carried =
+        finish_stage(stage_agent(stage).run(
+                         model, detail::replace_all(stage.task, "{{input}}", carried), context),
+                     result);
+  }
+  result.answer = std::move(carried);
+  return result;
 }
 
 Task<PatternResult> run_iterative_async(const Agent& agent, Model& model, std::string task,
@@ -72,7 +105,7 @@ Task<PatternResult> run_iterative_async(const Agent& agent, Model& model, std::s
       result.details = {{"iterations", iteration}, {"passed", true}};
       run.steps = run.usage.model_calls;
       result.runs.push_back(std::move(run));
-      co_return result;
+      co_return std::move(result);
     }
     run.transcript.push_back({Role::kUser, check.feedback, {}, {}, {}});
   }
@@ -97,7 +130,7 @@ Task<PatternResult> run_with_human_async(const Agent& agent, Model& model, std::
   };
   PatternResult result = co_await run_single_async(agent, model, std::move(task), context);
   result.details = {{"human_calls", calls}};
-  co_return result;
+  co_return std::move(result);
 }
 
 PatternResult run_with_human(const Agent& agent, Model& model, std::string task,

@@ -195,12 +195,8 @@ ToolResult ToolRegistry::invoke(const ToolCall& call) const {
     ToolResult rejection;
     const Tool* tool = checked(call, rejection);
     if (tool == nullptr) return rejection;
-    if (tool->async_function) return sync_wait(invoke_async(call));
-    try {
-      return success(tool->function(call.arguments));
-    } catch (...) {
-      return failure(call.name, std::current_exception());
-    }
+    if (tool->async_function) return sync_wait(run_async(*tool, call));
+    return run(*tool, call);
   } catch (...) {
     // Only allocation can fail out here; the run still gets an answer it can report.
     return {"error: tool call failed", true};
@@ -210,11 +206,23 @@ ToolResult ToolRegistry::invoke(const ToolCall& call) const {
 Task<ToolResult> ToolRegistry::invoke_async(const ToolCall& call) const {
   ToolResult rejection;
   const Tool* tool = checked(call, rejection);
-  if (tool == nullptr) co_return rejection;
-  if (!tool->async_function) co_return invoke(call);
+  if (tool == nullptr) co_return std::move(rejection);
+  if (!tool->async_function) co_return run(*tool, call);
+  co_return co_await run_async(*tool, call);
+}
+
+ToolResult ToolRegistry::run(const Tool& tool, const ToolCall& call) {
+  try {
+    return success(tool.function(call.arguments));
+  } catch (...) {
+    return failure(call.name, std::current_exception());
+  }
+}
+
+Task<ToolResult> ToolRegistry::run_async(const Tool& tool, const ToolCall& call) {
   std::exception_ptr error;
   try {
-    co_return success(co_await tool->async_function(call.arguments));
+    co_return success(co_await tool.async_function(call.arguments));
   } catch (...) {
     error = std::current_exception();
   }

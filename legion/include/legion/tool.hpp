@@ -56,6 +56,9 @@ class ToolRegistry {
   // The tool for a call whose name and arguments are valid; otherwise nullptr and `rejection`
   // says why.
   const Tool* checked(const ToolCall& call, ToolResult& rejection) const;
+  // Call a checked tool; its failures become error results.
+  static ToolResult run(const Tool& tool, const ToolCall& call);
+  static Task<ToolResult> run_async(const Tool& tool, const ToolCall& call);
 
   std::vector<std::string> order_;
   std::unordered_map<std::string, Tool> tools_;
