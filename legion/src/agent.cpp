@@ -213,11 +213,16 @@ std::string Agent::respond(Model& model, std::vector<ChatMessage>& conversation,
   out_of_steps(config_);
 }
 
+// Built in place: a temporary message per push showed up in the pipeline's profile.
 AgentResult Agent::start_run(std::string task) const {
   AgentResult result;
   result.transcript.reserve(8);
-  result.transcript.push_back({Role::kSystem, system_prompt_, {}, {}, {}});
-  result.transcript.push_back({Role::kUser, std::move(task), {}, {}, {}});
+  ChatMessage& system = result.transcript.emplace_back();
+  system.role = Role::kSystem;
+  system.content = system_prompt_;
+  ChatMessage& user = result.transcript.emplace_back();
+  user.role = Role::kUser;
+  user.content = std::move(task);
   return result;
 }
 
