@@ -21,6 +21,8 @@ TaskGroup::TaskGroup(Executor& executor) : executor_(executor) {}
 
 TaskGroup::~TaskGroup() {
   if (local_ == 0 && (state_.load(std::memory_order_acquire) >> 1) == 0) return;
+  // Only the owner can complete the count; returning would leave tasks running on a dead group.
+  if (std::this_thread::get_id() != owner_) std::terminate();
   try {
     wait();
   } catch (...) {  // by contract: errors of an unwaited group are dropped
@@ -61,18 +63,18 @@ void TaskGroup::finish_one() noexcept {
 }
 
 void TaskGroup::wait() {
-  // From here on every finish, the owner's own too, goes to state_, which is then complete.
-  const bool owner = std::this_thread::get_id() == owner_;
-  if (owner) {
-    owner_waiting_ = true;
-    publish_local();
+  if (std::this_thread::get_id() != owner_) {
+    throw ConfigError("TaskGroup::wait: only the thread that built the group may wait for it");
   }
+  // From here on every finish, the owner's own too, goes to state_, which is then complete.
+  owner_waiting_ = true;
+  publish_local();
   if (executor_.on_worker_thread()) {
     help_until_done();
   } else {
     block_until_done();
   }
-  if (owner) owner_waiting_ = false;
+  owner_waiting_ = false;
   if (failed_.load(std::memory_order_acquire)) {
     std::exception_ptr error = std::move(error_);
     error_ = nullptr;

@@ -7,10 +7,13 @@
 // - wait() returns when every spawned task has finished. On a worker thread it runs other queued
 //   tasks meanwhile, so nested groups never deadlock, even with a single worker. Then it rethrows
 //   the first task exception (other tasks still run), or throws CancelledError if cancel() was
-//   called. Only one thread may wait at a time; the group may be reused after wait().
+//   called. The thread that built the group is its owner, and only it waits: wait() on another
+//   thread throws ConfigError (the owner keeps part of the count to itself until it waits, see
+//   state_). The group may be reused after wait().
 // - cancel() is final: tasks that have not started are skipped, running tasks finish (pass them a
 //   CancellationToken to stop early).
-// - The destructor waits for outstanding tasks and swallows their errors.
+// - The destructor waits for outstanding tasks and swallows their errors; destroying a group
+//   with outstanding tasks on another thread than its owner terminates the process.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
