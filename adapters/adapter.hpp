@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "legion/latency.hpp"
+#include "legion/message.hpp"
 #include "scenario.hpp"
 
 namespace legion::harness {
@@ -32,6 +34,10 @@ struct Outcome {
   // Scenario-specific figures of one run (e.g. turns, messages, code_exec_ns), published as
   // per-iteration counters under these names; empty for most adapters and scenarios.
   std::map<std::string, double> metrics;
+  // The agent runs' transcripts in LEGION's canonical order (moved, not copied: the harness
+  // reads them once per case for the critical-path model time, critical_path.hpp); empty for
+  // an adapter without agent runs (direct).
+  std::vector<std::vector<ChatMessage>> transcripts = {};
 };
 
 // What bringing the framework up cost, once per process.
