@@ -187,11 +187,19 @@ int command_run(const std::vector<std::string>& paths, double scale, std::uint64
     out << (result.pass ? "PASS " : "FAIL ") << config.name << ": ok " << result.json["audit"]["ok"]
         << ", lost " << result.json["audit"]["lost"] << ", error rate "
         << result.json["totals"]["error_rate"].get<double>() << ", p99 "
-        << (pct.contains("p99_ms") ? pct["p99_ms"].dump() + " ms" : std::string("n/a")) << " -> "
-        << file.string() << "\n";
+        << (pct.contains("p99_ms") ? pct["p99_ms"].dump() + " ms" : std::string("n/a"));
+    if (result.json.contains("recovery_s")) {
+      out << ", recovery " << result.json["recovery_s"].dump() << " s, detection "
+          << result.json["detect_s"].dump() << " s";
+    }
+    out << " -> " << file.string() << "\n";
     if (!result.pass) out << "  breached: " << verdict_line(result.json, true) << "\n";
     if (auto line = verdict_line(result.json, false); !line.empty()) {
       out << "  not judged: " << line << "\n";
+    }
+    if (result.json.contains("worker_failure")) {
+      err << "legion-stress: " << config.name << ": "
+          << result.json["worker_failure"].get<std::string>() << "\n";
     }
     if (result.json.contains("errors")) {
       for (const auto& e : result.json["errors"]) {

@@ -342,6 +342,7 @@ ScenarioConfig parse_config(const json& document, const std::filesystem::path& s
     r.fail("bus.limit_search", "needs model 'open' (one stage per rate step)");
   }
   check_faults(r, c);
+  c.faults = scale_faults(c.faults, 1.0);  // the floors apply at full scale too
   stretch_for_faults(c);
   return c;
 }

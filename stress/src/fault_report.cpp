@@ -14,9 +14,9 @@ nlohmann::json opt(const std::optional<double>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
-std::string seconds_text(double s) {
+std::string num(double v) {
   std::ostringstream out;
-  out << std::round(s * 1000.0) / 1000.0 << " s";
+  out << std::round(v * 1000.0) / 1000.0;
   return out.str();
 }
 
@@ -76,7 +76,7 @@ void memory_verdicts(const ScenarioConfig& c, const ResourceMonitor& monitor,
   }
   nlohmann::json memory = {{"window_s", {from, to}}, {"peak_rss_kb", peak}};
   if (rule.rss_growth_kb > 0) {
-    Verdict v{"rss_growth_kb", "<= " + std::to_string(rule.rss_growth_kb) + " KB", 0, false, ""};
+    Verdict v{"rss_growth_kb", "<= " + num(rule.rss_growth_kb) + " KB", 0, false, ""};
     if (!before.empty() && !rss.empty()) {
       std::sort(before.begin(), before.end());
       const double median = before[before.size() / 2];
@@ -90,7 +90,7 @@ void memory_verdicts(const ScenarioConfig& c, const ResourceMonitor& monitor,
     verdicts.push_back(v);
   }
   if (rule.rss_slope_kb_per_min > 0) {
-    Verdict v{"rss_slope_kb_per_min", "<= " + std::to_string(rule.rss_slope_kb_per_min), 0, false,
+    Verdict v{"rss_slope_kb_per_min", "<= " + num(rule.rss_slope_kb_per_min) + " KB/min", 0, false,
               ""};
     if (auto trend = fit_trend(t, rss, 0.0)) {
       memory["rss_trend"] = to_json(*trend);
@@ -98,8 +98,8 @@ void memory_verdicts(const ScenarioConfig& c, const ResourceMonitor& monitor,
       if (trend->window_s < c.min_trend_window_s) {
         v.pass = true;
         v.judged = false;
-        v.note = std::to_string(trend->window_s) + " s of RSS under the fault, a trend needs " +
-                 std::to_string(c.min_trend_window_s) + " s (run at a larger --time-scale)";
+        v.note = num(trend->window_s) + " s of RSS under the fault, a trend needs " +
+                 num(c.min_trend_window_s) + " s (run at a larger --time-scale)";
       } else {
         v.pass = v.measured <= rule.rss_slope_kb_per_min;
         v.note = "upper 95% bound of the Theil-Sen slope of RSS under the fault";
@@ -190,12 +190,12 @@ FaultOutcome fault_outcome(const ScenarioConfig& c, const FaultDriver& driver,
   out.verdicts.push_back({"faults_applied", "every fault injected and healed",
                           static_cast<double>(applied.size()), all_applied, applied_errors});
   {
-    Verdict v{"recovery_s", "<= " + seconds_text(rule.recovery_limit_s), 0.0, false, ""};
+    Verdict v{"recovery_s", "<= " + num(rule.recovery_limit_s) + " s", 0.0, false, ""};
     if (worst_recovery && all_recovered) {
       v.measured = *worst_recovery;
       v.pass = *worst_recovery <= rule.recovery_limit_s;
-      v.note = "the slowest of the faults, from heal to " + std::to_string(rule.hold_s) +
-               " s at >= " + std::to_string(rule.recovery_fraction) + " x baseline";
+      v.note = "the slowest of the faults: from its heal to the first of " + num(rule.hold_s) +
+               " s in a row at >= " + num(rule.recovery_fraction) + " x baseline";
     } else {
       v.note = base ? "did not recover before the next fault or the end of the load: " + unrecovered
                     : "no baseline to recover to";

@@ -38,7 +38,10 @@ void History::record(std::uint64_t id, Op op) {
 
 void History::record_token(std::uint64_t id, std::int64_t token) {
   std::lock_guard lock(mutex_);
-  entry(id).token = token;
+  auto& kept = entry(id).token;
+  // Fencing allows one accepted completion per task: a second, different one means an
+  // acknowledgement that was not the durable completion (-1 never matches a store token).
+  kept = kept == 0 || kept == token ? token : -1;
 }
 
 void History::close_open_operations() {

@@ -286,6 +286,7 @@ RunResult run_scenario(const ScenarioConfig& unshaped, const RunOptions& options
     for (auto& [key, value] : fault_json.items()) j[key] = value;
   }
   if (!run.errors.empty()) j["errors"] = run.errors;
+  if (!run.worker_failure.empty()) j["worker_failure"] = run.worker_failure;
   j["verdicts"] = to_json(verdicts);
   j["pass"] = pass;
   return {std::move(j), pass};

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 
 #include "legion/error.hpp"
 
@@ -222,8 +223,10 @@ void WorkerProcesses::reap(int p, int status) {
   } else if (!launch_.restart) {
     failure_ = what + " on its own (worker restarts are off)";
   } else if (quick_exits_[i] >= launch_.crash_loop) {
-    failure_ = what + ", within " + std::to_string(launch_.min_uptime_s) + " s of its start " +
-               std::to_string(quick_exits_[i]) + " times in a row: not restarting (crash loop)";
+    std::ostringstream text;
+    text << what << ", within " << launch_.min_uptime_s << " s of its start " << quick_exits_[i]
+         << " times in a row: not restarting (crash loop)";
+    failure_ = text.str();
   } else {
     try {
       spawn(p);

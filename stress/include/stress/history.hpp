@@ -39,7 +39,8 @@ class History {
   // Per id: how often each op was recorded. Copy of the ids with any, for the audit.
   struct Entry {
     std::uint32_t invoke = 0, ok = 0, fail = 0, info = 0;
-    std::int64_t token = 0;  // acknowledged completion's lease token; 0: none recorded
+    // Acknowledged completion's lease token; 0: none recorded; -1: two different ones.
+    std::int64_t token = 0;
     bool empty() const { return invoke == 0 && ok == 0 && fail == 0 && info == 0; }
   };
   std::unordered_map<std::uint64_t, Entry> entries() const;
