@@ -214,12 +214,23 @@ RunResult run_scenario(const ScenarioConfig& unshaped, const RunOptions& options
     verdicts.push_back({"workers", "kept running", 1.0, false, run.worker_failure});
   }
   nlohmann::json fault_json;
-  if (faults) {
+  if (faults && setup_error.empty()) {
     auto outcome = detail::fault_outcome(config, *faults, metrics, monitor, a, run.drained,
                                          metrics.duration_s(run.load_end));
     fault_json = std::move(outcome.json);
     if (run.errors.empty())
       verdicts.insert(verdicts.end(), outcome.verdicts.begin(), outcome.verdicts.end());
+  } else if (faults) {
+    // The set-up failed (the environment verdict says why): nothing ran, no timeline to show.
+    fault_json = {{"fault", config.name},
+                  {"acknowledged", 0},
+                  {"lost", 0},
+                  {"duplicated", 0},
+                  {"unexpected", 0},
+                  {"detect_s", nullptr},
+                  {"recovery_s", nullptr},
+                  {"timeline", nlohmann::json::array()},
+                  {"faults", faults->report()}};
   }
   if (!run.errors.empty()) {
     std::string all;

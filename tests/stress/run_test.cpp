@@ -144,6 +144,24 @@ TEST(StressRun, WorkersThatCannotStayUpFailTheRunWithAVerdictInsteadOfHanging) {
   EXPECT_TRUE(children("false").empty()) << "a zombie was left behind";
 }
 
+TEST(StressRun, AFaultTheMachineCannotInjectIsAnEnvironmentVerdictNotAPass) {
+  const auto c = config(R"({"name": "no_proxy", "model_latency": "fixed:1ms",
+    "load": {"model": "open", "stages": [{"rate": 50, "duration_s": 2}]},
+    "store": {"backend": "postgresql", "worker_mode": "processes", "workers": 1},
+    "faults": {"events": [{"type": "down", "duration_s": 1}]}})");
+  auto o = options();
+  o.pg_url = "postgresql://postgres@127.0.0.1:1/postgres";  // never reached: set-up fails first
+  ::setenv("LEGION_TOXIPROXY_SERVER", "/nonexistent/toxiproxy-server", 1);
+  const auto r = stress::run_scenario(c, o);
+  ::unsetenv("LEGION_TOXIPROXY_SERVER");
+  EXPECT_FALSE(r.pass);
+  const auto* environment = verdict(r.json, "environment");
+  ASSERT_NE(environment, nullptr) << r.json["verdicts"].dump();
+  EXPECT_NE((*environment)["note"].get<std::string>().find("toxiproxy-server"), std::string::npos);
+  EXPECT_EQ(r.json["fault"], "no_proxy");
+  EXPECT_TRUE(r.json["timeline"].empty());
+}
+
 TEST(StressRun, PostgresWithoutAUrlFailsWithAClearError) {
   const auto c = config(R"({"name": "pg", "load": {"model": "backlog", "tasks": 5},
     "store": {"backend": "postgresql"}})");
