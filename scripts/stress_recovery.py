@@ -13,24 +13,28 @@ import os
 import sys
 
 
-def healthy(row, baseline, rule):
+def errors_ok(row, rule):
     unplanned = max(0.0, row["errors"] - row["expected_failures"])
     finished = row["completed"] + unplanned
     share = unplanned / finished if finished > 0 else 0.0
     threshold = rule["error_threshold"]
-    errors_ok = share < threshold if threshold > 0 else share == 0.0
-    return row["completed"] >= rule["recovery_fraction"] * baseline and errors_ok
+    return share < threshold if threshold > 0 else share == 0.0
 
 
 def recovery(rows, heal_s, baseline, rule, usable_to):
+    """The first second at or after the heal's that is back at recovery_fraction x baseline and
+    starts hold_s seconds that stay there on average, each without errors."""
     hold = int(round(rule["hold_s"]))
+    floor_rate = rule["recovery_fraction"] * baseline
     first = math.floor(heal_s)
     for i, row in enumerate(rows):
         if row["t_s"] < first - 1e-9:
             continue
         if i + hold > len(rows) or rows[i + hold - 1]["t_s"] + 1.0 > usable_to + 1e-9:
             return None
-        if all(healthy(rows[k], baseline, rule) for k in range(i, i + hold)):
+        window = rows[i:i + hold]
+        if (row["completed"] >= floor_rate and all(errors_ok(r, rule) for r in window)
+                and sum(r["completed"] for r in window) >= floor_rate * hold):
             return max(0.0, row["t_s"] - heal_s)
     return None
 

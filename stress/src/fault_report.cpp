@@ -158,8 +158,8 @@ FaultOutcome fault_outcome(const ScenarioConfig& c, const FaultDriver& driver,
                             : usable_to;
     std::optional<double> recovery;
     if (base) {
-      if (auto d = detect(rows, events, a.inject_s, std::min(next, a.heal_s + rule.settle_s),
-                          base->per_s, rule)) {
+      if (auto d = detect(rows, events, a.inject_s, std::min(next, a.heal_s + rule.settle_s), *base,
+                          rule)) {
         j["detect_s"] = d->detect_s;
         j["detected_by"] = d->by;
         worst_detect = std::max(worst_detect.value_or(0.0), d->detect_s);
@@ -194,8 +194,9 @@ FaultOutcome fault_outcome(const ScenarioConfig& c, const FaultDriver& driver,
     if (worst_recovery && all_recovered) {
       v.measured = *worst_recovery;
       v.pass = *worst_recovery <= rule.recovery_limit_s;
-      v.note = "the slowest of the faults: from its heal to the first of " + num(rule.hold_s) +
-               " s in a row at >= " + num(rule.recovery_fraction) + " x baseline";
+      v.note = "the slowest of the faults: from its heal to the first second at >= " +
+               num(rule.recovery_fraction) + " x baseline starting " + num(rule.hold_s) +
+               " s that stay there on average, without errors";
     } else {
       v.note = base ? "did not recover before the next fault or the end of the load: " + unrecovered
                     : "no baseline to recover to";

@@ -3,15 +3,17 @@
 // recompute it from the result JSON: scripts/stress/recompute_recovery.py does):
 // - baseline: mean completions per second before the first fault (its first second, the
 //   ramp-up, left out), with a 95% t-interval;
-// - a second is healthy when it completes at least `recovery_fraction` x baseline and its
-//   error share (errors not planned by the fault over completions + those errors) is under
-//   `error_threshold`;
-// - recovery_s: from the heal to the start of the first second, at or after the one the heal
-//   falls in, that begins `hold_s` healthy seconds in a row (only seconds the load still ran);
-//   0 when the fault never dented it; none when it never recovered;
+// - a second's errors are fine when its error share (errors not planned by the fault over
+//   completions + those errors) is under `error_threshold`;
+// - recovery_s: from the heal to the start of the first second s, at or after the one the heal
+//   falls in, that completes at least `recovery_fraction` x baseline, such that the `hold_s`
+//   seconds from s complete on average at least as much and each has its errors fine (only
+//   seconds the load still ran); 0 when the fault never dented it; none when it never
+//   recovered;
 // - detect_s: from the injection to its first symptom: an event the harness saw (a worker
 //   exiting, a store call failing or stuck, a lease taken over...) or the end of the first
-//   unhealthy second after it, whichever comes first;
+//   second after it that completed less than both recovery_fraction x baseline and the
+//   slowest baseline second, or had errors, whichever comes first;
 // - stability_after: throughput (per second, by completion) and p99 latency (of the tasks that
 //   arrived in the window) from the recovery to the next fault (or the end of the load),
 //   against the baseline, with 95% intervals.
@@ -36,7 +38,7 @@ struct TimelineRow {
   std::optional<double> queue_depth;
   std::optional<double> rss_kb;
   std::vector<std::string> events;  // "kind: detail"
-  bool healthy(double baseline, const FaultsConfig& rule) const;
+  bool errors_ok(const FaultsConfig& rule) const;
   double error_share() const;
 };
 
@@ -45,6 +47,7 @@ struct Baseline {
   stats::Interval ci;
   double from_s = 0.0, to_s = 0.0;  // window of whole seconds
   std::size_t seconds = 0;
+  double min_per_s = 0.0;  // its slowest second
 };
 
 // Rows [from_s, to_s) minus the first second of the run.
@@ -59,7 +62,7 @@ struct Detection {
 };
 std::optional<Detection> detect(const std::vector<TimelineRow>& rows,
                                 const std::vector<FaultEvent>& events, double inject_s,
-                                double until_s, double baseline, const FaultsConfig& rule);
+                                double until_s, const Baseline& baseline, const FaultsConfig& rule);
 
 // One completion: when (s since the start) and its latency (ms).
 using LatencySample = Metrics::Completion;
