@@ -182,6 +182,11 @@ class CompletionPoller {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
   }
+  // Whether the worker process with this --id was seen holding a lease.
+  bool worked(const std::string& worker_id) const {
+    std::lock_guard lock(workers_mutex_);
+    return workers_seen_.count(worker_id) > 0;
+  }
 
  private:
   void loop() {
@@ -197,7 +202,7 @@ class CompletionPoller {
           for (const auto& task : page) {
             const bool terminal = task.state == legion::store::TaskState::kDone ||
                                   task.state == legion::store::TaskState::kDead;
-            if (faults_) watch_lease(task, terminal);
+            watch_lease(task, terminal);
             if (terminal && seen.insert(task.id).second) report(task);
             if (terminal && contiguous) {
               floor = task.id;
@@ -218,11 +223,19 @@ class CompletionPoller {
   // A lease that changed hands (its holder died, hung or was cut off and it expired) is the
   // store's own detection of a failed worker.
   void watch_lease(const legion::store::Task& task, bool terminal) {
+    if (terminal && !faults_) return;
     if (terminal) {
       owners_.erase(task.id);
       failed_attempts_.erase(task.id);
       return;
     }
+    if (task.state == legion::store::TaskState::kLeased && !task.lease_owner.empty()) {
+      // "stress-1-0.2/3": worker process "stress-1-0.2", thread 3.
+      const auto process = task.lease_owner.substr(0, task.lease_owner.find('/'));
+      std::lock_guard lock(workers_mutex_);
+      workers_seen_.insert(process);
+    }
+    if (!faults_) return;
     if (task.state == legion::store::TaskState::kFailed) {
       owners_.erase(task.id);  // its next lease is a retry, not a takeover
       // A failed attempt (the handler threw or overran the task timeout), once per attempt.
@@ -266,6 +279,8 @@ class CompletionPoller {
   FaultDriver* faults_;
   std::unordered_map<std::int64_t, std::string> owners_;   // leased tasks' holders
   std::unordered_map<std::int64_t, int> failed_attempts_;  // failed attempts reported
+  mutable std::mutex workers_mutex_;
+  std::unordered_set<std::string> workers_seen_;  // worker processes seen holding a lease
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
@@ -341,8 +356,9 @@ void run_agent_tasks(WorkloadRun& run) {
 
   auto probe_store = open_observed(false, url);  // also creates the schema first
   std::unique_ptr<WorkerThreads> threads;
-  std::unique_ptr<WorkerProcesses> processes;
+  // Before the processes: their supervisor asks it, so it must outlive them.
   std::unique_ptr<CompletionPoller> poller;
+  std::unique_ptr<WorkerProcesses> processes;
   if (c.worker_mode == WorkerMode::kThreads) {
     legion::store::WorkerOptions base;
     base.lease = std::chrono::milliseconds(c.lease_ms);
@@ -394,12 +410,14 @@ void run_agent_tasks(WorkloadRun& run) {
                                  (stopped ? ") stopped: alive but doing nothing" : ") running"));
       }
     };
+    // First: the supervisor asks it which workers did any work.
+    poller =
+        std::make_unique<CompletionPoller>(legion::store::open_store(url), prefix, tracker, faults);
+    launch.worked = [seen = poller.get()](const std::string& id) { return seen->worked(id); };
     processes = std::make_unique<WorkerProcesses>(run.options.legion_bin, clients, c.workers,
                                                   c.worker_threads, c.batch, launch);
     processes->start();
     run.monitor.set_pids(processes->pids());
-    poller =
-        std::make_unique<CompletionPoller>(legion::store::open_store(url), prefix, tracker, faults);
   }
   if (fx) {
     fx->threads = threads.get();
@@ -506,7 +524,6 @@ void run_agent_tasks(WorkloadRun& run) {
     run.metrics.record_queue_depth(SteadyClock::now(), s.queued + s.leased + s.failed);
   } catch (const legion::store::StoreError&) {
   }
-  poller.reset();
   if (threads) {
     threads->stop();
     if (auto e = threads->error(); !e.empty()) run.errors.push_back("worker: " + e);
@@ -523,6 +540,7 @@ void run_agent_tasks(WorkloadRun& run) {
     run.extra["worker_processes"] = {{"restarts", processes->restarts()},
                                      {"summaries", processes->summaries()}};
   }
+  poller.reset();
   run.history.close_open_operations();
   if (fx) faults->finish(run.extra);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -118,20 +119,27 @@ WorkerProcesses::WorkerProcesses(std::string legion, std::string store_url, int 
       pids_(static_cast<std::size_t>(processes), 0),
       started_at_(static_cast<std::size_t>(processes), 0.0),
       quick_exits_(static_cast<std::size_t>(processes), 0),
-      frozen_(static_cast<std::size_t>(processes), 0) {}
+      frozen_(static_cast<std::size_t>(processes), 0),
+      lives_(static_cast<std::size_t>(processes), 0) {}
 
 WorkerProcesses::~WorkerProcesses() {
   stop();
 }
 
+std::string WorkerProcesses::worker_id(int p) const {
+  const int life = lives_[static_cast<std::size_t>(p)];
+  return "stress-" + std::to_string(generation_) + "-" + std::to_string(p) +
+         (life > 1 ? "." + std::to_string(life - 1) : "");
+}
+
 pid_t WorkerProcesses::spawn(int p) {
+  ++lives_[static_cast<std::size_t>(p)];
   std::vector<std::string> args;
   if (launch_.prefix) args = launch_.prefix(p);
   const std::string url = launch_.store_url ? launch_.store_url(p) : url_;
-  for (const auto& a : std::vector<std::string>{
-           legion_, "worker", "--store", url, "--concurrency", std::to_string(threads_), "--batch",
-           std::to_string(batch_), "--id",
-           "stress-" + std::to_string(generation_) + "-" + std::to_string(p)}) {
+  for (const auto& a : std::vector<std::string>{legion_, "worker", "--store", url, "--concurrency",
+                                                std::to_string(threads_), "--batch",
+                                                std::to_string(batch_), "--id", worker_id(p)}) {
     args.push_back(a);
   }
   args.insert(args.end(), launch_.extra_args.begin(), launch_.extra_args.end());
@@ -166,6 +174,7 @@ void WorkerProcesses::start() {
   {
     std::lock_guard lock(mutex_);
     ++generation_;
+    std::fill(lives_.begin(), lives_.end(), 0);
     for (int p = 0; p < processes_; ++p) {
       try {
         spawn(p);
@@ -214,7 +223,8 @@ void WorkerProcesses::reap(int p, int status) {
   const pid_t pid = pids_[i];
   pids_[i] = 0;
   const double uptime = steady_s() - started_at_[i];
-  quick_exits_[i] = uptime < launch_.min_uptime_s ? quick_exits_[i] + 1 : 0;
+  const bool worked = launch_.worked && launch_.worked(worker_id(p));
+  quick_exits_[i] = uptime < launch_.min_uptime_s && !worked ? quick_exits_[i] + 1 : 0;
   const std::string what = "worker process " + std::to_string(p) + " (pid " + std::to_string(pid) +
                            ") " + describe_status(status);
   bool restarted = false;
@@ -224,8 +234,8 @@ void WorkerProcesses::reap(int p, int status) {
     failure_ = what + " on its own (worker restarts are off)";
   } else if (quick_exits_[i] >= launch_.crash_loop) {
     std::ostringstream text;
-    text << what << ", within " << launch_.min_uptime_s << " s of its start " << quick_exits_[i]
-         << " times in a row: not restarting (crash loop)";
+    text << what << ", within " << launch_.min_uptime_s << " s of its start and before it held "
+         << "a lease, " << quick_exits_[i] << " times in a row: not restarting (crash loop)";
     failure_ = text.str();
   } else {
     try {

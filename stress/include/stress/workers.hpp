@@ -77,6 +77,10 @@ struct WorkerLaunch {
   bool restart = true;                  // start a worker again when it exits on its own
   double min_uptime_s = 2.0;            // an exit sooner after the start counts toward...
   int crash_loop = 3;                   // ...this many in a row: give up
+  // Whether the worker with this --id did any work (held a lease): one that did is restarted
+  // however soon it died (a task that exhausts its memory kills it quickly, over and over);
+  // only quick exits of workers that never worked make a crash loop. Empty: none did.
+  std::function<bool(const std::string& worker_id)> worked;
   // The supervisor's liveness check saw worker `index` stopped (SIGSTOP: alive, doing nothing)
   // or running again. Same locking rule as `exited`.
   std::function<void(int index, pid_t pid, bool stopped)> frozen;
@@ -108,6 +112,8 @@ class WorkerProcesses {
   int restarts() const { return restarts_.load(); }
   // The supervisor gave up (a crash loop, or an exit with restarts off): why; empty otherwise.
   std::string failure() const;
+  // The --id worker `index` runs under now ("stress-G-P", ".N" after its N-th restart).
+  std::string worker_id(int index) const;
   // Exit statuses of stopped processes that did not exit 0, as text; empty when all did.
   std::string error() const;
   // Each worker's last summary line ("worker ...: completed N, failed N, rejected N, ...")
@@ -128,6 +134,7 @@ class WorkerProcesses {
   std::vector<double> started_at_;  // steady seconds of each worker's last start
   std::vector<int> quick_exits_;    // consecutive exits within min_uptime_s
   std::vector<char> frozen_;        // last state seen: stopped or not
+  std::vector<int> lives_;          // starts of each worker, for its --id
   std::string error_, failure_;
   std::atomic<int> restarts_{0};
   std::atomic<bool> supervising_{false};
