@@ -390,7 +390,9 @@ void run_agent_tasks(WorkloadRun& run) {
                              {"--lease-ms", std::to_string(c.lease_ms), "--task-timeout-ms",
                               std::to_string(c.task_timeout_ms)});
     if (fx) {
+      // This run's logs only (appended to across restarts within the run).
       launch.log_dir = fx->work_dir / "workers";
+      std::filesystem::remove_all(launch.log_dir);
       std::filesystem::create_directories(launch.log_dir);
     }
     // Each exit the supervisor reaps, as it happens.
