@@ -39,7 +39,10 @@ class DiskFill final : public FaultInjector {
     context.sqlite_dir = mount_;
   }
 
-  void inject(FaultContext&, const ScheduledFault&) override {
+  void inject(FaultContext& context, const ScheduledFault&) override {
+    // First the WAL truncated (a checkpoint): SQLite reuses a WAL's blocks, so without it the
+    // next commits may need no new space and a short fault would never bite.
+    sqlite_checkpoint(sqlite_path(context.store_url));
     const auto filler = (mount_ / "filler").string();
     const int fd = ::open(filler.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0) throw legion::Error("cannot create " + filler + ": " + std::strerror(errno));

@@ -26,6 +26,16 @@ std::string sqlite_integrity(const std::string& path) {
   return out;
 }
 
+bool sqlite_checkpoint(const std::string& path) {
+  sqlite3* db = nullptr;
+  bool ok =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK &&
+      sqlite3_busy_timeout(db, 5000) == SQLITE_OK &&
+      sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr) == SQLITE_OK;
+  sqlite3_close(db);
+  return ok;
+}
+
 std::string sqlite_path(const std::string& url) {
   return legion::store::parse_store_url(url).location;
 }
