@@ -1,0 +1,117 @@
+#include "industry/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <ostream>
+
+#include "industry/tpc.hpp"
+#include "legion/error.hpp"
+
+namespace industry {
+namespace {
+
+std::string joined(int argc, const char* const* argv) {
+  std::string out;
+  for (int i = 0; i < argc; ++i) out += (i ? " " : "") + std::string(argv[i]);
+  return out;
+}
+
+// "CLASS=SECONDS" -> the class's p90 limit.
+void apply_limit(TpcOptions& o, const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos) throw UsageError("--limit '" + text + "': expected CLASS=SECONDS");
+  const std::string name = text.substr(0, eq);
+  double seconds = 0;
+  try {
+    std::size_t used = 0;
+    seconds = std::stod(text.substr(eq + 1), &used);
+    if (used != text.size() - eq - 1) throw std::invalid_argument("trailing text");
+  } catch (const std::exception&) {
+    throw UsageError("--limit '" + text + "': SECONDS is not a number");
+  }
+  if (!(seconds > 0)) throw UsageError("--limit '" + text + "': SECONDS must be > 0");
+  if (name == "delivery_deferred") {
+    o.deferred_p90_limit_s = seconds;
+  } else {
+    o.p90_limit_s[tpc_class_index(name)] = seconds;
+  }
+}
+
+void print_summary(const BenchmarkResult& r, const std::string& file, std::ostream& out) {
+  const Json& j = r.json;
+  const std::string status = j.value("status", "");
+  out << j.value("benchmark", "") << " " << j.value("framework", "") << ": " << status;
+  if (status == "unsupported") out << ": " << j.value("unsupported", "");
+  if (status == "error") out << ": " << j.value("error", "");
+  if (j.contains("headline") && j["headline"].contains("tx_per_min") &&
+      !j["headline"]["tx_per_min"].is_null()) {
+    out << ", " << j["headline"]["tx_per_min"].get<double>() << " agent tx/min at SLO";
+  }
+  out << " -> " << file << "\n";
+}
+
+}  // namespace
+
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app("legion-industry: industry-standard benchmarks for LEGION and the frameworks");
+  app.require_subcommand(1);
+  bool quiet = false;
+  app.add_flag("--quiet", quiet, "no progress on stderr");
+
+  TpcOptions tpc = default_tpc_options();
+  std::string tpc_out;
+  std::vector<std::string> limits;
+  auto* tpc_cmd = app.add_subcommand("tpc", "agent transaction benchmark modelled on TPC-C");
+  tpc_cmd->add_option("--framework", tpc.framework, "framework to run")->capture_default_str();
+  tpc_cmd->add_option("--time-scale", tpc.time_scale, "shrink every phase by F (0 < F <= 1)")
+      ->capture_default_str();
+  tpc_cmd->add_option("--seed", tpc.seed, "seed of the mix, parameters, latencies")
+      ->capture_default_str();
+  tpc_cmd->add_option("--out", tpc_out, "directory for tpc.json and disclosure.json")->required();
+  tpc_cmd->add_option("--terminals", tpc.terminals, "terminals (prepared workers)")
+      ->capture_default_str();
+  tpc_cmd->add_option("--model-latency", tpc.latency, "simulated model latency per call")
+      ->capture_default_str();
+  tpc_cmd->add_option("--limit", limits, "CLASS=SECONDS: a class's p90 limit (repeatable)");
+  tpc_cmd
+      ->add_option("--keying-scale", tpc.keying_scale,
+                   "TPC-C keying and think times times F (0: off)")
+      ->capture_default_str();
+  tpc_cmd->add_option("--start-rate", tpc.search.start_rate, "first trial's rate, tx/s")
+      ->capture_default_str();
+  tpc_cmd->add_option("--max-rate", tpc.search.max_rate, "highest rate tried, tx/s")
+      ->capture_default_str();
+  tpc_cmd->add_option("--min-rate", tpc.search.min_rate, "lowest rate tried, tx/s")
+      ->capture_default_str();
+  tpc_cmd->add_option("--bisections", tpc.search.max_bisections, "bisection steps at most")
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+    if (*tpc_cmd) {
+      for (const auto& l : limits) apply_limit(tpc, l);
+      tpc.out_dir = tpc_out;
+      tpc.command_line = joined(argc, argv);
+      tpc.progress = quiet ? nullptr : &err;
+      const auto r = run_tpc(tpc);
+      print_summary(r, (tpc.out_dir / "tpc.json").string(), out);
+      return r.exit_code;
+    }
+    return 2;
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help, out, err);
+  } catch (const CLI::ParseError& e) {
+    err << "legion-industry: error: " << e.what() << "\n";
+    return 2;
+  } catch (const UsageError& e) {
+    err << "legion-industry: error: " << e.what() << "\n";
+    return 2;
+  } catch (const legion::ConfigError& e) {
+    err << "legion-industry: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    err << "legion-industry: error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace industry
