@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <ostream>
 
+#include "industry/academic.hpp"
 #include "industry/tpc.hpp"
 #include "legion/error.hpp"
 
@@ -54,6 +55,7 @@ void print_summary(const BenchmarkResult& r, const std::string& file, std::ostre
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   CLI::App app("legion-industry: industry-standard benchmarks for LEGION and the frameworks");
   app.require_subcommand(1);
+  app.fallthrough();  // --quiet after the subcommand too
   bool quiet = false;
   app.add_flag("--quiet", quiet, "no progress on stderr");
 
@@ -85,8 +87,45 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   tpc_cmd->add_option("--bisections", tpc.search.max_bisections, "bisection steps at most")
       ->capture_default_str();
 
+  AcademicOptions academic;
+  std::string academic_out = ".";
+  std::string baseline;
+  auto* academic_cmd =
+      app.add_subcommand("academic", "AgentDojo's task suites replayed through a framework");
+  academic_cmd->add_option("--framework", academic.framework, "framework to run")
+      ->capture_default_str();
+  academic_cmd->add_option("--suite", academic.suite, "banking, slack, travel or workspace")
+      ->required();
+  academic_cmd->add_option("--task", academic.tasks, "user task id (repeatable; default: all)");
+  academic_cmd
+      ->add_option("--benchmark-version", academic.benchmark_version, "AgentDojo benchmark version")
+      ->capture_default_str();
+  academic_cmd->add_option("--seed", academic.seed, "seed of the model latencies")
+      ->capture_default_str();
+  academic_cmd->add_option("--model-latency", academic.latency, "simulated model latency per call")
+      ->capture_default_str();
+  academic_cmd->add_option("--repetitions", academic.repetitions, "timed runs per task")
+      ->capture_default_str();
+  academic_cmd->add_option("--baseline", baseline, "a LEGION academic-SUITE.json to compare with");
+  academic_cmd->add_option("--out", academic_out, "directory for academic-SUITE.json")
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
+    if (*academic_cmd) {
+      academic.out_dir = academic_out;
+      academic.baseline = baseline;
+      academic.command_line = joined(argc, argv);
+      academic.progress = quiet ? nullptr : &err;
+      const auto r = run_academic(academic);
+      const auto file = (academic.out_dir / ("academic-" + academic.suite + ".json")).string();
+      print_summary(r, file, out);
+      if (r.json.contains("summary")) {
+        out << "  passed " << r.json["summary"]["passed"] << " of " << r.json["summary"]["tasks"]
+            << " user tasks (AgentDojo's utility check)\n";
+      }
+      return r.exit_code;
+    }
     if (*tpc_cmd) {
       for (const auto& l : limits) apply_limit(tpc, l);
       tpc.out_dir = tpc_out;
