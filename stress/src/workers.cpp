@@ -56,12 +56,13 @@ std::string WorkerThreads::error() const {
 }
 
 WorkerProcesses::WorkerProcesses(std::string legion, std::string store_url, int processes,
-                                 int threads, int batch)
+                                 int threads, int batch, std::vector<std::string> extra_args)
     : legion_(std::move(legion)),
       url_(std::move(store_url)),
       processes_(processes),
       threads_(threads),
-      batch_(batch) {}
+      batch_(batch),
+      extra_args_(std::move(extra_args)) {}
 
 WorkerProcesses::~WorkerProcesses() {
   stop();
@@ -76,6 +77,7 @@ void WorkerProcesses::start() {
         "--concurrency", std::to_string(threads_),
         "--batch",       std::to_string(batch_),
         "--id",          "stress-" + std::to_string(generation_) + "-" + std::to_string(p)};
+    args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -1,10 +1,15 @@
 #include "industry/cli.hpp"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <array>
+#include <cstdlib>
 #include <ostream>
 
 #include "industry/academic.hpp"
 #include "industry/enterprise.hpp"
+#include "industry/scalability.hpp"
 #include "industry/tpc.hpp"
 #include "legion/error.hpp"
 
@@ -49,6 +54,13 @@ void print_summary(const BenchmarkResult& r, const std::string& file, std::ostre
     out << ", " << j["headline"]["tx_per_min"].get<double>() << " agent tx/min at SLO";
   }
   out << " -> " << file << "\n";
+}
+
+std::filesystem::path self_exe() {
+  std::array<char, 4096> buffer{};
+  const ssize_t n = ::readlink("/proc/self/exe", buffer.data(), buffer.size() - 1);
+  return n > 0 ? std::filesystem::path(std::string(buffer.data(), static_cast<std::size_t>(n)))
+               : std::filesystem::path("legion-industry");
 }
 
 }  // namespace
@@ -137,8 +149,77 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       ->capture_default_str();
   enterprise_cmd->add_option("--out", enterprise_out, "directory for enterprise.json")->required();
 
+  ScalabilityOptions scal;
+  std::string scal_out;
+  auto* scal_cmd = app.add_subcommand(
+      "scalability", "throughput vs worker processes and threads, fitted with the USL");
+  scal_cmd->add_option("--framework", scal.framework, "framework to run")->capture_default_str();
+  scal_cmd->add_option("--instances", scal.instances, "worker processes (PostgreSQL), e.g. 1,2,4,8")
+      ->delimiter(',')
+      ->capture_default_str();
+  scal_cmd->add_option("--threads", scal.threads, "worker threads in one process, e.g. 1,2,4,8")
+      ->delimiter(',')
+      ->capture_default_str();
+  bool no_horizontal = false, no_vertical = false;
+  scal_cmd->add_flag("--no-horizontal", no_horizontal, "skip the worker processes");
+  scal_cmd->add_flag("--no-vertical", no_vertical, "skip the threads");
+  scal_cmd->add_option("--repetitions", scal.repetitions, "repetitions per level")
+      ->capture_default_str();
+  scal_cmd
+      ->add_option("--tasks-per-instance", scal.tasks_per_instance,
+                   "tasks per worker per repetition at full scale")
+      ->capture_default_str();
+  scal_cmd->add_option("--time-scale", scal.time_scale, "tasks times F (0 < F <= 1)")
+      ->capture_default_str();
+  scal_cmd->add_option("--seed", scal.seed, "seed")->capture_default_str();
+  scal_cmd->add_option("--model-latency", scal.latency, "simulated model latency")
+      ->capture_default_str();
+  scal_cmd->add_option("--pg-url", scal.pg_url, "PostgreSQL URL (env LEGION_PG_URL)");
+  scal_cmd->add_option("--out", scal_out, "directory for scalability.json")->required();
+
+  WorkerProcessOptions worker;
+  auto* worker_cmd = app.add_subcommand("worker", "internal: a horizontal-scaling worker process");
+  worker_cmd->group("");  // not listed in --help
+  worker_cmd->add_option("--store", worker.store_url)->required();
+  worker_cmd->add_option("--concurrency", worker.concurrency);
+  worker_cmd->add_option("--batch", worker.batch);
+  worker_cmd->add_option("--id", worker.id);
+  worker_cmd->add_option("--framework", worker.framework);
+  worker_cmd->add_option("--orders-url", worker.orders_url)->required();
+  worker_cmd->add_option("--seed", worker.seed);
+  worker_cmd->add_option("--model-latency", worker.latency);
+
   try {
     app.parse(argc, argv);
+    if (*worker_cmd) return run_worker_process(worker);
+    if (*scal_cmd) {
+      scal.out_dir = scal_out;
+      if (no_horizontal) scal.instances.clear();
+      if (no_vertical) scal.threads.clear();
+      if (scal.pg_url.empty()) {
+        if (const char* env = std::getenv("LEGION_PG_URL")) scal.pg_url = env;
+      }
+      scal.self = self_exe();
+      scal.command_line = joined(argc, argv);
+      scal.progress = quiet ? nullptr : &err;
+      const auto r = run_scalability(scal);
+      print_summary(r, (scal.out_dir / "scalability.json").string(), out);
+      for (const char* mode : {"vertical", "horizontal"}) {
+        if (!r.json.contains(mode) || !r.json[mode].contains("verdict")) continue;
+        const auto& m = r.json[mode];
+        out << "  " << mode << ": verdict " << m["verdict"]["result"].get<std::string>();
+        if (m["usl"].contains("sigma")) {
+          out << ", USL sigma " << m["usl"]["sigma"].get<double>() << " ["
+              << m["usl"]["sigma_ci"]["lower"].get<double>() << ", "
+              << m["usl"]["sigma_ci"]["upper"].get<double>() << "], kappa "
+              << m["usl"]["kappa"].get<double>() << " ["
+              << m["usl"]["kappa_ci"]["lower"].get<double>() << ", "
+              << m["usl"]["kappa_ci"]["upper"].get<double>() << "]";
+        }
+        out << "\n";
+      }
+      return r.exit_code;
+    }
     if (*enterprise_cmd) {
       enterprise.out_dir = enterprise_out;
       enterprise.command_line = joined(argc, argv);

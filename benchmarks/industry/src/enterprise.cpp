@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <map>
 #include <ostream>
 #include <set>
 #include <thread>
@@ -223,19 +222,12 @@ BenchmarkResult run_enterprise(const EnterpriseOptions& o) {
   stress::History history(documents + 1);
   stress::Tracker tracker(documents + 1, metrics, history);
   stats::LatencyHistogram processing;
-  std::mutex processing_mutex, error_mutex, slot_mutex;
+  std::mutex processing_mutex, error_mutex;
   std::string first_error;
-  std::map<std::thread::id, Slot*> slot_of;
-  std::size_t next_slot = 0;
+  SlotsByThread slot_of(slots);
 
   auto handler = [&](const legion::store::Task& task) -> std::string {
-    Slot* slot = nullptr;
-    {
-      std::lock_guard lock(slot_mutex);
-      auto [it, fresh] = slot_of.try_emplace(std::this_thread::get_id(), nullptr);
-      if (fresh) it->second = slots[next_slot++ % slots.size()].get();
-      slot = it->second;
-    }
+    Slot* slot = &slot_of.mine();
     const Json payload = Json::parse(task.payload);
     const auto doc = payload.at("doc").get<std::uint64_t>();
     const auto began = SteadyClock::now();

@@ -71,6 +71,18 @@ Slot::Result Slot::run(std::size_t index, Job job) {
   return result;
 }
 
+Slot& SlotsByThread::mine() {
+  const auto self = std::this_thread::get_id();
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, slot] : taken_) {
+    if (id == self) return *slot;
+  }
+  if (taken_.size() >= slots_.size()) throw legion::Error("more worker threads than slots");
+  Slot* slot = slots_[taken_.size()].get();
+  taken_.emplace_back(self, slot);
+  return *slot;
+}
+
 legion::harness::Scenario single_agent(const std::string& id, const std::string& agent,
                                        std::vector<std::string> tools, std::string task) {
   legion::harness::Scenario s;

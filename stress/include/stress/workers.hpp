@@ -48,8 +48,11 @@ class WorkerThreads {
 
 class WorkerProcesses {
  public:
-  // legion: path of the `legion` executable.
-  WorkerProcesses(std::string legion, std::string store_url, int processes, int threads, int batch);
+  // legion: path of the `legion` executable (or another that takes `worker --store URL
+  // --concurrency N --batch N --id ID`); extra_args follow those (legion-industry's worker
+  // takes its framework there).
+  WorkerProcesses(std::string legion, std::string store_url, int processes, int threads, int batch,
+                  std::vector<std::string> extra_args = {});
   ~WorkerProcesses();  // stops
   WorkerProcesses(const WorkerProcesses&) = delete;
   WorkerProcesses& operator=(const WorkerProcesses&) = delete;
@@ -63,6 +66,7 @@ class WorkerProcesses {
  private:
   std::string legion_, url_;
   int processes_, threads_, batch_;
+  std::vector<std::string> extra_args_;
   int generation_ = 0;
   std::vector<pid_t> pids_;
   std::string error_;

@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "adapter.hpp"
@@ -95,6 +97,19 @@ class Slot {
   std::vector<std::unique_ptr<legion::harness::Adapter>> adapters_;
   std::vector<legion::harness::ScenarioInput> inputs_;
   std::string version_;
+};
+
+// Hands each calling thread a slot of its own, the first time it asks (a worker loop's
+// threads have no index of their own to pick one by).
+class SlotsByThread {
+ public:
+  explicit SlotsByThread(std::vector<std::unique_ptr<Slot>>& slots) : slots_(slots) {}
+  Slot& mine();  // throws legion::Error when more threads ask than there are slots
+
+ private:
+  std::vector<std::unique_ptr<Slot>>& slots_;
+  std::mutex mutex_;
+  std::vector<std::pair<std::thread::id, Slot*>> taken_;
 };
 
 // A scenario with one agent, its tools, and one task.
