@@ -177,6 +177,12 @@ Json load_baseline(const std::filesystem::path& file) {
 
 BenchmarkResult run_academic(const AcademicOptions& o) {
   if (o.out_dir.empty()) throw UsageError("--out DIR is required");
+  // The suites every AgentDojo version has: a typo fails before the interpreter starts (the
+  // glue checks again against the installed version's list).
+  static const std::vector<std::string> kSuites = {"banking", "slack", "travel", "workspace"};
+  if (std::find(kSuites.begin(), kSuites.end(), o.suite) == kSuites.end()) {
+    throw UsageError("unknown suite '" + o.suite + "' (known: banking, slack, travel, workspace)");
+  }
   if (o.repetitions < 1) throw UsageError("--repetitions must be >= 1");
   try {
     legion::LatencyModel::parse(o.latency);
