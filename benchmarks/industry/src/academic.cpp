@@ -251,11 +251,8 @@ BenchmarkResult run_academic(const AcademicOptions& o) {
       rows.push_back(row);
     }
   } catch (const Unsupported& e) {
-    j["status"] = "unsupported";
-    j["unsupported"] = e.what();
-    j["disclosure"] = disclosure(o.command_line, config, o.framework, "");
-    write_json(o.out_dir / ("academic-" + o.suite + ".json"), j);
-    return result;
+    return unsupported_result(j, e.what(), disclosure(o.command_line, config, o.framework, ""),
+                              o.out_dir / ("academic-" + o.suite + ".json"));
   }
   const double per_tool = tool_sum > 0 ? residual_sum / static_cast<double>(tool_sum) : NAN;
   j["framework_version"] = replay->framework_version();

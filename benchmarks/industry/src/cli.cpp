@@ -12,6 +12,7 @@
 #include "industry/scalability.hpp"
 #include "industry/tpc.hpp"
 #include "legion/error.hpp"
+#include "registry.hpp"
 
 namespace industry {
 namespace {
@@ -71,6 +72,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   app.fallthrough();  // --quiet after the subcommand too
   bool quiet = false;
   app.add_flag("--quiet", quiet, "no progress on stderr");
+
+  auto* frameworks_cmd =
+      app.add_subcommand("frameworks", "list the frameworks (the harness's adapters)");
 
   TpcOptions tpc = default_tpc_options();
   std::string tpc_out;
@@ -192,6 +196,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   try {
     app.parse(argc, argv);
     if (*worker_cmd) return run_worker_process(worker);
+    if (*frameworks_cmd) {
+      for (const auto& name : legion::harness::adapter_names()) out << name << "\n";
+      return 0;
+    }
     if (*scal_cmd) {
       scal.out_dir = scal_out;
       if (no_horizontal) scal.instances.clear();

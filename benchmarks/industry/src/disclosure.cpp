@@ -6,7 +6,6 @@
 #include <fstream>
 #include <thread>
 
-#include "legion/error.hpp"
 #include "run_context.hpp"
 
 namespace industry {
@@ -53,24 +52,6 @@ Json disclosure(const std::string& command_line, const Json& config, const std::
             {"logical_cpus", std::thread::hardware_concurrency()},
             {"mem_total_kb", mem_total_kb()},
             {"kernel", kernel}}}};
-}
-
-Json percentiles_ms(const stats::LatencyHistogram& h) {
-  if (h.count() == 0) return {{"count", 0}};
-  const auto s = h.summary();
-  auto ms = [](std::uint64_t ns) { return static_cast<double>(ns) / 1e6; };
-  return {{"count", s.count},    {"p50_ms", ms(s.p50)},    {"p90_ms", ms(s.p90)},
-          {"p95_ms", ms(s.p95)}, {"p99_ms", ms(s.p99)},    {"p999_ms", ms(s.p999)},
-          {"max_ms", ms(s.max)}, {"mean_ms", s.mean / 1e6}};
-}
-
-void write_json(const std::filesystem::path& file, const Json& value) {
-  std::error_code ec;
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
-  std::ofstream out(file);
-  if (!(out << value.dump(2, ' ', false, Json::error_handler_t::replace) << "\n")) {
-    throw legion::Error("cannot write " + file.string());
-  }
 }
 
 }  // namespace industry

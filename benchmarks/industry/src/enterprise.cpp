@@ -45,11 +45,6 @@ std::string document_text(std::uint64_t doc, std::uint64_t seed) {
          ", 3 lines, total " + std::to_string(total_of(doc, seed)) + " EUR, due in 30 days";
 }
 
-std::int64_t integer(const Json& v) {
-  if (v.is_number()) return v.get<std::int64_t>();
-  return std::stoll(v.get<std::string>());
-}
-
 struct Counters {
   std::atomic<std::uint64_t> escalated{0}, rejected{0}, posted{0}, repeated_postings{0},
       injected_failures{0};
@@ -105,9 +100,9 @@ WorkClass workflow(std::shared_ptr<Shared> shared) {
         make_tool("validate_fields", "Validate an invoice's extracted fields.",
                   {"doc:integer", "vendor:string", "total:integer"},
                   [seed](const Json& a) {
-                    const auto doc = static_cast<std::uint64_t>(integer(a.at("doc")));
+                    const auto doc = static_cast<std::uint64_t>(json_integer(a.at("doc")));
                     const bool fields = a.at("vendor").get<std::string>() == vendor_of(doc, seed) &&
-                                        integer(a.at("total")) == total_of(doc, seed);
+                                        json_integer(a.at("total")) == total_of(doc, seed);
                     if (!fields) return Json("invalid: the fields do not match the document");
                     return Json(invalid_document(doc) ? "invalid: purchase order not found"
                                                       : "valid");
@@ -115,7 +110,7 @@ WorkClass workflow(std::shared_ptr<Shared> shared) {
         make_tool("request_approval", "Ask a human approver; escalates to a supervisor on timeout.",
                   {"doc:integer", "validation:string"},
                   [shared](const Json& a) {
-                    const auto doc = static_cast<std::uint64_t>(integer(a.at("doc")));
+                    const auto doc = static_cast<std::uint64_t>(json_integer(a.at("doc")));
                     const auto& o = shared->o;
                     if (a.at("validation").get<std::string>() != "valid") {
                       ++shared->counters.rejected;
@@ -137,7 +132,7 @@ WorkClass workflow(std::shared_ptr<Shared> shared) {
         make_tool(
             "post_document", "Post an approved document to the ledger (idempotent).",
             {"doc:integer", "decision:string"}, [shared](const Json& a) {
-              const auto doc = integer(a.at("doc"));
+              const auto doc = json_integer(a.at("doc"));
               if (a.at("decision").get<std::string>() != "approved") {
                 return Json("doc " + std::to_string(doc) + " not posted (rejected)");
               }
@@ -209,11 +204,8 @@ BenchmarkResult run_enterprise(const EnterpriseOptions& o) {
     for (int w = 0; w < o.workers; ++w)
       slots.push_back(std::make_unique<Slot>(RunSettings{o.framework, o.seed, latency}, classes));
   } catch (const Unsupported& e) {
-    j["status"] = "unsupported";
-    j["unsupported"] = e.what();
-    j["disclosure"] = disclosure(o.command_line, config, o.framework, "");
-    write_json(o.out_dir / "enterprise.json", j);
-    return result;
+    return unsupported_result(j, e.what(), disclosure(o.command_line, config, o.framework, ""),
+                              o.out_dir / "enterprise.json");
   }
   const std::string version = slots.front()->version();
 
@@ -347,14 +339,10 @@ BenchmarkResult run_enterprise(const EnterpriseOptions& o) {
   const bool exactly_once =
       audit.pass() && ledger.ok() && missing == 0 && wrong_postings == 0 && posting_rows == valid;
 
-  double cpu_s = 0, previous_t = 0;
-  std::int64_t rss_peak = 0;
   const auto samples = monitor.samples();
-  for (const auto& s : samples) {
-    cpu_s += s.cpu_percent / 100.0 * (s.t_s - previous_t);
-    previous_t = s.t_s;
-    rss_peak = std::max(rss_peak, s.rss_kb);
-  }
+  const double cpu_s = cpu_seconds(samples, 0, 1e18);
+  std::int64_t rss_peak = 0;
+  for (const auto& s : samples) rss_peak = std::max(rss_peak, s.rss_kb);
   const double per_k = audit.ok > 0 ? 1000.0 / static_cast<double>(audit.ok) : NAN;
   j["framework_version"] = version;
   j["status"] = first_error.empty() && exactly_once ? "ok" : "error";
@@ -381,13 +369,7 @@ BenchmarkResult run_enterprise(const EnterpriseOptions& o) {
                   {"lost", audit.lost},
                   {"unexpected", audit.unexpected},
                   {"duplicated", audit.duplicated}}},
-                {"store_ledger",
-                 {{"accepted", ledger.accepted},
-                  {"done", ledger.done},
-                  {"effects", ledger.effects},
-                  {"lost", ledger.lost},
-                  {"duplicated", ledger.duplicated},
-                  {"unexpected", ledger.unexpected}}},
+                {"store_ledger", ledger_json(ledger)},
                 {"postings",
                  {{"valid_documents", valid},
                   {"rows", posting_rows},

@@ -329,11 +329,8 @@ BenchmarkResult run_scalability(const ScalabilityOptions& o) {
       }
     }
   } catch (const Unsupported& e) {
-    j["status"] = "unsupported";
-    j["unsupported"] = e.what();
-    j["disclosure"] = disclosure(o.command_line, config, o.framework, "");
-    write_json(o.out_dir / "scalability.json", j);
-    return result;
+    return unsupported_result(j, e.what(), disclosure(o.command_line, config, o.framework, ""),
+                              o.out_dir / "scalability.json");
   } catch (const legion::Error& e) {
     j["status"] = "error";
     j["error"] = e.what();

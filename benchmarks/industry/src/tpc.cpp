@@ -289,14 +289,10 @@ class TpcBench {
     // Resources over the window: CPU time integrated from the monitor's samples.
     const auto samples = monitor.samples();
     const double w0 = phases.window_start() + 0.02, w1 = phases.total() + 0.02;
-    double cpu_s = 0, previous_t = 0;
+    const double cpu_s = cpu_seconds(samples, w0, w1);
     std::int64_t rss_peak = 0, rss_base = samples.empty() ? 0 : samples.front().rss_kb;
     for (const auto& s : samples) {
-      if (s.t_s > w0 && s.t_s <= w1) {
-        cpu_s += s.cpu_percent / 100.0 * (s.t_s - previous_t);
-        rss_peak = std::max(rss_peak, s.rss_kb);
-      }
-      previous_t = s.t_s;
+      if (s.t_s > w0 && s.t_s <= w1) rss_peak = std::max(rss_peak, s.rss_kb);
     }
     const double per_k = ok_total > 0 ? 1000.0 / static_cast<double>(ok_total) : NAN;
     out.json = {
@@ -344,17 +340,8 @@ class TpcBench {
     const auto dl = deliveries->verify(false);
     const bool pass = ledger.unexpected == 0 && ledger.duplicated == 0 && dl.unexpected == 0 &&
                       dl.duplicated == 0 && payments == payments_ok_.load();
-    return {{"orders",
-             {{"accepted", ledger.accepted},
-              {"delivered", ledger.done},
-              {"effects", ledger.effects},
-              {"duplicated", ledger.duplicated},
-              {"unexpected", ledger.unexpected}}},
-            {"deliveries",
-             {{"queued", dl.accepted},
-              {"done", dl.done},
-              {"duplicated", dl.duplicated},
-              {"unexpected", dl.unexpected}}},
+    return {{"orders", ledger_json(ledger)},
+            {"deliveries", ledger_json(dl)},
             {"payments_recorded", payments},
             {"payments_completed", payments_ok_.load()},
             {"pass", pass}};
@@ -475,11 +462,8 @@ BenchmarkResult run_tpc(const TpcOptions& o) {
   try {
     bench = std::make_unique<TpcBench>(o);
   } catch (const Unsupported& e) {
-    j["status"] = "unsupported";
-    j["unsupported"] = e.what();
-    j["disclosure"] = disclosure(o.command_line, config, o.framework, "");
-    write_json(o.out_dir / "tpc.json", j);
-    return result;
+    return unsupported_result(j, e.what(), disclosure(o.command_line, config, o.framework, ""),
+                              o.out_dir / "tpc.json");
   }
   j["framework_version"] = bench->version();
   Json trials = Json::array();

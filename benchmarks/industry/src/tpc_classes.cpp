@@ -19,19 +19,12 @@ constexpr TpcClassInfo kInfo[] = {
     {"stock_level", 1, 1.0, 2.0, 5.0, 5},   {"delivery_batch", 0, kDeferredP90LimitS, 0, 0, 2},
 };
 
-std::int64_t integer(const Json& v) {
-  if (v.is_number_integer()) return v.get<std::int64_t>();
-  if (v.is_number()) return static_cast<std::int64_t>(v.get<double>());
-  if (v.is_string()) return std::stoll(v.get<std::string>());
-  throw legion::Error("expected an integer, got " + v.dump());
-}
-
 std::int64_t arg(const Json& args, const char* name) {
-  return integer(args.at(name));
+  return json_integer(args.at(name));
 }
 
 std::string request_text(std::size_t cls, const Json& p) {
-  auto s = [&](const char* k) { return std::to_string(integer(p.at(k))); };
+  auto s = [&](const char* k) { return std::to_string(json_integer(p.at(k))); };
   switch (cls) {
     case kNewOrder:
       return "request: order " + s("order") + " customer " + s("customer") + " item " + s("item") +
@@ -40,7 +33,7 @@ std::string request_text(std::size_t cls, const Json& p) {
       return "request: payment customer " + s("customer") + " amount " + s("amount");
     case kOrderStatus:
       return "request: status of order " + s("order") + "; look up: " +
-             legion::corpus_fact_query(static_cast<std::size_t>(integer(p.at("item"))));
+             legion::corpus_fact_query(static_cast<std::size_t>(json_integer(p.at("item"))));
     case kDelivery:
       return "request: delivery " + s("delivery") + " carrier " + s("carrier");
     default:
@@ -159,8 +152,9 @@ std::vector<WorkClass> tpc_classes(std::shared_ptr<TpcStores> stores, std::uint6
               })};
     };
     c.check = [](const Job& job, const std::string& answer) {
-      return mismatch(expected("order ", integer(job.params.at("order")), nullptr, 0, " accepted"),
-                      answer);
+      return mismatch(
+          expected("order ", json_integer(job.params.at("order")), nullptr, 0, " accepted"),
+          answer);
     };
     out.push_back(std::move(c));
   }
@@ -191,9 +185,10 @@ std::vector<WorkClass> tpc_classes(std::shared_ptr<TpcStores> stores, std::uint6
                     })};
     };
     c.check = [](const Job& job, const std::string& answer) {
-      return mismatch(expected("payment of ", integer(job.params.at("amount")), " for customer ",
-                               integer(job.params.at("customer")), " recorded"),
-                      answer);
+      return mismatch(
+          expected("payment of ", json_integer(job.params.at("amount")), " for customer ",
+                   json_integer(job.params.at("customer")), " recorded"),
+          answer);
     };
     out.push_back(std::move(c));
   }
@@ -224,8 +219,8 @@ std::vector<WorkClass> tpc_classes(std::shared_ptr<TpcStores> stores, std::uint6
                     })};
     };
     c.check = [seed](const Job& job, const std::string& answer) -> std::string {
-      const auto order = integer(job.params.at("order"));
-      const auto item = static_cast<std::size_t>(integer(job.params.at("item")));
+      const auto order = json_integer(job.params.at("order"));
+      const auto item = static_cast<std::size_t>(json_integer(job.params.at("item")));
       const std::string state = "order " + std::to_string(order) + " is ";
       const std::string fact = "The code of item " + std::to_string(item) + " is " +
                                legion::corpus_fact_code(item, seed) + ".";
@@ -253,7 +248,7 @@ std::vector<WorkClass> tpc_classes(std::shared_ptr<TpcStores> stores, std::uint6
                     [stores, &ctx](const Json& a) {
                       const auto carrier = arg(a, "carrier");
                       const Job job = ctx.get();
-                      const auto id = integer(job.params.at("delivery"));
+                      const auto id = json_integer(job.params.at("delivery"));
                       Json payload = {{"delivery", id}, {"carrier", carrier}};
                       if (job.params.contains("queued_ns"))
                         payload["queued_ns"] = job.params["queued_ns"];
@@ -265,8 +260,8 @@ std::vector<WorkClass> tpc_classes(std::shared_ptr<TpcStores> stores, std::uint6
                     })};
     };
     c.check = [](const Job& job, const std::string& answer) {
-      return mismatch(expected("delivery ", integer(job.params.at("delivery")),
-                               " queued for carrier ", integer(job.params.at("carrier"))),
+      return mismatch(expected("delivery ", json_integer(job.params.at("delivery")),
+                               " queued for carrier ", json_integer(job.params.at("carrier"))),
                       answer);
     };
     out.push_back(std::move(c));
@@ -303,7 +298,8 @@ std::vector<WorkClass> tpc_classes(std::shared_ptr<TpcStores> stores, std::uint6
     };
     c.check = [](const Job& job, const std::string& answer) -> std::string {
       const std::regex shape("stock level report for district " +
-                             std::to_string(integer(job.params.at("district"))) + ": \\d+ orders");
+                             std::to_string(json_integer(job.params.at("district"))) +
+                             ": \\d+ orders");
       return std::regex_match(answer, shape) ? "" : "answered '" + answer + "'";
     };
     out.push_back(std::move(c));

@@ -83,6 +83,13 @@ Slot& SlotsByThread::mine() {
   return *slot;
 }
 
+std::int64_t json_integer(const Json& v) {
+  if (v.is_number_integer()) return v.get<std::int64_t>();
+  if (v.is_number()) return static_cast<std::int64_t>(v.get<double>());
+  if (v.is_string()) return std::stoll(v.get<std::string>());
+  throw legion::Error("expected an integer, got " + v.dump());
+}
+
 legion::harness::Scenario single_agent(const std::string& id, const std::string& agent,
                                        std::vector<std::string> tools, std::string task) {
   legion::harness::Scenario s;

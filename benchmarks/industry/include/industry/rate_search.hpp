@@ -20,8 +20,10 @@ struct SearchOptions {
   double growth = 2.0;
   double resolution = 0.1;  // stop bisecting when high / low <= 1 + resolution
   int max_bisections = 6;
-  int confirm_attempts = 3;
-  double confirm_factor = 0.9;
+  // A longer window can reveal a queue the search's short ones hid: step down by 20% at most
+  // three times.
+  int confirm_attempts = 4;
+  double confirm_factor = 0.8;
 };
 
 struct SearchStep {

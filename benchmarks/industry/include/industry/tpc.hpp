@@ -12,6 +12,7 @@
 #include <string>
 
 #include "industry/rate_search.hpp"
+#include "industry/result_json.hpp"
 #include "industry/tpc_classes.hpp"
 #include "industry/workload.hpp"
 
@@ -36,11 +37,6 @@ struct TpcOptions {
 
 // The defaults for every field above.
 TpcOptions default_tpc_options();
-
-struct BenchmarkResult {
-  Json json;
-  int exit_code = 0;  // 0 ok or unsupported, 1 no sustainable rate or a failed check
-};
 
 // Writes OUT/tpc.json and OUT/disclosure.json and returns the result. Throws UsageError on bad
 // options (before any work).

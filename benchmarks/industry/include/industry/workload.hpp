@@ -112,6 +112,9 @@ class SlotsByThread {
   std::vector<std::pair<std::thread::id, Slot*>> taken_;
 };
 
+// An integer tool argument, whether the framework sent it as a number or as text.
+std::int64_t json_integer(const Json& value);
+
 // A scenario with one agent, its tools, and one task.
 legion::harness::Scenario single_agent(const std::string& id, const std::string& agent,
                                        std::vector<std::string> tools, std::string task);
