@@ -68,6 +68,16 @@ TEST(TpcWorkload, ChecksRejectWrongAnswers) {
   EXPECT_NE(f.classes[industry::kNewOrder].check(job, "order 6 accepted"), "");
   const industry::Job stock{1, industry::tpc_params(industry::kStockLevel, 1, 42, 0)};
   EXPECT_NE(f.classes[industry::kStockLevel].check(stock, "stock level report"), "");
+  const std::string district = std::to_string(stock.params["district"].get<int>());
+  const auto& level = f.classes[industry::kStockLevel].check;
+  EXPECT_EQ(level(stock, "stock level report for district " + district + ": 12 orders"), "");
+  EXPECT_NE(level(stock, "stock level report for district " + district + ": x orders"), "");
+  EXPECT_NE(level(stock, "stock level report for district " + district + ": -1 orders"), "");
+  const auto& batch = f.classes[industry::kDeliveryBatch].check;
+  EXPECT_EQ(batch({}, "delivered 10 orders"), "");
+  EXPECT_EQ(batch({}, "delivered 0 orders"), "");
+  EXPECT_NE(batch({}, "delivered 11 orders"), "");
+  EXPECT_NE(batch({}, "delivered  orders"), "");
 }
 
 TEST(TpcWorkload, PlacingAnOrderTwiceIsIdempotent) {

@@ -41,7 +41,9 @@ def args_model(name: str, schema: dict[str, Any]) -> type[BaseModel]:
         if prop in required:
             fields[prop] = (kind, ...)
         else:
-            fields[prop] = (kind | None, None)
+            # CrewAI hands the tool every field, so an omitted one arrives as this default:
+            # the schema's own (AgentDojo's `description: str = ""`), not None.
+            fields[prop] = (kind | None, spec.get("default"))
     return create_model(f"{name.title()}Arguments", **fields)
 
 
