@@ -24,6 +24,10 @@ namespace {
 constexpr const char* kPerProcessCounters[] = {"cpu_ns", "iter_p50_ns", "iter_p95_ns",
                                                "critical_path_model_ns", "model_latency_ns"};
 
+constexpr const char* kOneRegime =
+    ": one comparison is one latency regime; compare each regime's files in a legion-compare "
+    "run of its own";
+
 std::string context_string(const nlohmann::json& context, const char* key) {
   const auto it = context.find(key);
   if (it == context.end() || it->is_null()) return "";
@@ -64,7 +68,10 @@ std::vector<Framework> group_by_framework(const std::vector<ProcessRun>& runs,
       if (context_string(run.context, key) != context_string(first.context, key)) {
         throw InputError(run.source + ": context." + key + " '" + context_string(run.context, key) +
                          "' differs from '" + context_string(first.context, key) + "' in " +
-                         first.source + " (same framework: the processes must be replicates)");
+                         first.source +
+                         (std::string(key) == "model_latency"
+                              ? kOneRegime
+                              : " (same framework: the processes must be replicates)"));
       }
     }
     it->info.files.push_back(run.source);
@@ -86,9 +93,8 @@ std::vector<Framework> group_by_framework(const std::vector<ProcessRun>& runs,
     if (context_string(f.info.context, "model_latency") != latency) {
       throw InputError(f.info.files.front() + ": context.model_latency '" +
                        context_string(f.info.context, "model_latency") +
-                       "' differs from the baseline's '" + latency + "' (" +
-                       out.front().info.files.front() +
-                       "): compare each latency regime's files in a legion-compare run of its own");
+                       "' differs from the baseline's '" + latency + "' in " +
+                       out.front().info.files.front() + kOneRegime);
     }
   }
   if (out.size() < 2) {

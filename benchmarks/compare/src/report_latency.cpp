@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <sstream>
 
 #include "compare/report.hpp"
 #include "report_common.hpp"
@@ -66,6 +67,24 @@ std::string criterion_rule(const std::string& criterion, const Comparison& c) {
          "at most 20% slower, or faster)";
 }
 
+// `start` followed by the words of `text`, continued on lines that begin at `column`.
+void hang(std::ostream& out, const std::string& start, const std::string& text,
+          std::size_t column) {
+  std::istringstream words(text);
+  std::string line = start;
+  bool fresh = true;  // nothing of `text` on this line yet
+  for (std::string word; words >> word;) {
+    if (!fresh && line.size() + 1 + word.size() > kWidth) {
+      out << line << '\n';
+      line = std::string(column, ' ');
+      fresh = true;
+    }
+    line += (fresh ? "" : " ") + word;
+    fresh = false;
+  }
+  out << line << '\n';
+}
+
 // One line per criterion line, the benchmark named once. A verdict that would pass the summary's
 // width goes on the next line, under the framework; when even the names and estimates do not
 // fit, the benchmark gets a line of its own.
@@ -99,6 +118,8 @@ void print_lines(std::ostream& out, const std::vector<const CriterionLine*>& lin
       const std::string start = "  " + pad(name == last ? "" : name, name_w) + "  " + head(*l);
       if (start.size() + tail(*l).size() <= kWidth) {
         out << start << tail(*l) << '\n';
+      } else if (l->verdict == "not_measured") {
+        hang(out, start, tail(*l), column + fw_w);
       } else {
         out << start.substr(0, start.find_last_not_of(' ') + 1) << '\n';
         wrap(out, std::string(column + fw_w, ' ') + tail(*l));
@@ -162,7 +183,15 @@ void print_latency_summary(std::ostream& out, const Comparison& c) {
           pad(ms(l.wall_ns), wall_w) + "  " +
           (t.reference.empty() ? "" : "x direct " + pad(ratio_text(l.vs_direct), direct_w) + "  ") +
           "overhead " + overhead_text(l);
-      for (const auto& flag : l.flags) line += " (" + flag + ")";
+      std::string flags;
+      for (const auto& flag : l.flags) flags += " (" + flag + ")";
+      // The columns stay aligned: flags that would pass the width go on a line of their own.
+      if (line.size() + flags.size() > kWidth && line.size() <= kWidth) {
+        out << line << '\n';
+        line = "    " + std::string(fw_w, ' ') + flags;
+      } else {
+        line += flags;
+      }
     }
     wrap(out, line, 4);
   }
