@@ -53,6 +53,10 @@ class Participant:
 
     async def run(self, messages: str | Message | Sequence[Message]) -> str:
         """One run of the agent on `messages`; its final text."""
+        return last_text(await self.respond(messages))
+
+    async def respond(self, messages: str | Message | Sequence[Message]) -> AgentResponse:
+        """One run of the agent on `messages`; the framework's response."""
         if isinstance(messages, str):
             messages = [Message("user", [messages])]
         elif isinstance(messages, Message):
@@ -63,7 +67,7 @@ class Participant:
         if not self._keep:
             self._context = []  # a run without a session starts afresh
         self._context += [*messages, *response.messages]
-        return last_text(response)
+        return response
 
     def said(self, text: str) -> Message:
         """What this agent said, as the other participants hear it."""

@@ -1,24 +1,87 @@
-"""Human in the loop (human_in_the_loop): the agent asks through its `ask_human` function
-tool (LEGION's schema, {"question"}); the tool hands the question to a scripted human input
-function that answers with the scenario's replies, in order, cycling - an async input
-function, as a chat front end would supply. The round trip of each question is reported
-(`human_round_trip_ns`).
+"""Human in the loop (human_in_the_loop) with the framework's request/response machinery.
 
-Not used: the framework's pausing paths (a declaration-only tool or an approval request
-ending the run with a user-input request, a workflow `request_info` answered by a second
-`workflow.run(responses=...)`): they end and resume the agent run around each question, which
-is a different shape of run than LEGION's agent, whose tool call waits for the reply.
+The agent's `ask_human` is a declaration-only `FunctionTool` (LEGION's schema, {"question"},
+no body): when the model calls it, the framework's tool loop pauses the run and returns the
+call as a user-input request. The agent runs in a workflow executor that turns each such
+request into a workflow request (`ctx.request_info(Question, str)`): the workflow run ends
+idle with a `request_info` event. The driver answers it with the scenario's scripted replies,
+in order, cycling, through `workflow.run(responses={request_id: reply})`; the executor's
+`@response_handler` hands the reply to the agent as the tool's result (a `function_result`
+in the agent's `AgentSession`) and the run goes on, until the agent answers. So the model sees
+LEGION's conversation: the task, the ask_human call, the reply as its result, and so on.
+
+Reported: `human_asks`, and `human_round_trip_ns`, the mean time from the executor asking
+to the agent having the reply (the workflow run ending on the request, the driver's answer,
+the workflow resuming and delivering it).
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: the workflow reads the handlers' type hints.
 
 import itertools
 import time
+from dataclasses import dataclass
+
+from agent_framework import (
+    AgentResponse,
+    Content,
+    FunctionTool,
+    Message,
+    WorkflowBuilder,
+    WorkflowContext,
+    handler,
+    response_handler,
+)
 
 from legion_common import ASK_HUMAN_SPEC
 
+from .messages import last_text
 from .scenario import Runner, RunResult, Scenario
-from .tools import schema_tool
+from .workflows import ParticipantExecutor
+
+
+@dataclass
+class Question:
+    call_id: str
+    question: str
+
+
+class AskingAgent(ParticipantExecutor):
+    """Runs the agent; each ask_human call becomes a workflow request for the human."""
+
+    asked_at = 0
+    round_trip_ns = 0
+
+    @handler
+    async def work(self, task: str, ctx: WorkflowContext[None, str]) -> None:
+        self.participant.reset()
+        self._answers: dict[str, str] = {}
+        await self._continue(await self.participant.respond(task), ctx)
+
+    @response_handler
+    async def answered(
+        self, question: Question, reply: str, ctx: WorkflowContext[None, str]
+    ) -> None:
+        self._answers[question.call_id] = reply
+        if len(self._answers) < len(self._waiting):
+            return  # the other questions of the same model turn are still open
+        self.round_trip_ns += time.perf_counter_ns() - self.asked_at
+        results = [
+            Content.from_function_result(call_id, result=self._answers[call_id])
+            for call_id in self._waiting
+        ]
+        self._answers = {}
+        await self._continue(await self.participant.respond(Message("tool", results)), ctx)
+
+    async def _continue(self, response: AgentResponse, ctx: WorkflowContext[None, str]) -> None:
+        requests = response.user_input_requests
+        if not requests:
+            await ctx.yield_output(last_text(response))
+            return
+        self._waiting = [request.call_id for request in requests]
+        self.asked_at = time.perf_counter_ns()
+        for request in requests:
+            arguments = request.parse_arguments() or {}
+            await ctx.request_info(Question(request.call_id, arguments.get("question", "")), str)
 
 
 class HumanRunner(Runner):
@@ -26,32 +89,34 @@ class HumanRunner(Runner):
         self._replies: list[str] = scenario.spec["human_replies"]
         if not self._replies:
             raise ValueError("human-in-the-loop: no human replies")
-        self._next = itertools.cycle(self._replies)
-        self._agent = scenario.participant(scenario.agents[0], (schema_tool(ASK_HUMAN_SPEC, self._ask),))
+        ask_human = FunctionTool(
+            name=ASK_HUMAN_SPEC["name"],
+            description=ASK_HUMAN_SPEC["description"],
+            func=None,  # declaration only: the framework pauses the run for the caller
+            input_model=ASK_HUMAN_SPEC["parameters"],
+        )
+        self._agent = AskingAgent(scenario.participant(scenario.agents[0], (ask_human,), keep=True))
+        self._workflow = WorkflowBuilder(start_executor=self._agent).build()
         self._task = scenario.tasks[0]
-        self._asked = 0
-        self._round_trip_ns = 0
-
-    async def _input(self, question: str) -> str:
-        return next(self._next)
-
-    async def _ask(self, question: str) -> str:
-        started = time.perf_counter_ns()
-        reply = await self._input(question)
-        self._round_trip_ns += time.perf_counter_ns() - started
-        self._asked += 1
-        return reply
 
     async def _run(self) -> RunResult:
-        self._next = itertools.cycle(self._replies)  # every run hears the same replies
-        self._asked = 0
-        self._round_trip_ns = 0
-        answer = await self._agent.run(self._task)
+        replies = itertools.cycle(self._replies)  # every run hears the same replies
+        self._agent.round_trip_ns = 0
+        asks = 0
+        result = await self._workflow.run(self._task)
+        while requests := result.get_request_info_events():
+            asks += len(requests)
+            result = await self._workflow.run(
+                responses={request.request_id: next(replies) for request in requests}
+            )
+        outputs = result.get_outputs()
+        if len(outputs) != 1:
+            raise RuntimeError(f"human-in-the-loop: the workflow yielded {len(outputs)} outputs, not 1")
         return {
-            "answer": answer,
-            "transcripts": [self._agent.transcript()],
+            "answer": outputs[0],
+            "transcripts": [self._agent.participant.transcript()],
             "metrics": {
-                "human_asks": self._asked,
-                "human_round_trip_ns": self._round_trip_ns / max(self._asked, 1),
+                "human_asks": asks,
+                "human_round_trip_ns": self._agent.round_trip_ns / max(asks, 1),
             },
         }
