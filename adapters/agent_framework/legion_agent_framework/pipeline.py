@@ -4,8 +4,9 @@
 Each stage is an `Executor` around its own `Agent`: it receives the previous stage's answer
 (the first stage the pipeline input), writes it into its task where LEGION's stage task says
 `{{input}}`, runs its agent and sends the answer on; the last stage yields the workflow's
-output. The built-in agent executors would pass the previous stages' whole conversation on
-instead of their answer, which is not LEGION's pipeline.
+output. The built-in `AgentExecutor` would hand the next agent the previous conversation
+(whole, or the last agent's messages: `context_mode`) as messages, not the answer written into
+the stage's task, which is LEGION's pipeline.
 """
 
 # No `from __future__ import annotations`: the workflow reads the handlers' type hints.
