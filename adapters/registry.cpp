@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "agent_framework/agent_framework_adapter.hpp"
 #include "autogen/autogen_adapter.hpp"
 #include "crewai/crewai_adapter.hpp"
 #include "direct/direct_adapter.hpp"
@@ -15,7 +16,8 @@ struct Entry {
   const char* name;
   std::unique_ptr<Adapter> (*make)();
 };
-constexpr Entry kAdapters[] = {{"autogen", make_autogen_adapter},
+constexpr Entry kAdapters[] = {{"agent_framework", make_agent_framework_adapter},
+                               {"autogen", make_autogen_adapter},
                                {"crewai", make_crewai_adapter},
                                {"direct", make_direct_adapter},
                                {"langchain", make_langchain_adapter},

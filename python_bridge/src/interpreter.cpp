@@ -93,6 +93,11 @@ std::vector<std::pair<std::string, std::string>> offline_environment() {
       {"OTEL_SDK_DISABLED", "true"},
       // AutoGen.
       {"AUTOGEN_DISABLE_RUNTIME_TRACING", "true"},
+      // Microsoft Agent Framework: no OpenTelemetry spans or metrics (on by default), no
+      // user-agent telemetry header.
+      {"ENABLE_INSTRUMENTATION", "false"},
+      {"ENABLE_SENSITIVE_DATA", "false"},
+      {"AGENT_FRAMEWORK_USER_AGENT_DISABLED", "true"},
       // Everything built on Hugging Face or Chroma.
       {"HF_HUB_OFFLINE", "1"},
       {"TRANSFORMERS_OFFLINE", "1"},

@@ -143,7 +143,8 @@ TEST(Adapters, UnknownFrameworkListsTheKnownOnes) {
     FAIL() << "no exception";
   } catch (const std::invalid_argument& error) {
     EXPECT_STREQ(error.what(),
-                 "unknown framework 'crewai-nope' (known: autogen, crewai, direct, langchain, legion)");
+                 "unknown framework 'crewai-nope' (known: agent_framework, autogen, crewai, "
+                 "direct, langchain, legion)");
   }
 }
 
