@@ -7,6 +7,7 @@
 #include "direct/direct_adapter.hpp"
 #include "langchain/langchain_adapter.hpp"
 #include "legion/legion_adapter.hpp"
+#include "openai_agents/openai_agents_adapter.hpp"
 
 namespace legion::harness {
 namespace {
@@ -15,11 +16,10 @@ struct Entry {
   const char* name;
   std::unique_ptr<Adapter> (*make)();
 };
-constexpr Entry kAdapters[] = {{"autogen", make_autogen_adapter},
-                               {"crewai", make_crewai_adapter},
-                               {"direct", make_direct_adapter},
-                               {"langchain", make_langchain_adapter},
-                               {"legion", make_legion_adapter}};
+constexpr Entry kAdapters[] = {
+    {"autogen", make_autogen_adapter}, {"crewai", make_crewai_adapter},
+    {"direct", make_direct_adapter},   {"langchain", make_langchain_adapter},
+    {"legion", make_legion_adapter},   {"openai_agents", make_openai_agents_adapter}};
 
 }  // namespace
 
