@@ -10,12 +10,12 @@ latency on the event loop, as a network call overlaps. The simulated model does 
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncio
 from agents import FunctionTool, Handoff, Model, ModelProvider, ModelResponse, ModelTracing, Usage
 from openai.types.responses import (
     Response,
