@@ -8,6 +8,7 @@
 #include "direct/direct_adapter.hpp"
 #include "langchain/langchain_adapter.hpp"
 #include "legion/legion_adapter.hpp"
+#include "openai_agents/openai_agents_adapter.hpp"
 
 namespace legion::harness {
 namespace {
@@ -21,7 +22,8 @@ constexpr Entry kAdapters[] = {{"agent_framework", make_agent_framework_adapter}
                                {"crewai", make_crewai_adapter},
                                {"direct", make_direct_adapter},
                                {"langchain", make_langchain_adapter},
-                               {"legion", make_legion_adapter}};
+                               {"legion", make_legion_adapter},
+                               {"openai_agents", make_openai_agents_adapter}};
 
 }  // namespace
 
