@@ -204,7 +204,7 @@ Scenario load_scenario(const std::filesystem::path& file) {
   Json spec;
   try {
     spec = Json::parse(in);
-  } catch (const Json::parse_error& error) {
+  } catch (const Json::exception& error) {  // parse_error, or out_of_range for 1e999
     throw ScenarioError(file.string() + ": not valid JSON: " + error.what());
   }
   Scenario s = parse(spec, file.string());

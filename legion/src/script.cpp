@@ -197,7 +197,10 @@ std::vector<ScriptCall> parse_calls(std::string_view rest, int line) {
 }
 
 ScriptStep parse_line(std::string_view text, int line) {
-  const auto [op, rest] = split_word(text);
+  // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+  const std::pair<std::string_view, std::string_view> words = split_word(text);
+  const std::string_view op = words.first;
+  const std::string_view rest = words.second;
   ScriptStep step;
   step.line = line;
   auto need = [&](bool ok, const char* usage) {

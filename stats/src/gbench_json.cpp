@@ -147,7 +147,7 @@ std::vector<Series> parse_gbench_json(std::string_view text, std::string_view me
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(null_non_finite_literals(text));
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
     bad(source, std::string("malformed JSON: ") + e.what());
   }
   if (!doc.is_object() || !doc.contains("benchmarks") || !doc["benchmarks"].is_array()) {

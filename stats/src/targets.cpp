@@ -65,7 +65,7 @@ std::vector<Target> parse_targets(std::string_view text, std::string_view source
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
     throw StatsError(std::string(source) + ": malformed JSON: " + e.what());
   }
   if (doc.is_object() && doc.contains("targets")) doc = doc["targets"];

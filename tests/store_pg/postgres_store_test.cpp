@@ -11,6 +11,7 @@
 #include "store/backends.hpp"
 #include "store/worker_process.hpp"
 #include "store_pg/tcp_relay.hpp"
+#include "wait_until.hpp"
 
 namespace legion::store::testing {
 namespace {
@@ -30,10 +31,12 @@ TEST(PostgresStore, ServerRestartedMidRunLosesNothing) {
   store->submit_batch(make_specs("restart-", kTasks));
 
   WorkerProcess worker(url, "worker-restart", 8, 3000, 1000);
-  std::this_thread::sleep_for(300ms);
+  // Working, and ~0.5 s of work left: the restart lands mid-run.
+  ASSERT_TRUE(legion::testing::wait_until([&] { return store->stats().done > 0; }))
+      << "the worker never completed a task";
   ASSERT_LT(store->stats().done, kTasks) << "the restart must happen mid-run";
   postgres_script("halt");
-  std::this_thread::sleep_for(500ms);  // the worker is now reconnecting with backoff
+  std::this_thread::sleep_for(500ms);  // the outage lasts this long (not a wait for anything)
   postgres_script("start");
   ASSERT_EQ(worker.wait(9s), 0) << "the worker did not survive the restart";
 

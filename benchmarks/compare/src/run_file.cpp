@@ -93,7 +93,7 @@ ProcessRun parse_process_run(std::string_view text, std::string_view source) {
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(stats::null_non_finite_literals(text));  // GB prints NaN bare
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
     // nlohmann's message spans several clauses; keep the problem on one line.
     bad(source, std::string("malformed JSON (") + e.what() + ")");
   }
