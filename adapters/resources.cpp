@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "legion/corpus.hpp"
+#include "corpus_store.hpp"
 #include "tool_catalogue.hpp"
 
 namespace legion::harness {
@@ -15,8 +15,7 @@ void ScenarioResources::build(const Scenario& scenario, const ScenarioInput& inp
   model = std::make_unique<SimulatedModel>(SimulatedModelOptions{config.seed, config.latency});
   add_catalogue_tools(tools, scenario.tools);
   if (input.corpus_documents > 0) {
-    memory = std::make_unique<DocumentStore>();
-    memory->add_batch(generate_corpus(input.corpus_documents, config.seed));
+    memory = shared_corpus_store(input.corpus_documents, config.seed);
   }
 }
 
