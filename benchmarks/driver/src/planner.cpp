@@ -1,0 +1,184 @@
+#include "driver/planner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <set>
+
+namespace legion_driver {
+namespace {
+
+double variance(const std::vector<double>& x) {
+  if (x.size() < 2) return 0.0;
+  const double mean = std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+  double ss = 0;
+  for (double v : x) ss += (v - mean) * (v - mean);
+  return ss / static_cast<double>(x.size() - 1);
+}
+
+// Below this a narrowing is not worth a process (a tenth of a percent of half-width, summed
+// over the rows the process serves).
+constexpr double kMinGain = 1e-3;
+
+// df / chi2_0.10(df): the factor from a sample variance to its one-sided 90% upper bound.
+// Table for small df, Wilson-Hilferty beyond.
+double variance_inflation(double df) {
+  static const double kChi2Low[] = {0.01579, 0.2107, 0.5844, 1.064, 1.610,
+                                    2.204,   2.833,  3.490,  4.168, 4.865};
+  if (df < 1) return kChi2Low[0] > 0 ? 1.0 / kChi2Low[0] : 1.0;
+  if (df <= 10) return df / kChi2Low[static_cast<int>(df) - 1];
+  const double a = 2.0 / (9.0 * df);
+  const double q = df * std::pow(1.0 - a - 1.2816 * std::sqrt(a), 3);
+  return df / q;
+}
+
+// The narrowing that counts: from h down to the target, not below it.
+double gain(double h, double h_after, double target) {
+  return std::max(h - target, 0.0) - std::max(h_after - target, 0.0);
+}
+
+struct Tracked {
+  const RowTarget* target;
+  const SideModel* base;
+  const SideModel* cand;
+  std::size_t add_base = 0, add_cand = 0;
+  double h(std::size_t extra_base, std::size_t extra_cand) const {
+    return predicted_half_width(target->rel_half_width, base->log_means, add_base + extra_base,
+                                cand->log_means, add_cand + extra_cand);
+  }
+};
+
+}  // namespace
+
+double predicted_half_width(double h, const std::vector<double>& baseline, std::size_t add_baseline,
+                            const std::vector<double>& candidate, std::size_t add_candidate) {
+  const double nb = static_cast<double>(std::max<std::size_t>(baseline.size(), 1));
+  const double nc = static_cast<double>(std::max<std::size_t>(candidate.size(), 1));
+  // A variance from a handful of processes is itself noisy, and a side that happened to look
+  // quiet would never get another process. So each side is judged by an upper bound of its
+  // variance (90%: df / chi2_0.10(df)), which falls towards the estimate as processes
+  // accumulate, and never below a hundredth of the two sides' mean.
+  const double raw_b = variance(baseline), raw_c = variance(candidate);
+  const double floor = (raw_b + raw_c) / 200;
+  double vb = std::max(raw_b, floor) * variance_inflation(nb - 1);
+  double vc = std::max(raw_c, floor) * variance_inflation(nc - 1);
+  if (vb <= 0 && vc <= 0) vb = vc = 1.0;  // no spread anywhere: only the counts matter
+  const double now = vb / nb + vc / nc;
+  const double then = vb / (nb + static_cast<double>(add_baseline)) +
+                      vc / (nc + static_cast<double>(add_candidate));
+  return now > 0 ? h * std::sqrt(then / now) : h;
+}
+
+std::vector<PlannedProcess> plan_round(const PlanRequest& request) {
+  const std::set<std::string> always(request.always.begin(), request.always.end());
+  std::vector<Tracked> tracked;
+  for (const RowTarget& row : request.rows) {
+    const auto base = request.frameworks.find(request.baseline);
+    const auto cand = request.frameworks.find(row.framework);
+    if (base == request.frameworks.end() || cand == request.frameworks.end()) continue;
+    const auto b = base->second.rows.find(row.row);
+    const auto c = cand->second.rows.find(row.row);
+    if (b == base->second.rows.end() || c == cand->second.rows.end()) continue;
+    tracked.push_back({&row, &b->second, &c->second});
+  }
+  std::map<std::string, std::vector<PlannedProcess>> planned;
+  auto always_cost = [&](const FrameworkModel& m) {
+    double s = 0;
+    for (const std::string& a : always) {
+      if (const auto it = m.rows.find(a); it != m.rows.end()) s += it->second.cost_s;
+    }
+    return s;
+  };
+  // The gain of adding one process of `framework` that runs `rows` (besides `always`).
+  auto gain_of = [&](const std::string& framework, const std::set<std::string>& rows) {
+    const bool is_base = framework == request.baseline;
+    double total = 0;
+    for (const Tracked& t : tracked) {
+      if (!rows.contains(t.target->row)) continue;
+      if (!is_base && t.target->framework != framework) continue;
+      total += t.target->weight *
+               gain(t.h(0, 0), t.h(is_base ? 1 : 0, is_base ? 0 : 1), t.target->target);
+    }
+    return total;
+  };
+  auto apply = [&](const std::string& framework, const std::set<std::string>& rows) {
+    const bool is_base = framework == request.baseline;
+    for (Tracked& t : tracked) {
+      if (!rows.contains(t.target->row)) continue;
+      if (is_base) {
+        ++t.add_base;
+      } else if (t.target->framework == framework) {
+        ++t.add_cand;
+      }
+    }
+  };
+
+  double left = request.allowance_s;
+  for (;;) {
+    double best_score = 0, best_cost = 0;
+    std::string best_framework, best_row;
+    PlannedProcess* best_slot = nullptr;
+    for (const auto& [framework, model] : request.frameworks) {
+      // A process with nothing but the rows every process runs: for the A/A rows alone.
+      if (const double cost = model.fixed_s + always_cost(model); cost <= left) {
+        const double g = gain_of(framework, always);
+        if (g >= kMinGain && g / std::max(cost, 1e-3) > best_score) {
+          best_score = g / std::max(cost, 1e-3);
+          best_cost = cost;
+          best_framework = framework;
+          best_row.clear();
+          best_slot = nullptr;
+        }
+      }
+      for (const auto& [row, side] : model.rows) {
+        if (always.contains(row)) continue;
+        std::vector<PlannedProcess>& processes = planned[framework];
+        PlannedProcess* slot = nullptr;
+        for (PlannedProcess& p : processes) {
+          if (std::find(p.rows.begin(), p.rows.end(), row) == p.rows.end()) {
+            slot = &p;
+            break;
+          }
+        }
+        double cost = side.cost_s;
+        double g = gain_of(framework, {row});
+        if (slot == nullptr) {  // a new process: its start, and the rows every process runs
+          cost += model.fixed_s + always_cost(model);
+          g += gain_of(framework, always);
+        }
+        if (g < kMinGain || cost > left) continue;
+        const double score = g / std::max(cost, 1e-3);
+        if (score > best_score) {
+          best_score = score;
+          best_cost = cost;
+          best_framework = framework;
+          best_row = row;
+          best_slot = slot;
+        }
+      }
+    }
+    if (best_framework.empty()) break;
+    if (best_slot == nullptr) {
+      const FrameworkModel& model = request.frameworks.at(best_framework);
+      planned[best_framework].push_back({best_framework, {}, model.fixed_s + always_cost(model)});
+      best_slot = &planned[best_framework].back();
+      apply(best_framework, always);
+    }
+    if (!best_row.empty()) {
+      best_slot->rows.push_back(best_row);
+      best_slot->predicted_s += request.frameworks.at(best_framework).rows.at(best_row).cost_s;
+      apply(best_framework, {best_row});
+    }
+    left -= best_cost;
+  }
+  std::vector<PlannedProcess> out;
+  for (auto& [framework, processes] : planned) {
+    for (PlannedProcess& p : processes) {
+      std::sort(p.rows.begin(), p.rows.end());
+      out.push_back(std::move(p));
+    }
+  }
+  return out;
+}
+
+}  // namespace legion_driver

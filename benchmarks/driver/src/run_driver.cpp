@@ -1,0 +1,865 @@
+#include "driver/run_driver.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "calibration.hpp"
+#include "driver/comparison_view.hpp"
+#include "driver/driver_error.hpp"
+#include "driver/duration.hpp"
+#include "driver/manifest.hpp"
+#include "driver/order.hpp"
+#include "driver/planner.hpp"
+#include "driver/process_data.hpp"
+#include "machine.hpp"
+#include "text_file.hpp"
+
+namespace legion_driver {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kColdRow = "simple_task/cold_start";
+constexpr const char* kCalibrationRow = "harness/calibration/hot";
+// Kept free at the end of the budget for the last comparison (at most 5% of the budget; twice
+// the last comparison's time once one ran).
+constexpr double kLookReserve_s = 5.0;
+// A straddling A/A interval must shrink until it fits inside [1/1.05, 1.05] around its ratio.
+const double kAaBound = std::log(1.05);
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return out;
+}
+
+double median(std::vector<double> x) {
+  if (x.empty()) return 0;
+  std::sort(x.begin(), x.end());
+  const std::size_t n = x.size();
+  return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+}
+
+std::string percent(double fraction) {
+  char out[16];
+  std::snprintf(out, sizeof out, "%.0f%%", 100 * fraction);
+  return out;
+}
+
+std::string fixed(double value, int digits) {
+  char out[32];
+  std::snprintf(out, sizeof out, "%.*f", digits, value);
+  return out;
+}
+
+// A process the driver intends to run.
+struct Planned {
+  std::string framework;
+  std::string kind;               // full, cold_start, rows, rerun
+  std::vector<std::string> rows;  // empty: every row
+  double predicted_s = 0;
+  std::size_t rerun_of = SIZE_MAX;  // index into processes_
+  bool optional = true;             // skipped when the budget no longer fits it
+};
+
+struct Look {
+  int number = 0;
+  json doc;
+  ComparisonView view;
+  fs::path json_file, text_file;
+};
+
+class Driver {
+ public:
+  Driver(const DriverOptions& options, Launcher& launcher, std::ostream& out,
+         std::ostream& progress)
+      : o_(options), launcher_(launcher), out_(out), progress_(progress) {}
+
+  int run();
+  double clock() const { return launcher_.now_s(); }
+  // Records why the run stopped in run.json (when the run directory exists).
+  void fail(const std::string& why) {
+    status_ = "failed: " + why;
+    if (fs::exists(o_.out_dir)) write_manifest();
+  }
+
+ private:
+  // Set-up.
+  void list_frameworks();
+  json calibrate();
+  void probe_compare();
+  // Processes.
+  std::vector<std::string> bench_args(const Planned& p, const std::string& file) const;
+  void run_process(const Planned& p, int round);
+  void run_round(std::vector<Planned> round, int number);
+  std::vector<Planned> sample_round_two();
+  std::vector<Planned> replication_round(int look_number);
+  void settle_rerun(ProcessRecord& rerun);
+  // What a process costs and what each row's samples are.
+  std::vector<const ProcessRecord*> kept(const std::string& framework) const;
+  FrameworkModel model_of(const std::string& framework) const;
+  double predict(const std::string& framework, const std::vector<std::string>& rows) const;
+  // Looks.
+  void look();
+  bool all_done() const;
+  std::vector<RowTarget> targets() const;
+  // Budget and output.
+  double left_s() const { return deadline_ - clock(); }
+  void report_progress(const ProcessRecord& p, std::size_t at, std::size_t of, int round,
+                       double round_left_s);
+  std::string widest() const;
+  std::pair<std::size_t, std::size_t> precise_rows() const;
+  json manifest() const;
+  // At most once a second while processes run (a run may hold thousands of short ones and the
+  // manifest grows with them); `now` for looks, failures and the end.
+  void write_manifest(bool now = true) {
+    if (!now && clock() - manifest_written_ < 1.0) return;
+    write_json_atomically(o_.out_dir / "run.json", manifest());
+    manifest_written_ = clock();
+  }
+  std::vector<std::string> summary_lines();
+  bool disturbed() const;
+
+  const DriverOptions& o_;
+  Launcher& launcher_;
+  std::ostream& out_;
+  std::ostream& progress_;
+  std::vector<std::string> frameworks_;
+  double start_ = 0, deadline_ = 0;
+  std::string started_utc_;
+  bool compare_has_looks_ = false;
+  json calibration_start_, calibration_end_;
+  std::vector<ProcessRecord> processes_;
+  std::map<std::string, ProcessData> data_;  // by file name
+  std::map<std::string, int> next_index_;
+  std::vector<Look> looks_;
+  std::vector<std::string> notes_;
+  std::string status_ = "running";
+  double manifest_written_ = 0;
+  double progress_written_ = 0;
+  // The driver's own time per process (start, reading the result, the manifest) and the last
+  // look's duration: both go into what the planner and the budget expect things to cost.
+  double overhead_s_ = 0;
+  std::size_t overhead_samples_ = 0;
+  double last_look_s_ = 0;
+  double look_reserve() const {
+    return std::max(std::min(kLookReserve_s, 0.05 * o_.budget_s), 2 * last_look_s_);
+  }
+  double overhead_per_process() const {
+    return overhead_samples_ ? overhead_s_ / static_cast<double>(overhead_samples_) : 0.0;
+  }
+};
+
+// --- Set-up --------------------------------------------------------------------------------
+
+void Driver::list_frameworks() {
+  const fs::path list = o_.out_dir / "frameworks.txt";
+  const ChildResult r =
+      launcher_.run({(o_.bin_dir / "legion-bench").string(), "--list-frameworks"}, list, list, 120);
+  if (r.exit_status != 0) {
+    throw DriverError("legion-bench --list-frameworks failed: " + last_line(list));
+  }
+  std::vector<std::string> installed;
+  std::istringstream in(read_text(list));
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) installed.push_back(line);
+  }
+  fs::remove(list);
+  std::vector<std::string> chosen = o_.frameworks.empty() ? installed : o_.frameworks;
+  std::set<std::string> seen;
+  for (const std::string& f : chosen) {
+    if (std::find(installed.begin(), installed.end(), f) == installed.end()) {
+      std::string names;
+      for (const auto& i : installed) names += (names.empty() ? "" : " ") + i;
+      throw DriverError("unknown framework '" + f + "' (installed: " + names + ")");
+    }
+    if (!seen.insert(f).second) throw DriverError("--framework " + f + " given twice");
+  }
+  if (!seen.contains(o_.baseline)) {
+    if (std::find(installed.begin(), installed.end(), o_.baseline) == installed.end()) {
+      throw DriverError("the baseline '" + o_.baseline + "' is not installed");
+    }
+    progress_ << "[bench] adding " << o_.baseline
+              << ", the baseline every framework is compared with\n";
+    chosen.insert(chosen.begin(), o_.baseline);
+  }
+  if (chosen.size() < 2) throw DriverError("nothing to compare: only " + chosen.front());
+  // The baseline first: legion-compare lists it first, and so does the manifest.
+  std::stable_partition(chosen.begin(), chosen.end(),
+                        [&](const std::string& f) { return f == o_.baseline; });
+  frameworks_ = chosen;
+}
+
+// The fixed C++ loop (in this process) and a fixed CPython loop (a separate interpreter):
+// figures of the machine's speed at this moment, compared across runs and hosts.
+json Driver::calibrate() {
+  json c = {{"cpp_ns", legion::bench::measure_calibration_ns()}};
+  if (o_.python.empty()) {
+    c["python_ns"] = nullptr;
+    c["python_error"] = "no CPython given (--python)";
+    return c;
+  }
+  static const char* kLoop =
+      "import time\n"
+      "def work():\n"
+      "    x = 0\n"
+      "    for i in range(100000):\n"
+      "        x = (x * 31 + i) & 0xFFFFFFFF\n"
+      "    return x\n"
+      "t = []\n"
+      "for _ in range(9):\n"
+      "    s = time.perf_counter_ns(); r = work(); t.append(time.perf_counter_ns() - s)\n"
+      "t.sort()\n"
+      "print(t[4], r)\n";
+  const fs::path out = o_.out_dir / "calibration-python.txt";
+  const ChildResult r = launcher_.run({o_.python.string(), "-I", "-S", "-c", kLoop}, out, out, 60);
+  std::istringstream in(read_text(out));
+  double ns = 0;
+  std::uint64_t checksum = 0;
+  if (r.exit_status == 0 && (in >> ns >> checksum) && ns > 0) {
+    c["python_ns"] = ns;
+    c["python_checksum"] = checksum;
+  } else {
+    c["python_ns"] = nullptr;
+    c["python_error"] = o_.python.string() + " failed: " + last_line(out);
+  }
+  fs::remove(out);
+  return c;
+}
+
+// legion-compare learns --looks and --precision with schema legion-compare/2; an older one is
+// told nothing it would reject, and the run says the looks went uncorrected.
+void Driver::probe_compare() {
+  const fs::path help = o_.out_dir / "compare-help.txt";
+  launcher_.run({(o_.bin_dir / "legion-compare").string(), "--help"}, help, help, 60);
+  compare_has_looks_ = read_text(help).find("--looks") != std::string::npos;
+  fs::remove(help);
+  if (!compare_has_looks_ && o_.looks > 1) {
+    notes_.push_back("legion-compare has no --looks: the intervals of the " +
+                     std::to_string(o_.looks) + " planned looks are not widened for them");
+  }
+}
+
+// --- Processes -----------------------------------------------------------------------------
+
+std::vector<std::string> Driver::bench_args(const Planned& p, const std::string& file) const {
+  std::vector<std::string> args = {(o_.bin_dir / "legion-bench").string(),
+                                   "--framework=" + p.framework,
+                                   "--seed=" + std::to_string(o_.seed)};
+  if (!o_.scenario.empty()) args.push_back("--scenario=" + o_.scenario);
+  if (!o_.model_latency.empty()) args.push_back("--model-latency=" + o_.model_latency);
+  if (o_.smoke) args.push_back("--smoke");
+  args.push_back("--benchmark_repetitions=" + std::to_string(o_.repetitions));
+  args.push_back("--benchmark_min_time=" + fixed(o_.smoke ? 0.001 : o_.min_time_s, 3));
+  args.push_back("--benchmark_report_aggregates_only=false");
+  if (!p.rows.empty()) {
+    std::vector<std::string> rows = p.rows;
+    if (std::find(rows.begin(), rows.end(), kCalibrationRow) == rows.end()) {
+      rows.push_back(kCalibrationRow);  // every process: the A/A gate names processes by it
+    }
+    args.push_back("--benchmark_filter=" + rows_filter(rows));
+  }
+  args.push_back("--benchmark_out=" + (o_.out_dir / file).string());
+  args.push_back("--benchmark_out_format=json");
+  return args;
+}
+
+void Driver::run_process(const Planned& p, int round) {
+  const double began = clock();
+  ProcessRecord r;
+  r.framework = p.framework;
+  r.index = ++next_index_[p.framework];
+  r.round = round;
+  r.kind = p.kind;
+  r.rows = p.rows;
+  r.file = p.framework + "." + std::to_string(r.index) + ".json";
+  r.log = p.framework + "." + std::to_string(r.index) + ".txt";
+  r.predicted_s = p.predicted_s;
+  if (p.rerun_of != SIZE_MAX) r.rerun_of = processes_[p.rerun_of].file;
+  const std::vector<std::string> args = bench_args(p, r.file);
+  for (const std::string& a : args) {
+    if (a.rfind("--benchmark_filter=", 0) == 0) r.filter = a.substr(19);
+  }
+  // Generous: a process that takes this long is hung, not slow.
+  const double timeout =
+      p.predicted_s > 0 ? std::max(5 * p.predicted_s + 60, 120.0) : std::max(o_.budget_s, 900.0);
+  r.started = utc_now();
+  const ChildResult c = launcher_.run(args, o_.out_dir / r.log, o_.out_dir / r.log, timeout);
+  r.ended = utc_now();
+  r.wall_s = c.wall_s;
+  r.exit_status = c.exit_status;
+  r.signal = c.signal;
+  r.timed_out = c.timed_out;
+  r.interference =
+      assess(c.before, c.after, c.usage, static_cast<double>(sysconf(_SC_CLK_TCK)), o_.limits);
+  r.flags = r.interference.reasons;
+  processes_.push_back(r);
+  ProcessRecord& rec = processes_.back();
+  const std::string who = "legion-bench --framework=" + p.framework + " (" + rec.file + ")";
+  if (c.timed_out) {
+    rec.kept = false;
+    write_manifest();
+    throw DriverError(who + " did not finish in " + format_duration(timeout) + "; see " +
+                      (o_.out_dir / rec.log).string());
+  }
+  if (c.exit_status == 2) {  // bad input: legion-bench says why in one line
+    rec.kept = false;
+    write_manifest();
+    throw DriverError("legion-bench rejected the run: " + last_line(o_.out_dir / rec.log));
+  }
+  if (c.exit_status != 0 && c.exit_status != 1) {
+    rec.kept = false;
+    write_manifest();
+    throw DriverError(who + " failed (" +
+                      (c.signal ? "signal " + std::to_string(c.signal)
+                                : "status " + std::to_string(c.exit_status)) +
+                      "); see " + (o_.out_dir / rec.log).string());
+  }
+  ProcessData data = read_process_data(o_.out_dir / rec.file);
+  rec.calibration_cpp_ns = data.calibration_cpp_ns;
+  data_[rec.file] = std::move(data);
+  if (!rec.rerun_of.empty()) settle_rerun(rec);
+  write_manifest(false);
+  overhead_s_ += std::max(clock() - began - c.wall_s, 0.0);
+  ++overhead_samples_;
+}
+
+// One process replaces a flagged one: the re-run if it ran clean, else whichever of the two
+// saw less of the other processes' CPU use.
+void Driver::settle_rerun(ProcessRecord& rerun) {
+  for (ProcessRecord& original : processes_) {
+    if (original.file != rerun.rerun_of) continue;
+    const bool keep_rerun = rerun.flags.empty() || rerun.interference.other_cpu_cores <=
+                                                       original.interference.other_cpu_cores;
+    ProcessRecord& dropped = keep_rerun ? original : rerun;
+    const ProcessRecord& kept = keep_rerun ? rerun : original;
+    dropped.kept = false;
+    dropped.replaced_by = kept.file;
+    original.replaced_by = rerun.file;
+    return;
+  }
+}
+
+void Driver::run_round(std::vector<Planned> round, int number) {
+  seeded_shuffle(round, o_.seed, static_cast<std::uint64_t>(number));
+  double round_left = 0;
+  for (const Planned& p : round) round_left += p.predicted_s;
+  std::size_t at = 0;
+  for (const Planned& p : round) {
+    ++at;
+    round_left -= p.predicted_s;
+    if (p.optional && p.predicted_s > left_s() - look_reserve()) continue;
+    run_process(p, number);
+    report_progress(processes_.back(), at, round.size(), number, round_left);
+  }
+}
+
+std::vector<const ProcessRecord*> Driver::kept(const std::string& framework) const {
+  std::vector<const ProcessRecord*> out;
+  for (const ProcessRecord& p : processes_) {
+    if (p.framework == framework && p.kept && data_.contains(p.file)) out.push_back(&p);
+  }
+  return out;
+}
+
+FrameworkModel Driver::model_of(const std::string& framework) const {
+  FrameworkModel m;
+  std::map<std::string, std::vector<double>> costs;
+  std::vector<double> fixed;
+  for (const ProcessRecord* p : kept(framework)) {
+    double rows_s = 0;
+    for (const auto& [row, s] : data_.at(p->file).rows) {
+      if (s.failed) continue;
+      // Google Benchmark first sizes the iteration count, up to min_time for a fast row.
+      const double cost = s.seconds + (s.per_iteration_s < o_.min_time_s ? o_.min_time_s : 0.0);
+      rows_s += cost;
+      costs[row].push_back(cost);
+      m.rows[row].log_means.push_back(std::log(std::max(s.mean_ns, 1e-3)));
+    }
+    fixed.push_back(std::max(p->wall_s - rows_s, 0.0));
+  }
+  m.fixed_s = std::max(median(fixed), 0.01) + overhead_per_process();
+  for (auto& [row, side] : m.rows) side.cost_s = median(costs[row]);
+  // The cold start's own time is the framework's start, paid by every process anyway: running
+  // the row adds only the first prepare and run, which the fixed cost then does not hold.
+  if (const auto it = m.rows.find(kColdRow); it != m.rows.end()) {
+    it->second.cost_s = std::min(it->second.cost_s, 0.05);
+  }
+  return m;
+}
+
+double Driver::predict(const std::string& framework, const std::vector<std::string>& rows) const {
+  if (rows.empty()) {  // a full process: what the full ones took
+    std::vector<double> walls;
+    for (const ProcessRecord* p : kept(framework)) {
+      if (p->rows.empty()) walls.push_back(p->wall_s);
+    }
+    return median(walls) + overhead_per_process();
+  }
+  const FrameworkModel m = model_of(framework);
+  double s = m.fixed_s;
+  std::set<std::string> all(rows.begin(), rows.end());
+  all.insert(kCalibrationRow);
+  for (const std::string& row : all) {
+    if (const auto it = m.rows.find(row); it != m.rows.end()) s += it->second.cost_s;
+  }
+  return s;
+}
+
+// Round 2 of the sample: the second full process of every framework (without it no row can
+// be compared), then cold-start processes up to cold_starts per framework as the budget allows.
+std::vector<Planned> Driver::sample_round_two() {
+  std::vector<Planned> round;
+  double mandatory = 0;
+  for (const std::string& f : frameworks_) {
+    const double s = predict(f, {});
+    round.push_back({f, "full", {}, s, SIZE_MAX, false});
+    mandatory += s;
+  }
+  if (mandatory > left_s() - look_reserve()) {
+    throw DriverError("budget " + format_duration(o_.budget_s) +
+                      " is too small for one sample of every row (2 processes per framework): "
+                      "the first took " +
+                      format_duration(clock() - start_) + ", the second needs ~" +
+                      format_duration(mandatory) +
+                      " more; raise "
+                      "--budget or narrow --framework/--scenario");
+  }
+  double room = left_s() - look_reserve() - mandatory;
+  // Round-robin over the frameworks, so a tight budget spreads its cold starts evenly.
+  std::map<std::string, int> have;
+  for (const std::string& f : frameworks_) {
+    for (const ProcessRecord* p : kept(f)) {
+      if (data_.at(p->file).rows.contains(kColdRow)) ++have[f];
+    }
+  }
+  for (bool added = true; added;) {
+    added = false;
+    for (const std::string& f : frameworks_) {
+      if (have[f] == 0 || have[f] + 1 >= o_.cold_starts) continue;  // +1: the second full one
+      const double s = predict(f, {kColdRow});
+      if (s > room) continue;
+      round.push_back({f, "cold_start", {kColdRow}, s, SIZE_MAX, true});
+      room -= s;
+      ++have[f];
+      added = true;
+    }
+  }
+  return round;
+}
+
+std::vector<Planned> Driver::replication_round(int look_number) {
+  const double remaining = left_s() - look_reserve();
+  if (remaining <= 0) return {};
+  const double allowance = remaining / static_cast<double>(o_.looks - look_number + 1);
+  std::vector<Planned> round;
+  double spent = 0;
+  // Flagged processes first, once each, with at most half of the round.
+  for (std::size_t i = 0; i < processes_.size(); ++i) {
+    const ProcessRecord& p = processes_[i];
+    if (p.flags.empty() || !p.kept || !p.rerun_of.empty() || !p.replaced_by.empty()) continue;
+    const double s = p.rows.empty() ? predict(p.framework, {}) : predict(p.framework, p.rows);
+    if (spent + s > allowance / 2) continue;
+    round.push_back({p.framework, "rerun", p.rows, s, i, true});
+    spent += s;
+  }
+  PlanRequest request;
+  request.baseline = o_.baseline;
+  for (const std::string& f : frameworks_) request.frameworks[f] = model_of(f);
+  request.rows = targets();
+  request.always = {kCalibrationRow};
+  request.allowance_s = allowance - spent;
+  for (PlannedProcess& p : plan_round(request)) {
+    round.push_back({p.framework, "rows", std::move(p.rows), p.predicted_s, SIZE_MAX, true});
+  }
+  return round;
+}
+
+// --- Looks ---------------------------------------------------------------------------------
+
+void Driver::look() {
+  const double began = clock();
+  Look l;
+  l.number = static_cast<int>(looks_.size()) + 1;
+  fs::create_directories(o_.out_dir / "looks");
+  l.json_file = o_.out_dir / "looks" / (std::to_string(l.number) + ".json");
+  l.text_file = o_.out_dir / "looks" / (std::to_string(l.number) + ".txt");
+  const fs::path err = o_.out_dir / "looks" / (std::to_string(l.number) + ".err");
+  std::vector<std::string> args = {(o_.bin_dir / "legion-compare").string(),
+                                   "--baseline",
+                                   o_.baseline,
+                                   "--seed",
+                                   std::to_string(o_.seed),
+                                   "--json",
+                                   l.json_file.string()};
+  if (compare_has_looks_) {
+    args.insert(args.end(),
+                {"--looks", std::to_string(o_.looks), "--precision", fixed(o_.precision, 4)});
+  }
+  for (const std::string& f : frameworks_) {
+    for (const ProcessRecord* p : kept(f)) args.push_back((o_.out_dir / p->file).string());
+  }
+  const ChildResult r = launcher_.run(args, l.text_file, err, 600);
+  if (r.exit_status != 0) {
+    throw DriverError("legion-compare failed at look " + std::to_string(l.number) + ": " +
+                      last_line(err));
+  }
+  l.doc = json::parse(read_text(l.json_file), nullptr, false);
+  if (l.doc.is_discarded()) throw DriverError(l.json_file.string() + ": not JSON");
+  l.view = read_comparison(l.doc, o_.precision);
+  // A/A outliers: the gate names the processes whose calibration row stood out.
+  for (const AaFramework& f : l.view.aa) {
+    for (const std::string& file : f.outlying_processes) {
+      const std::string name = fs::path(file).filename().string();
+      for (ProcessRecord& p : processes_) {
+        if (p.file != name) continue;
+        const std::string flag = "A/A outlier (" + f.framework + " gate: " + f.state + ")";
+        if (std::find(p.flags.begin(), p.flags.end(), flag) == p.flags.end()) {
+          p.flags.push_back(flag);
+        }
+      }
+    }
+  }
+  looks_.push_back(std::move(l));
+  last_look_s_ = clock() - began;
+  const auto [precise, total] = precise_rows();
+  progress_ << "[bench] look " << looks_.size() << "/" << o_.looks << ": " << precise << "/"
+            << total << " rows precise, A/A gate " << looks_.back().view.aa_status << ", widest "
+            << widest() << "\n";
+  write_manifest();
+}
+
+std::pair<std::size_t, std::size_t> Driver::precise_rows() const {
+  std::size_t precise = 0, total = 0;
+  if (looks_.empty()) return {0, 0};
+  for (const ComparisonRow& r : looks_.back().view.rows) {
+    if (r.aa_control || r.status != "compared") continue;
+    ++total;
+    precise += r.precise ? 1 : 0;
+  }
+  return {precise, total};
+}
+
+std::string Driver::widest() const {
+  if (looks_.empty()) return "-";
+  const ComparisonRow* worst = nullptr;
+  for (const ComparisonRow& r : looks_.back().view.rows) {
+    if (r.aa_control || r.status != "compared" || !r.rel_half_width) continue;
+    if (!worst || *r.rel_half_width > *worst->rel_half_width) worst = &r;
+  }
+  if (!worst) return "-";
+  return worst->framework + " " + worst->benchmark + " +-" + percent(*worst->rel_half_width);
+}
+
+std::vector<RowTarget> Driver::targets() const {
+  std::vector<RowTarget> out;
+  if (looks_.empty()) return out;
+  const ComparisonView& v = looks_.back().view;
+  for (const ComparisonRow& r : v.rows) {
+    if (r.status != "compared" || !r.rel_half_width) continue;
+    if (!r.aa_control) {
+      if (r.precise) continue;
+      // Aim a little below the target: a row's half-width moves from look to look, and one
+      // planned to land exactly on the target would often stay just above it.
+      out.push_back({r.framework, r.benchmark, *r.rel_half_width, 0.9 * o_.precision,
+                     r.verdict == "inconclusive" ? 4.0 : 1.0});
+      continue;
+    }
+    // An A/A row that cannot show its ratio inside the bounds yet: narrow it until it can.
+    for (const AaFramework& f : v.aa) {
+      if (f.framework != r.framework || f.state != "straddles" || !r.ratio) continue;
+      const double room = kAaBound - std::fabs(std::log(*r.ratio));
+      out.push_back({r.framework, r.benchmark, *r.rel_half_width, std::max(room, 0.005), 4.0});
+    }
+  }
+  return out;
+}
+
+bool Driver::all_done() const {
+  if (looks_.empty()) return false;
+  const ComparisonView& v = looks_.back().view;
+  for (const ComparisonRow& r : v.rows) {
+    if (!r.aa_control && r.status == "compared" && !r.precise) return false;
+  }
+  for (const AaFramework& f : v.aa) {
+    if (f.state == "straddles") return false;
+  }
+  for (const ProcessRecord& p : processes_) {
+    if (!p.flags.empty() && p.kept && p.rerun_of.empty() && p.replaced_by.empty()) return false;
+  }
+  return true;
+}
+
+// --- Output --------------------------------------------------------------------------------
+
+void Driver::report_progress(const ProcessRecord& p, std::size_t at, std::size_t of, int round,
+                             double round_left_s) {
+  // Every process that took a while or was flagged, the last of a round, else one line in 2 s.
+  const bool worth =
+      p.wall_s >= 2.0 || !p.flags.empty() || at == of || clock() - progress_written_ >= 2.0;
+  if (!worth) return;
+  progress_written_ = clock();
+  const auto [precise, total] = precise_rows();
+  progress_ << "[bench] round " << round << " [" << at << "/" << of << "] " << p.file << " ("
+            << (p.rows.empty() ? std::string("every row") : std::to_string(p.rows.size()) + " rows")
+            << ") " << format_duration(p.wall_s)
+            << (p.flags.empty() ? "" : " FLAGGED: " + p.flags.front()) << " | ";
+  if (total > 0) {
+    progress_ << precise << "/" << total << " rows precise, widest " << widest() << " | ";
+  }
+  progress_ << "round ends in ~" << format_duration(std::max(round_left_s, 0.0)) << ", budget left "
+            << format_duration(std::max(left_s(), 0.0)) << "\n";
+}
+
+bool Driver::disturbed() const {
+  if (!looks_.empty() && looks_.back().view.aa_status == "disturbed") return true;
+  for (const ProcessRecord& p : processes_) {
+    if (p.kept && !p.flags.empty()) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> Driver::summary_lines() {
+  std::vector<std::string> lines;
+  const bool is_disturbed = disturbed();
+  if (is_disturbed) {
+    lines.push_back(o_.accept_disturbed
+                        ? "RUN DISTURBED (accepted with --accept-disturbed): read no ratio as "
+                          "a property of the frameworks alone"
+                        : "RUN DISTURBED: do not trust these ratios (exit 3; --accept-disturbed "
+                          "keeps them)");
+  }
+  const Look* last = looks_.empty() ? nullptr : &looks_.back();
+  if (last) {
+    const ComparisonView& v = last->view;
+    std::string gate = "A/A gate: " + v.aa_status;
+    for (const AaFramework& f : v.aa) {
+      if (f.state.empty() || f.state == "inside") continue;
+      gate += "; " + f.framework + " " + (f.ratio ? fixed(*f.ratio, 3) : "?") + " [" +
+              (f.lower ? fixed(*f.lower, 3) : "?") + ", " + (f.upper ? fixed(*f.upper, 3) : "?") +
+              "] " + f.state;
+    }
+    lines.push_back(gate);
+  }
+  std::vector<std::string> named;
+  for (const ProcessRecord& p : processes_) {
+    if (p.kept && !p.flags.empty()) named.push_back(p.file + " (" + p.flags.front() + ")");
+  }
+  if (!named.empty()) {
+    lines.push_back("disturbed processes kept (" + std::to_string(named.size()) + "):");
+    for (const std::string& n : named) lines.push_back("  " + n);
+  }
+  std::size_t flagged = 0, replaced = 0;
+  for (const ProcessRecord& p : processes_) {
+    flagged += p.flags.empty() || !p.rerun_of.empty() ? 0 : 1;
+    replaced += !p.kept && !p.replaced_by.empty() ? 1 : 0;
+  }
+  lines.push_back("interference: " + std::to_string(flagged) + " processes flagged, " +
+                  std::to_string(replaced) + " replaced by a re-run");
+  std::map<std::string, int> per;
+  for (const ProcessRecord& p : processes_) per[p.framework] += p.kept ? 1 : 0;
+  std::string counts;
+  for (const std::string& f : frameworks_) {
+    counts += (counts.empty() ? "" : ", ") + f + " " + std::to_string(per[f]);
+  }
+  lines.push_back("processes kept: " + counts);
+  lines.push_back("time: " + format_duration(clock() - start_) + " of a " +
+                  format_duration(o_.budget_s) + " budget, " + std::to_string(looks_.size()) +
+                  " of " + std::to_string(o_.looks) + " looks");
+  if (last) {
+    const auto [precise, total] = precise_rows();
+    lines.push_back("rows precise (relative half-width <= " + percent(o_.precision) + "): " +
+                    std::to_string(precise) + "/" + std::to_string(total) + "; widest " + widest());
+    std::vector<std::string> inconclusive;
+    for (const ComparisonRow& r : last->view.rows) {
+      if (r.aa_control || r.status != "compared" || r.verdict != "inconclusive") continue;
+      std::string line = "  " + r.framework + " " + r.benchmark;
+      if (r.ratio && r.lower && r.upper) {
+        line +=
+            " " + fixed(*r.ratio, 3) + " [" + fixed(*r.lower, 3) + ", " + fixed(*r.upper, 3) + "]";
+      }
+      line += r.needs_processes ? ": needs >= " + std::to_string(*r.needs_processes) + " processes"
+                                : ": " + r.verdict_text;
+      inconclusive.push_back(line);
+    }
+    lines.push_back("inconclusive rows: " + std::to_string(inconclusive.size()));
+    lines.insert(lines.end(), inconclusive.begin(), inconclusive.end());
+    if (last->view.machines_mixed) {
+      lines.push_back("machines: the processes ran on different machines (see run.json)");
+    }
+  }
+  for (const ProcessRecord& p : processes_) {
+    if (p.exit_status == 1) {
+      lines.push_back("validation failed in " + p.file + " (see " + p.log + ")");
+    }
+  }
+  for (const std::string& n : notes_) lines.push_back("note: " + n);
+  return lines;
+}
+
+json Driver::manifest() const {
+  json processes = json::array();
+  for (const ProcessRecord& p : processes_) processes.push_back(to_json(p));
+  json looks = json::array();
+  for (const Look& l : looks_) {
+    looks.push_back({{"look", l.number},
+                     {"file", fs::relative(l.json_file, o_.out_dir).string()},
+                     {"text", fs::relative(l.text_file, o_.out_dir).string()},
+                     {"aa_gate", l.view.aa_status}});
+  }
+  std::vector<double> calibrations;
+  std::string commit;
+  for (const ProcessRecord& p : processes_) {
+    if (p.calibration_cpp_ns) calibrations.push_back(*p.calibration_cpp_ns);
+    if (commit.empty() && data_.contains(p.file)) commit = data_.at(p.file).git_commit;
+  }
+  json per_process = nullptr;
+  if (!calibrations.empty()) {
+    per_process = {{"min", *std::min_element(calibrations.begin(), calibrations.end())},
+                   {"median", median(calibrations)},
+                   {"max", *std::max_element(calibrations.begin(), calibrations.end())}};
+  }
+  json aa = nullptr;
+  if (!looks_.empty() && looks_.back().doc.contains("summary") &&
+      looks_.back().doc["summary"].is_object() &&
+      looks_.back().doc["summary"].contains("aa_gate")) {
+    aa = looks_.back().doc["summary"]["aa_gate"];
+  }
+  json disturbed_processes = json::array();
+  for (const ProcessRecord& p : processes_) {
+    if (p.kept && !p.flags.empty()) disturbed_processes.push_back(p.file);
+  }
+  return {{"schema", "legion-run/1"},
+          {"status", status_},
+          {"command", o_.command_line},
+          {"started", started_utc_},
+          {"wall_s", clock() - start_},
+          {"seed", o_.seed},
+          {"budget_s", o_.budget_s},
+          {"precision", o_.precision},
+          {"looks_planned", o_.looks},
+          {"mode", o_.smoke             ? "smoke"
+                   : o_.fixed_processes ? "fixed"
+                                        : "adaptive"},
+          {"cold_starts", o_.cold_starts},
+          {"repetitions", o_.repetitions},
+          {"min_time_s", o_.smoke ? 0.001 : o_.min_time_s},
+          {"scenario", o_.scenario.empty() ? json(nullptr) : json(o_.scenario)},
+          {"model_latency", o_.model_latency.empty() ? json("none") : json(o_.model_latency)},
+          {"baseline", o_.baseline},
+          {"frameworks", frameworks_},
+          {"commit", commit.empty() ? json(nullptr) : json(commit)},
+          {"machine", legion::bench::to_json(legion::bench::read_machine())},
+          {"calibration",
+           {{"start", calibration_start_},
+            {"end", calibration_end_},
+            {"processes_cpp_ns", per_process}}},
+          {"interference_limits",
+           {{"other_cpu_cores", o_.limits.other_cpu_cores},
+            {"steal", o_.limits.steal},
+            {"min_wall_s", o_.limits.min_wall_s}}},
+          {"processes", processes},
+          {"looks", looks},
+          {"quality",
+           {{"disturbed", disturbed()},
+            {"accepted", o_.accept_disturbed},
+            {"aa_gate", aa},
+            {"disturbed_processes", disturbed_processes}}},
+          {"notes", notes_}};
+}
+
+int Driver::run() {
+  start_ = clock();
+  deadline_ = start_ + o_.budget_s;
+  started_utc_ = utc_now();
+  fs::create_directories(o_.out_dir);
+  list_frameworks();
+  probe_compare();
+  calibration_start_ = calibrate();
+  write_manifest();
+
+  if (o_.smoke || o_.fixed_processes) {
+    const int n = o_.fixed_processes.value_or(2);
+    std::vector<Planned> round;
+    for (const std::string& f : frameworks_) {
+      for (int k = 0; k < n; ++k) round.push_back({f, "full", {}, 0, SIZE_MAX, false});
+    }
+    run_round(round, 1);
+    look();
+  } else {
+    std::vector<Planned> first;
+    for (const std::string& f : frameworks_) first.push_back({f, "full", {}, 0, SIZE_MAX, false});
+    run_round(first, 1);
+    run_round(sample_round_two(), 2);
+    look();
+    for (int k = 2; k <= o_.looks && !all_done(); ++k) {
+      std::vector<Planned> round = replication_round(k);
+      if (round.empty()) break;
+      run_round(round, k + 1);
+      look();
+    }
+  }
+  calibration_end_ = calibrate();
+
+  // The last look is the run's comparison; its text opens with the run's own summary.
+  const Look& last = looks_.back();
+  fs::copy_file(last.json_file, o_.out_dir / "comparison.json",
+                fs::copy_options::overwrite_existing);
+  const std::vector<std::string> summary = summary_lines();
+  std::ostringstream text;
+  text << "== run (run.json) ==\n";
+  for (const std::string& line : summary) text << line << "\n";
+  text << "\n" << read_text(last.text_file);
+  {
+    std::ofstream file(o_.out_dir / "comparison.txt");
+    file << text.str();
+    if (!file) throw DriverError((o_.out_dir / "comparison.txt").string() + ": cannot write");
+  }
+  out_ << text.str();
+  int status = 0;
+  for (const ProcessRecord& p : processes_) {
+    if (p.kept && p.exit_status == 1) status = 1;
+  }
+  if (disturbed() && !o_.accept_disturbed) status = 3;
+  status_ = status == 3 ? "disturbed" : status == 1 ? "validation failed" : "done";
+  write_manifest();
+  return status;
+}
+
+}  // namespace
+
+std::string rows_filter(const std::vector<std::string>& rows) {
+  static const std::regex special(R"([.^$|()\[\]{}*+?\\])");
+  std::string out = "^(";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i > 0) out += '|';
+    out += std::regex_replace(rows[i], special, R"(\$&)");
+  }
+  return out + ")(/|$)";
+}
+
+int run_driver(const DriverOptions& options, Launcher& launcher, std::ostream& out,
+               std::ostream& progress) {
+  Driver driver(options, launcher, out, progress);
+  try {
+    return driver.run();
+  } catch (const DriverError& error) {
+    driver.fail(error.what());
+    throw;
+  }
+}
+
+}  // namespace legion_driver
