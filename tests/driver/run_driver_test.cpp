@@ -13,6 +13,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "driver/driver_error.hpp"
 #include "driver/process_data.hpp"
@@ -404,14 +405,28 @@ TEST_F(Driver, ACrashedProcessStopsTheRunNamingIt) {
   }
 }
 
+TEST_F(Driver, ADirectoryThatHoldsARunIsNotOverwritten) {
+  ASSERT_EQ(run(), 0);
+  const auto before = fs::last_write_time(options_.out_dir / "run.json");
+  EXPECT_THROW(run(), DriverError);
+  EXPECT_EQ(fs::last_write_time(options_.out_dir / "run.json"), before);
+}
+
 TEST_F(Driver, UnknownFrameworksAndAMissingBaselineAreErrors) {
-  options_.frameworks = {"nope"};
-  EXPECT_THROW(run(), DriverError);
-  options_.frameworks = {"slow", "slow"};
-  EXPECT_THROW(run(), DriverError);
-  options_.frameworks = {};
-  options_.baseline = "absent";
-  EXPECT_THROW(run(), DriverError);
+  for (const auto& [frameworks, baseline, message] :
+       {std::tuple{std::vector<std::string>{"nope"}, "legion", "unknown framework 'nope'"},
+        std::tuple{std::vector<std::string>{"slow", "slow"}, "legion", "given twice"},
+        std::tuple{std::vector<std::string>{}, "absent", "baseline 'absent' is not installed"}}) {
+    fs::remove_all(options_.out_dir);
+    options_.frameworks = frameworks;
+    options_.baseline = baseline;
+    try {
+      run();
+      ADD_FAILURE() << message;
+    } catch (const DriverError& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(RowsFilter, AnchorsAndEscapes) {

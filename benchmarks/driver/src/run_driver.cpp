@@ -93,7 +93,7 @@ class Driver {
   // Records why the run stopped in run.json (when the run directory exists).
   void fail(const std::string& why) {
     status_ = "failed: " + why;
-    if (fs::exists(o_.out_dir)) write_manifest();
+    if (owns_out_dir_) write_manifest();
   }
 
  private:
@@ -148,6 +148,7 @@ class Driver {
   std::vector<Look> looks_;
   std::vector<std::string> notes_;
   std::string status_ = "running";
+  bool owns_out_dir_ = false;  // run.json is this run's to write
   double manifest_written_ = 0;
   double progress_written_ = 0;
   // The driver's own time per process (start, reading the result, the manifest) and the last
@@ -498,13 +499,9 @@ void Driver::look() {
   l.json_file = o_.out_dir / "looks" / (std::to_string(l.number) + ".json");
   l.text_file = o_.out_dir / "looks" / (std::to_string(l.number) + ".txt");
   const fs::path err = o_.out_dir / "looks" / (std::to_string(l.number) + ".err");
-  std::vector<std::string> args = {(o_.bin_dir / "legion-compare").string(),
-                                   "--baseline",
-                                   o_.baseline,
-                                   "--seed",
-                                   std::to_string(o_.seed),
-                                   "--json",
-                                   l.json_file.string()};
+  // No --seed: the files carry theirs, and legion-compare/2 draws nothing at random.
+  std::vector<std::string> args = {(o_.bin_dir / "legion-compare").string(), "--baseline",
+                                   o_.baseline, "--json", l.json_file.string()};
   if (compare_has_looks_) {
     args.insert(args.end(),
                 {"--looks", std::to_string(o_.looks), "--precision", fixed(o_.precision, 4)});
@@ -785,7 +782,12 @@ int Driver::run() {
   start_ = clock();
   deadline_ = start_ + o_.budget_s;
   started_utc_ = utc_now();
+  if (fs::exists(o_.out_dir / "run.json")) {
+    throw DriverError(o_.out_dir.string() +
+                      " already holds a run (run.json): give a new directory");
+  }
   fs::create_directories(o_.out_dir);
+  owns_out_dir_ = true;
   list_frameworks();
   probe_compare();
   calibration_start_ = calibrate();
