@@ -114,6 +114,27 @@ TEST(Planner, AnAaRowThatCannotBeJudgedYetGetsProcessesOfItsOwn) {
   }
 }
 
+// A regime's geometric mean counts only processes that ran all its rows: the planner adds them
+// together, and completes a process that already holds some of them.
+TEST(Planner, ABundleIsAddedWhole) {
+  PlanRequest r = two_frameworks();
+  FrameworkModel& slow = r.frameworks["slow"];
+  slow.bundles["@hot"] = {"a/hot", "b/hot"};
+  slow.rows["@hot"] = side(100000, 0.2, 2, 0);
+  r.frameworks["legion"].bundles["@hot"] = {"a/hot", "b/hot"};
+  r.frameworks["legion"].rows["@hot"] = side(1000, 0.01, 2, 0);
+  r.rows = {{"slow", "@hot", 0.8, 0.10, 1}};
+  r.allowance_s = 5;  // start 2 + calibration 1 + both rows 2
+  std::vector<PlannedProcess> plan = plan_round(r);
+  ASSERT_EQ(plan.size(), 1u);
+  EXPECT_EQ(plan[0].framework, "slow");
+  EXPECT_EQ(plan[0].rows, (std::vector<std::string>{"a/hot", "b/hot"}));
+  EXPECT_DOUBLE_EQ(plan[0].predicted_s, 5.0);
+  // A bundle whose rows the framework cannot run is never planned.
+  r.frameworks["slow"].bundles["@hot"] = {"a/hot", "missing/hot"};
+  EXPECT_TRUE(plan_round(r).empty());
+}
+
 TEST(Planner, NeverPlansBeyondTheAllowance) {
   PlanRequest r = two_frameworks();
   r.rows = {{"slow", "a/hot", 0.9, 0.10, 1}};

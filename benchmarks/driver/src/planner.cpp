@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <numeric>
 #include <set>
 
@@ -81,16 +82,43 @@ std::vector<PlannedProcess> plan_round(const PlanRequest& request) {
     if (b == base->second.rows.end() || c == cand->second.rows.end()) continue;
     tracked.push_back({&row, &b->second, &c->second});
   }
-  std::map<std::string, std::vector<PlannedProcess>> planned;
-  auto always_cost = [&](const FrameworkModel& m) {
+  using Rows = std::set<std::string>;
+  struct Slot {
+    Rows rows;
+    double predicted_s = 0;
+  };
+  std::map<std::string, std::vector<Slot>> planned;
+  auto members = [](const FrameworkModel& m, const std::string& name) {
+    const auto it = m.bundles.find(name);
+    return it == m.bundles.end() ? Rows{name} : Rows(it->second.begin(), it->second.end());
+  };
+  auto cost_of = [](const FrameworkModel& m, const Rows& rows) {
     double s = 0;
-    for (const std::string& a : always) {
-      if (const auto it = m.rows.find(a); it != m.rows.end()) s += it->second.cost_s;
+    for (const std::string& r : rows) {
+      if (const auto it = m.rows.find(r); it != m.rows.end() && !m.bundles.contains(r)) {
+        s += it->second.cost_s;
+      }
     }
     return s;
   };
-  // The gain of adding one process of `framework` that runs `rows` (besides `always`).
-  auto gain_of = [&](const std::string& framework, const std::set<std::string>& rows) {
+  // What a process that held `before` gains by running `added` too: those rows, and every
+  // bundle it completes (a process that ran a whole regime enters its geometric mean).
+  auto gained = [&](const FrameworkModel& m, const Rows& before, const Rows& added) {
+    Rows out = added;
+    Rows after = before;
+    after.insert(added.begin(), added.end());
+    for (const auto& [name, rows] : m.bundles) {
+      const auto in = [](const Rows& set) {
+        return [&set](const std::string& r) { return set.contains(r); };
+      };
+      if (std::all_of(rows.begin(), rows.end(), in(after)) &&
+          !std::all_of(rows.begin(), rows.end(), in(before))) {
+        out.insert(name);
+      }
+    }
+    return out;
+  };
+  auto gain_of = [&](const std::string& framework, const Rows& rows) {
     const bool is_base = framework == request.baseline;
     double total = 0;
     for (const Tracked& t : tracked) {
@@ -101,7 +129,7 @@ std::vector<PlannedProcess> plan_round(const PlanRequest& request) {
     }
     return total;
   };
-  auto apply = [&](const std::string& framework, const std::set<std::string>& rows) {
+  auto apply = [&](const std::string& framework, const Rows& rows) {
     const bool is_base = framework == request.baseline;
     for (Tracked& t : tracked) {
       if (!rows.contains(t.target->row)) continue;
@@ -116,65 +144,71 @@ std::vector<PlannedProcess> plan_round(const PlanRequest& request) {
   double left = request.allowance_s;
   for (;;) {
     double best_score = 0, best_cost = 0;
-    std::string best_framework, best_row;
-    PlannedProcess* best_slot = nullptr;
+    std::string best_framework;
+    Rows best_rows;             // what the chosen addition gains (rows and completed bundles)
+    Rows best_added;            // the rows it adds to the process
+    Slot* best_slot = nullptr;  // nullptr: a new process
+    auto consider = [&](const std::string& framework, Slot* slot, Rows added, double cost) {
+      const FrameworkModel& m = request.frameworks.at(framework);
+      Rows before = slot ? slot->rows : Rows{};
+      if (!slot) {  // a new process: its start, and the rows every process runs
+        cost += m.fixed_s + cost_of(m, always);
+        added.insert(always.begin(), always.end());
+      }
+      const Rows rows = gained(m, before, added);
+      const double g = gain_of(framework, rows);
+      if (g < kMinGain || cost > left) return;
+      const double score = g / std::max(cost, 1e-3);
+      if (score <= best_score) return;
+      best_score = score;
+      best_cost = cost;
+      best_framework = framework;
+      best_rows = rows;
+      best_added = std::move(added);
+      best_slot = slot;
+    };
     for (const auto& [framework, model] : request.frameworks) {
       // A process with nothing but the rows every process runs: for the A/A rows alone.
-      if (const double cost = model.fixed_s + always_cost(model); cost <= left) {
-        const double g = gain_of(framework, always);
-        if (g >= kMinGain && g / std::max(cost, 1e-3) > best_score) {
-          best_score = g / std::max(cost, 1e-3);
-          best_cost = cost;
-          best_framework = framework;
-          best_row.clear();
-          best_slot = nullptr;
+      consider(framework, nullptr, {}, 0);
+      for (const auto& [name, side] : model.rows) {
+        if (always.contains(name)) continue;
+        const Rows wanted = members(model, name);
+        // A bundle with a row this framework has no samples of cannot be completed.
+        if (std::any_of(wanted.begin(), wanted.end(),
+                        [&](const std::string& r) { return !model.rows.contains(r); })) {
+          continue;
         }
-      }
-      for (const auto& [row, side] : model.rows) {
-        if (always.contains(row)) continue;
-        std::vector<PlannedProcess>& processes = planned[framework];
-        PlannedProcess* slot = nullptr;
-        for (PlannedProcess& p : processes) {
-          if (std::find(p.rows.begin(), p.rows.end(), row) == p.rows.end()) {
+        Slot* slot = nullptr;
+        for (Slot& p : planned[framework]) {
+          if (!std::includes(p.rows.begin(), p.rows.end(), wanted.begin(), wanted.end())) {
             slot = &p;
             break;
           }
         }
-        double cost = side.cost_s;
-        double g = gain_of(framework, {row});
-        if (slot == nullptr) {  // a new process: its start, and the rows every process runs
-          cost += model.fixed_s + always_cost(model);
-          g += gain_of(framework, always);
-        }
-        if (g < kMinGain || cost > left) continue;
-        const double score = g / std::max(cost, 1e-3);
-        if (score > best_score) {
-          best_score = score;
-          best_cost = cost;
-          best_framework = framework;
-          best_row = row;
-          best_slot = slot;
-        }
+        Rows added;
+        std::set_difference(wanted.begin(), wanted.end(), slot ? slot->rows.begin() : wanted.end(),
+                            slot ? slot->rows.end() : wanted.end(),
+                            std::inserter(added, added.end()));
+        consider(framework, slot, added, cost_of(model, added));
       }
     }
     if (best_framework.empty()) break;
     if (best_slot == nullptr) {
-      const FrameworkModel& model = request.frameworks.at(best_framework);
-      planned[best_framework].push_back({best_framework, {}, model.fixed_s + always_cost(model)});
+      planned[best_framework].push_back({});
       best_slot = &planned[best_framework].back();
-      apply(best_framework, always);
     }
-    if (!best_row.empty()) {
-      best_slot->rows.push_back(best_row);
-      best_slot->predicted_s += request.frameworks.at(best_framework).rows.at(best_row).cost_s;
-      apply(best_framework, {best_row});
-    }
+    best_slot->rows.insert(best_added.begin(), best_added.end());
+    best_slot->predicted_s += best_cost;
+    apply(best_framework, best_rows);
     left -= best_cost;
   }
   std::vector<PlannedProcess> out;
-  for (auto& [framework, processes] : planned) {
-    for (PlannedProcess& p : processes) {
-      std::sort(p.rows.begin(), p.rows.end());
+  for (auto& [framework, slots] : planned) {
+    for (Slot& slot : slots) {
+      PlannedProcess p{framework, {}, slot.predicted_s};
+      for (const std::string& r : slot.rows) {
+        if (!always.contains(r)) p.rows.push_back(r);
+      }
       out.push_back(std::move(p));
     }
   }

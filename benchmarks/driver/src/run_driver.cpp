@@ -111,6 +111,7 @@ class Driver {
   // What a process costs and what each row's samples are.
   std::vector<const ProcessRecord*> kept(const std::string& framework) const;
   FrameworkModel model_of(const std::string& framework) const;
+  void add_regime_bundles(const std::string& framework, FrameworkModel& m) const;
   double predict(const std::string& framework, const std::vector<std::string>& rows) const;
   // Looks.
   void look();
@@ -394,12 +395,50 @@ FrameworkModel Driver::model_of(const std::string& framework) const {
   }
   m.fixed_s = std::max(median(fixed), 0.01) + overhead_per_process();
   for (auto& [row, side] : m.rows) side.cost_s = median(costs[row]);
+  add_regime_bundles(framework, m);
   // The cold start's own time is the framework's start, paid by every process anyway: running
   // the row adds only the first prepare and run, which the fixed cost then does not hold.
   if (const auto it = m.rows.find(kColdRow); it != m.rows.end()) {
     it->second.cost_s = std::min(it->second.cost_s, 0.05);
   }
   return m;
+}
+
+// legion-compare's geometric mean of a regime uses the processes that ran every row of it:
+// the planner sees each regime as a bundle, with the log geometric mean (each scenario weighing
+// 1) of every kept process that ran it whole. The cold start is one row, the A/A rows are not
+// in any mean.
+void Driver::add_regime_bundles(const std::string& framework, FrameworkModel& m) const {
+  std::map<std::string, std::vector<std::string>> regimes;
+  for (const auto& [row, side] : m.rows) {
+    const std::string scenario = row.substr(0, row.find('/'));
+    const std::string regime = row.substr(row.rfind('/') + 1);
+    if (scenario == "harness" || regime == "cold_start") continue;
+    regimes["@" + regime].push_back(row);
+  }
+  for (auto& [name, rows] : regimes) {
+    std::map<std::string, double> per_scenario;
+    for (const std::string& row : rows) per_scenario[row.substr(0, row.find('/'))] += 1;
+    SideModel side;
+    for (const ProcessRecord* p : kept(framework)) {
+      const ProcessData& d = data_.at(p->file);
+      double sum = 0, weights = 0;
+      bool whole = true;
+      for (const std::string& row : rows) {
+        const auto it = d.rows.find(row);
+        if (it == d.rows.end() || it->second.failed) {
+          whole = false;
+          break;
+        }
+        const double w = 1.0 / per_scenario[row.substr(0, row.find('/'))];
+        sum += w * std::log(std::max(it->second.mean_ns, 1e-3));
+        weights += w;
+      }
+      if (whole && weights > 0) side.log_means.push_back(sum / weights);
+    }
+    m.rows[name] = std::move(side);
+    m.bundles[name] = std::move(rows);
+  }
 }
 
 double Driver::predict(const std::string& framework, const std::vector<std::string>& rows) const {
@@ -582,6 +621,15 @@ std::vector<RowTarget> Driver::targets() const {
       out.push_back({r.framework, r.benchmark, *r.rel_half_width, std::max(room, 0.005), 4.0});
     }
   }
+  // The geometric means per regime: the run's headline figures.
+  for (const Geomean& g : v.geomeans) {
+    if (g.framework == o_.baseline || g.regime == "cold_start" || !g.lower || !g.upper ||
+        *g.lower <= 0 || *g.upper <= 0) {
+      continue;
+    }
+    const double h = (std::log(*g.upper) - std::log(*g.lower)) / 2;
+    if (h > o_.precision) out.push_back({g.framework, "@" + g.regime, h, 0.9 * o_.precision, 2.0});
+  }
   return out;
 }
 
@@ -593,6 +641,10 @@ bool Driver::all_done() const {
   }
   for (const AaFramework& f : v.aa) {
     if (f.state == "straddles") return false;
+  }
+  for (const Geomean& g : v.geomeans) {
+    if (g.framework == o_.baseline || g.regime == "cold_start" || !g.lower || !g.upper) continue;
+    if ((std::log(*g.upper) - std::log(*g.lower)) / 2 > o_.precision) return false;
   }
   for (const ProcessRecord& p : processes_) {
     if (!p.flags.empty() && p.kept && p.rerun_of.empty() && p.replaced_by.empty()) return false;
