@@ -30,6 +30,9 @@ TEST(ProcessData, ReadsMeansCostsFailuresAndTheContext) {
       {"name": "consensus/hot/real_time", "run_type": "iteration", "error_occurred": true,
        "error_message": "unsupported: no voting", "iterations": 0, "real_time": 0,
        "time_unit": "us"},
+      {"name": "simple_task/cold_start/iterations:1/repeats:1/manual_time", "run_type": "iteration",
+       "iterations": 1, "real_time": 3.7, "time_unit": "s", "first_prepare_ns": 2e7,
+       "first_run_ns": 3e7},
       {"name": "hierarchical/hot/real_time", "run_type": "iteration", "error_occurred": true,
        "error_message": "wrong answer: 'x'", "iterations": 0, "real_time": 0, "time_unit": "us"}
     ]})";
@@ -38,7 +41,11 @@ TEST(ProcessData, ReadsMeansCostsFailuresAndTheContext) {
   EXPECT_EQ(d.machine_id, "00112233aabbccdd");
   EXPECT_DOUBLE_EQ(*d.calibration_cpp_ns, 118600.0);
   EXPECT_EQ(d.git_commit, "abc");
-  ASSERT_EQ(d.rows.size(), 3u);
+  ASSERT_EQ(d.rows.size(), 4u);
+  // The cold start: 3.7 s, of which its row adds the first prepare and run (the start is the
+  // process's).
+  EXPECT_DOUBLE_EQ(d.rows.at("simple_task/cold_start").mean_ns, 3.7e9);
+  EXPECT_NEAR(d.rows.at("simple_task/cold_start").seconds, 0.05, 1e-12);
   const RowSample& hot = d.rows.at("simple_task/hot");
   EXPECT_DOUBLE_EQ(hot.mean_ns, 25'000.0);  // the aggregate is not a repetition
   EXPECT_EQ(hot.repetitions, 2u);

@@ -396,11 +396,6 @@ FrameworkModel Driver::model_of(const std::string& framework) const {
   m.fixed_s = std::max(median(fixed), 0.01) + overhead_per_process();
   for (auto& [row, side] : m.rows) side.cost_s = median(costs[row]);
   add_regime_bundles(framework, m);
-  // The cold start's own time is the framework's start, paid by every process anyway: running
-  // the row adds only the first prepare and run, which the fixed cost then does not hold.
-  if (const auto it = m.rows.find(kColdRow); it != m.rows.end()) {
-    it->second.cost_s = std::min(it->second.cost_s, 0.05);
-  }
   return m;
 }
 
@@ -709,7 +704,14 @@ std::vector<std::string> Driver::summary_lines() {
   }
   if (!named.empty()) {
     lines.push_back("disturbed processes kept (" + std::to_string(named.size()) + "):");
-    for (const std::string& n : named) lines.push_back("  " + n);
+    constexpr std::size_t kShown = 10;  // every one is in run.json
+    for (std::size_t i = 0; i < std::min(named.size(), kShown); ++i) {
+      lines.push_back("  " + named[i]);
+    }
+    if (named.size() > kShown) {
+      lines.push_back("  ... and " + std::to_string(named.size() - kShown) +
+                      " more (run.json: quality.disturbed_processes)");
+    }
   }
   std::size_t flagged = 0, replaced = 0;
   for (const ProcessRecord& p : processes_) {
