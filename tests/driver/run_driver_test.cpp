@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <fstream>
 #include <functional>
@@ -128,7 +129,8 @@ class FakeLauncher final : public Launcher {
     return r;
   }
 
-  // Half-width of a row as Welch's with equal spreads: 0.4 sqrt((1/n_baseline + 1/n) / 2).
+  // Half-width of a row as Banerjee's at 95% with equal spreads on both sides: c sqrt(t_b^2 / n_b
+  // + t^2 / n), c such that 2 processes a side give 0.4.
   ChildResult compare(const std::vector<std::string>& argv, const fs::path& out,
                       const fs::path& err, ChildResult& r) {
     if (argv.size() == 2 && argv[1] == "--help") {
@@ -157,8 +159,12 @@ class FakeLauncher final : public Launcher {
     for (const auto& [framework, rows] : count) {
       if (framework == "legion") continue;
       for (const auto& [row, n] : rows) {
-        const double h =
-            0.4 * std::sqrt((1.0 / count["legion"][row] + 1.0 / static_cast<double>(n)) / 2);
+        auto term = [](int k) {
+          const boost::math::students_t_distribution<double> t(k - 1);
+          const double q = boost::math::quantile(t, 0.975);
+          return q * q / k;
+        };
+        const double h = 0.4 * std::sqrt((term(count["legion"][row]) + term(n)) / (2 * term(2)));
         const double ratio = frameworks[framework].mean_ns / frameworks["legion"].mean_ns;
         const bool aa = row.rfind("harness/", 0) == 0;
         comparisons.push_back(

@@ -39,6 +39,7 @@ ComparisonRow read_row(const json& c, double precision) {
   if (s.contains("ratio_ci")) {
     row.lower = number(s["ratio_ci"], "lower");
     row.upper = number(s["ratio_ci"], "upper");
+    row.level = number(s["ratio_ci"], "level");
   }
   row.verdict_text = text(s, "verdict_text");
   row.verdict = verdict_word(text(s, "verdict"));
@@ -104,10 +105,11 @@ ComparisonView read_comparison(const json& doc, double precision) {
   }
   if (doc.contains("geometric_means") && doc["geometric_means"].is_array()) {
     for (const auto& g : doc["geometric_means"]) {
-      Geomean out{text(g, "framework"), text(g, "regime"), number(g, "ratio"), {}, {}};
+      Geomean out{text(g, "framework"), text(g, "regime"), number(g, "ratio"), {}, {}, {}};
       if (g.contains("ci")) {
         out.lower = number(g["ci"], "lower");
         out.upper = number(g["ci"], "upper");
+        out.level = number(g["ci"], "level");
       }
       view.geomeans.push_back(std::move(out));
     }

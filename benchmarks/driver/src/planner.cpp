@@ -1,6 +1,7 @@
 #include "driver/planner.hpp"
 
 #include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <iterator>
 #include <numeric>
@@ -21,21 +22,16 @@ double variance(const std::vector<double>& x) {
 // over the rows the process serves).
 constexpr double kMinGain = 1e-3;
 
-// df / chi2_0.10(df): the factor from a sample variance to its one-sided 90% upper bound.
-// Table for small df, Wilson-Hilferty beyond.
-double variance_inflation(double df) {
-  static const double kChi2Low[] = {0.01579, 0.2107, 0.5844, 1.064, 1.610,
-                                    2.204,   2.833,  3.490,  4.168, 4.865};
-  if (df < 1) return kChi2Low[0] > 0 ? 1.0 / kChi2Low[0] : 1.0;
-  if (df <= 10) return df / kChi2Low[static_cast<int>(df) - 1];
-  const double a = 2.0 / (9.0 * df);
-  const double q = df * std::pow(1.0 - a - 1.2816 * std::sqrt(a), 3);
-  return df / q;
-}
-
 // The narrowing that counts: from h down to the target, not below it.
 double gain(double h, double h_after, double target) {
   return std::max(h - target, 0.0) - std::max(h_after - target, 0.0);
+}
+
+// The two-sided Student quantile of an interval at `level` with `df` degrees of freedom.
+double t_quantile(double df, double level) {
+  if (df < 1) df = 1;
+  const boost::math::students_t_distribution<double> t(df);
+  return boost::math::quantile(t, 1.0 - (1.0 - std::clamp(level, 0.5, 1.0 - 1e-12)) / 2.0);
 }
 
 struct Tracked {
@@ -44,30 +40,50 @@ struct Tracked {
   const SideModel* cand;
   std::size_t add_base = 0, add_cand = 0;
   double h(std::size_t extra_base, std::size_t extra_cand) const {
-    return predicted_half_width(target->rel_half_width, base->log_means, add_base + extra_base,
-                                cand->log_means, add_cand + extra_cand);
+    return predicted_half_width(target->rel_half_width, *base, add_base + extra_base, *cand,
+                                add_cand + extra_cand, target->level);
   }
 };
 
 }  // namespace
 
-double predicted_half_width(double h, const std::vector<double>& baseline, std::size_t add_baseline,
-                            const std::vector<double>& candidate, std::size_t add_candidate) {
-  const double nb = static_cast<double>(std::max<std::size_t>(baseline.size(), 1));
-  const double nc = static_cast<double>(std::max<std::size_t>(candidate.size(), 1));
-  // A variance from a handful of processes is itself noisy, and a side that happened to look
-  // quiet would never get another process. So each side is judged by an upper bound of its
-  // variance (90%: df / chi2_0.10(df)), which falls towards the estimate as processes
-  // accumulate, and never below a hundredth of the two sides' mean.
-  const double raw_b = variance(baseline), raw_c = variance(candidate);
-  const double floor = (raw_b + raw_c) / 200;
-  double vb = std::max(raw_b, floor) * variance_inflation(nb - 1);
-  double vc = std::max(raw_c, floor) * variance_inflation(nc - 1);
+double side_variance(const SideModel& side) {
+  // A variance from a few processes is itself noisy, and a side that happened to look quiet
+  // would never get another process: shrunk towards the framework's typical spread with the
+  // weight of kPriorDf degrees of freedom.
+  constexpr double kPriorDf = 2.0;
+  const double df = side.log_means.size() > 1 ? static_cast<double>(side.log_means.size() - 1) : 0;
+  return (df * variance(side.log_means) + kPriorDf * side.prior_variance) / (df + kPriorDf);
+}
+
+double predicted_half_width(double h, const SideModel& baseline, std::size_t add_baseline,
+                            const SideModel& candidate, std::size_t add_candidate, double level) {
+  const double nb = static_cast<double>(std::max<std::size_t>(baseline.log_means.size(), 2));
+  const double nc = static_cast<double>(std::max<std::size_t>(candidate.log_means.size(), 2));
+  double vb = side_variance(baseline), vc = side_variance(candidate);
   if (vb <= 0 && vc <= 0) vb = vc = 1.0;  // no spread anywhere: only the counts matter
-  const double now = vb / nb + vc / nc;
-  const double then = vb / (nb + static_cast<double>(add_baseline)) +
-                      vc / (nc + static_cast<double>(add_candidate));
-  return now > 0 ? h * std::sqrt(then / now) : h;
+  // Banerjee's half-width, each side with its own t quantile (what legion-compare prints): a
+  // side with few processes gains both from n and from its quantile falling.
+  auto half = [&](double b, double c) {
+    const double tb = t_quantile(b - 1, level), tc = t_quantile(c - 1, level);
+    return std::sqrt(tb * tb * vb / b + tc * tc * vc / c);
+  };
+  const double now = half(nb, nc);
+  const double then =
+      half(nb + static_cast<double>(add_baseline), nc + static_cast<double>(add_candidate));
+  return now > 0 ? h * then / now : h;
+}
+
+double typical_variance(const FrameworkModel& model) {
+  std::vector<double> v;
+  for (const auto& [name, side] : model.rows) {
+    if (side.log_means.size() >= 3 && !model.bundles.contains(name)) {
+      v.push_back(variance(side.log_means));
+    }
+  }
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+  return v[v.size() / 2];
 }
 
 std::vector<PlannedProcess> plan_round(const PlanRequest& request) {

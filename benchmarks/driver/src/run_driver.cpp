@@ -396,6 +396,8 @@ FrameworkModel Driver::model_of(const std::string& framework) const {
   m.fixed_s = std::max(median(fixed), 0.01) + overhead_per_process();
   for (auto& [row, side] : m.rows) side.cost_s = median(costs[row]);
   add_regime_bundles(framework, m);
+  const double prior = typical_variance(m);
+  for (auto& [row, side] : m.rows) side.prior_variance = prior;
   return m;
 }
 
@@ -606,14 +608,15 @@ std::vector<RowTarget> Driver::targets() const {
       // Aim a little below the target: a row's half-width moves from look to look, and one
       // planned to land exactly on the target would often stay just above it.
       out.push_back({r.framework, r.benchmark, *r.rel_half_width, 0.9 * o_.precision,
-                     r.verdict == "inconclusive" ? 4.0 : 1.0});
+                     r.verdict == "inconclusive" ? 4.0 : 1.0, r.level.value_or(0.95)});
       continue;
     }
     // An A/A row that cannot show its ratio inside the bounds yet: narrow it until it can.
     for (const AaFramework& f : v.aa) {
       if (f.framework != r.framework || f.state != "straddles" || !r.ratio) continue;
       const double room = kAaBound - std::fabs(std::log(*r.ratio));
-      out.push_back({r.framework, r.benchmark, *r.rel_half_width, std::max(room, 0.005), 4.0});
+      out.push_back({r.framework, r.benchmark, *r.rel_half_width, std::max(room, 0.005), 4.0,
+                     r.level.value_or(0.95)});
     }
   }
   // The geometric means per regime: the run's headline figures.
@@ -623,7 +626,10 @@ std::vector<RowTarget> Driver::targets() const {
       continue;
     }
     const double h = (std::log(*g.upper) - std::log(*g.lower)) / 2;
-    if (h > o_.precision) out.push_back({g.framework, "@" + g.regime, h, 0.9 * o_.precision, 2.0});
+    if (h > o_.precision) {
+      out.push_back(
+          {g.framework, "@" + g.regime, h, 0.9 * o_.precision, 2.0, g.level.value_or(0.95)});
+    }
   }
   return out;
 }

@@ -16,6 +16,7 @@ struct ComparisonRow {
   std::string status;       // "compared", "unsupported", "failed", ...
   bool aa_control = false;  // an A/A row (scenario `harness`): judged by the gate, not a verdict
   std::optional<double> ratio, lower, upper;
+  std::optional<double> level;  // of the interval (per row: the family's correction applied)
   std::string verdict;  // slower | faster | equivalent | inconclusive ("" when not compared)
   std::string verdict_text;
   std::optional<int> needs_processes;
@@ -33,7 +34,7 @@ struct AaFramework {
 
 struct Geomean {
   std::string framework, regime;
-  std::optional<double> ratio, lower, upper;
+  std::optional<double> ratio, lower, upper, level;
 };
 
 struct ComparisonView {

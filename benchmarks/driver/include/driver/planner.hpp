@@ -2,15 +2,15 @@
 // Where the next round's time goes. After each look every comparison row has a family-level
 // interval; a row is done when its relative half-width reaches the precision target fixed
 // before the run (docs/harness.md). The planner spends the round's allowance greedily on the
-// process-row additions with the largest expected narrowing per second: adding processes to a
-// side shrinks the row's half-width by sqrt(v_b/n_b + v_f/n_f) (v: the variance of the log
-// process means of that side), a baseline process narrows every framework's row of the
-// benchmark, and opening a process also pays the framework's start and the rows every process
-// runs (the A/A calibration row, whose own interval gains from every process). A bundle is a
-// set of rows that counts as one more sample only when a process runs all of them: a regime,
-// whose geometric mean legion-compare takes over the processes that ran every row of it.
-// Inconclusive rows and A/A rows the gate cannot judge yet weigh more. Pure: no I/O,
-// unit-tested.
+// process-row additions with the largest expected narrowing per second: the half-width scales
+// as Banerjee's sqrt(t_b^2 v_b / n_b + t_f^2 v_f / n_f) (v: the variance of a side's log
+// process means, t: its Student quantile at the row's level and n - 1 df), a baseline process
+// narrows every framework's row of the benchmark, and opening a process also pays the framework's
+// start and the rows every process runs (the A/A calibration row, whose own interval gains from
+// every process). A bundle is a set of rows that counts as one more sample only when a process runs
+// all of them: a regime, whose geometric mean legion-compare takes over the processes that ran
+// every row of it. Inconclusive rows and A/A rows the gate cannot judge yet weigh more. Pure: no
+// I/O, unit-tested.
 #include <map>
 #include <string>
 #include <vector>
@@ -22,6 +22,9 @@ namespace legion_driver {
 struct SideModel {
   std::vector<double> log_means;  // ln of each process mean (ns)
   double cost_s = 0;              // what running the row adds to one process
+  // The framework's typical variance of log process means (its rows with >= 3 processes), which
+  // a row's own estimate from a few processes is shrunk towards.
+  double prior_variance = 0;
 };
 
 struct FrameworkModel {
@@ -35,6 +38,7 @@ struct RowTarget {  // one comparison row at the last look
   double rel_half_width = 0;
   double target = 0.10;
   double weight = 1;
+  double level = 0.95;  // of the row's interval (per row, after the family's correction)
 };
 
 struct PlanRequest {
@@ -51,9 +55,15 @@ struct PlannedProcess {
   double predicted_s = 0;         // fixed + always + rows
 };
 
-// Half-width after adding processes to each side, from the half-width `h` at n = size().
-double predicted_half_width(double h, const std::vector<double>& baseline, std::size_t add_baseline,
-                            const std::vector<double>& candidate, std::size_t add_candidate);
+// Half-width after adding processes to each side, from the half-width `h` at n = size(), for
+// an interval at `level`.
+double predicted_half_width(double h, const SideModel& baseline, std::size_t add_baseline,
+                            const SideModel& candidate, std::size_t add_candidate,
+                            double level = 0.95);
+
+// The median variance of the log process means over `model`'s rows with >= 3 processes (0 when
+// none): what a row's spread is likely to be before its own processes show it.
+double typical_variance(const FrameworkModel& model);
 
 // In no particular order (the driver shuffles them with the seed).
 std::vector<PlannedProcess> plan_round(const PlanRequest& request);
