@@ -670,8 +670,9 @@ void Driver::report_progress(const ProcessRecord& p, std::size_t at, std::size_t
   if (total > 0) {
     progress_ << precise << "/" << total << " rows precise, widest " << widest() << " | ";
   }
-  progress_ << "round ends in ~" << format_duration(std::max(round_left_s, 0.0)) << ", budget left "
-            << format_duration(std::max(left_s(), 0.0)) << "\n";
+  // The run ends when the budget does, unless every row gets precise first.
+  progress_ << "ETA: round ~" << format_duration(std::max(round_left_s, 0.0))
+            << ", run <= " << format_duration(std::max(left_s(), 0.0)) << "\n";
 }
 
 bool Driver::disturbed() const {
