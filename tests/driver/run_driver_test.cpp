@@ -399,6 +399,9 @@ TEST_F(Driver, FixedAndSmokeRunsDoNotReplicate) {
   EXPECT_EQ(processes("legion").size(), 3u);
   EXPECT_EQ(fake_.compare_calls.size(), 1u);
   EXPECT_EQ(manifest()["mode"], "fixed");
+  EXPECT_EQ(manifest()["looks_planned"], 1);  // one comparison: nothing to split alpha over
+  const auto& call = fake_.compare_calls[0];
+  EXPECT_EQ(*(std::find(call.begin(), call.end(), "--looks") + 1), "1");
 }
 
 TEST_F(Driver, ACrashedProcessStopsTheRunNamingIt) {

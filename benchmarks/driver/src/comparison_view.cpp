@@ -1,6 +1,7 @@
 #include "driver/comparison_view.hpp"
 
 #include <cmath>
+#include <cstdio>
 
 #include "driver/driver_error.hpp"
 #include "driver/process_data.hpp"
@@ -115,6 +116,26 @@ ComparisonView read_comparison(const json& doc, double precision) {
     }
   }
   return view;
+}
+
+PrecisionStatus precision_status(const ComparisonView& view) {
+  PrecisionStatus out;
+  for (const ComparisonRow& r : view.rows) {
+    if (r.aa_control || r.status != "compared") continue;
+    ++out.total;
+    out.precise += r.precise ? 1 : 0;
+    if (r.rel_half_width && (!out.widest || *r.rel_half_width > *out.widest->rel_half_width)) {
+      out.widest = &r;
+    }
+  }
+  return out;
+}
+
+std::string PrecisionStatus::widest_text() const {
+  if (!widest) return "-";
+  char percent[16];
+  std::snprintf(percent, sizeof percent, "%.0f%%", 100 * *widest->rel_half_width);
+  return widest->framework + " " + widest->benchmark + " +-" + percent;
 }
 
 }  // namespace legion_driver

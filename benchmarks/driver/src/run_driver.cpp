@@ -14,12 +14,15 @@
 
 #include "calibration.hpp"
 #include "driver/comparison_view.hpp"
+#include "driver/cost_model.hpp"
 #include "driver/driver_error.hpp"
 #include "driver/duration.hpp"
 #include "driver/manifest.hpp"
 #include "driver/order.hpp"
 #include "driver/planner.hpp"
 #include "driver/process_data.hpp"
+#include "driver/run_summary.hpp"
+#include "driver/targets.hpp"
 #include "machine.hpp"
 #include "text_file.hpp"
 
@@ -34,8 +37,6 @@ constexpr const char* kCalibrationRow = "harness/calibration/hot";
 // Kept free at the end of the budget for the last comparison (at most 5% of the budget; twice
 // the last comparison's time once one ran).
 constexpr double kLookReserve_s = 5.0;
-// A straddling A/A interval must shrink until it fits inside [1/1.05, 1.05] around its ratio.
-const double kAaBound = std::log(1.05);
 
 std::string utc_now() {
   const std::time_t t = std::time(nullptr);
@@ -51,12 +52,6 @@ double median(std::vector<double> x) {
   std::sort(x.begin(), x.end());
   const std::size_t n = x.size();
   return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
-}
-
-std::string percent(double fraction) {
-  char out[16];
-  std::snprintf(out, sizeof out, "%.0f%%", 100 * fraction);
-  return out;
 }
 
 std::string fixed(double value, int digits) {
@@ -90,6 +85,8 @@ class Driver {
 
   int run();
   double clock() const { return launcher_.now_s(); }
+  // A fixed or smoke run compares once.
+  int looks_planned() const { return o_.smoke || o_.fixed_processes ? 1 : o_.looks; }
   // Records why the run stopped in run.json (when the run directory exists).
   void fail(const std::string& why) {
     status_ = "failed: " + why;
@@ -110,19 +107,17 @@ class Driver {
   void settle_rerun(ProcessRecord& rerun);
   // What a process costs and what each row's samples are.
   std::vector<const ProcessRecord*> kept(const std::string& framework) const;
+  std::vector<KeptProcess> kept_processes(const std::string& framework) const;
   FrameworkModel model_of(const std::string& framework) const;
-  void add_regime_bundles(const std::string& framework, FrameworkModel& m) const;
   double predict(const std::string& framework, const std::vector<std::string>& rows) const;
   // Looks.
   void look();
   bool all_done() const;
-  std::vector<RowTarget> targets() const;
+  const ComparisonView* last_view() const { return looks_.empty() ? nullptr : &looks_.back().view; }
   // Budget and output.
   double left_s() const { return deadline_ - clock(); }
   void report_progress(const ProcessRecord& p, std::size_t at, std::size_t of, int round,
                        double round_left_s);
-  std::string widest() const;
-  std::pair<std::size_t, std::size_t> precise_rows() const;
   json manifest() const;
   // At most once a second while processes run (a run may hold thousands of short ones and the
   // manifest grows with them); `now` for looks, failures and the end.
@@ -131,8 +126,8 @@ class Driver {
     write_json_atomically(o_.out_dir / "run.json", manifest());
     manifest_written_ = clock();
   }
-  std::vector<std::string> summary_lines();
-  bool disturbed() const;
+  std::vector<std::string> summary_lines() const;
+  bool disturbed() const { return run_disturbed(last_view(), processes_); }
 
   const DriverOptions& o_;
   Launcher& launcher_;
@@ -249,9 +244,9 @@ void Driver::probe_compare() {
   launcher_.run({(o_.bin_dir / "legion-compare").string(), "--help"}, help, help, 60);
   compare_has_looks_ = read_text(help).find("--looks") != std::string::npos;
   fs::remove(help);
-  if (!compare_has_looks_ && o_.looks > 1) {
+  if (!compare_has_looks_ && looks_planned() > 1) {
     notes_.push_back("legion-compare has no --looks: the intervals of the " +
-                     std::to_string(o_.looks) + " planned looks are not widened for them");
+                     std::to_string(looks_planned()) + " planned looks are not widened for them");
   }
 }
 
@@ -377,83 +372,21 @@ std::vector<const ProcessRecord*> Driver::kept(const std::string& framework) con
   return out;
 }
 
-FrameworkModel Driver::model_of(const std::string& framework) const {
-  FrameworkModel m;
-  std::map<std::string, std::vector<double>> costs;
-  std::vector<double> fixed;
+std::vector<KeptProcess> Driver::kept_processes(const std::string& framework) const {
+  std::vector<KeptProcess> out;
   for (const ProcessRecord* p : kept(framework)) {
-    double rows_s = 0;
-    for (const auto& [row, s] : data_.at(p->file).rows) {
-      if (s.failed) continue;
-      // Google Benchmark first sizes the iteration count, up to min_time for a fast row.
-      const double cost = s.seconds + (s.per_iteration_s < o_.min_time_s ? o_.min_time_s : 0.0);
-      rows_s += cost;
-      costs[row].push_back(cost);
-      m.rows[row].log_means.push_back(std::log(std::max(s.mean_ns, 1e-3)));
-    }
-    fixed.push_back(std::max(p->wall_s - rows_s, 0.0));
+    out.push_back({&data_.at(p->file), p->wall_s, p->rows.empty()});
   }
-  m.fixed_s = std::max(median(fixed), 0.01) + overhead_per_process();
-  for (auto& [row, side] : m.rows) side.cost_s = median(costs[row]);
-  add_regime_bundles(framework, m);
-  const double prior = typical_variance(m);
-  for (auto& [row, side] : m.rows) side.prior_variance = prior;
-  return m;
+  return out;
 }
 
-// legion-compare's geometric mean of a regime uses the processes that ran every row of it:
-// the planner sees each regime as a bundle, with the log geometric mean (each scenario weighing
-// 1) of every kept process that ran it whole. The cold start is one row, the A/A rows are not
-// in any mean.
-void Driver::add_regime_bundles(const std::string& framework, FrameworkModel& m) const {
-  std::map<std::string, std::vector<std::string>> regimes;
-  for (const auto& [row, side] : m.rows) {
-    const std::string scenario = row.substr(0, row.find('/'));
-    const std::string regime = row.substr(row.rfind('/') + 1);
-    if (scenario == "harness" || regime == "cold_start") continue;
-    regimes["@" + regime].push_back(row);
-  }
-  for (auto& [name, rows] : regimes) {
-    std::map<std::string, double> per_scenario;
-    for (const std::string& row : rows) per_scenario[row.substr(0, row.find('/'))] += 1;
-    SideModel side;
-    for (const ProcessRecord* p : kept(framework)) {
-      const ProcessData& d = data_.at(p->file);
-      double sum = 0, weights = 0;
-      bool whole = true;
-      for (const std::string& row : rows) {
-        const auto it = d.rows.find(row);
-        if (it == d.rows.end() || it->second.failed) {
-          whole = false;
-          break;
-        }
-        const double w = 1.0 / per_scenario[row.substr(0, row.find('/'))];
-        sum += w * std::log(std::max(it->second.mean_ns, 1e-3));
-        weights += w;
-      }
-      if (whole && weights > 0) side.log_means.push_back(sum / weights);
-    }
-    m.rows[name] = std::move(side);
-    m.bundles[name] = std::move(rows);
-  }
+FrameworkModel Driver::model_of(const std::string& framework) const {
+  return framework_model(kept_processes(framework), o_.min_time_s, overhead_per_process());
 }
 
 double Driver::predict(const std::string& framework, const std::vector<std::string>& rows) const {
-  if (rows.empty()) {  // a full process: what the full ones took
-    std::vector<double> walls;
-    for (const ProcessRecord* p : kept(framework)) {
-      if (p->rows.empty()) walls.push_back(p->wall_s);
-    }
-    return median(walls) + overhead_per_process();
-  }
-  const FrameworkModel m = model_of(framework);
-  double s = m.fixed_s;
-  std::set<std::string> all(rows.begin(), rows.end());
-  all.insert(kCalibrationRow);
-  for (const std::string& row : all) {
-    if (const auto it = m.rows.find(row); it != m.rows.end()) s += it->second.cost_s;
-  }
-  return s;
+  return predict_process_s(model_of(framework), kept_processes(framework), rows, {kCalibrationRow},
+                           overhead_per_process());
 }
 
 // Round 2 of the sample: the second full process of every framework (without it no row can
@@ -501,7 +434,7 @@ std::vector<Planned> Driver::sample_round_two() {
 std::vector<Planned> Driver::replication_round(int look_number) {
   const double remaining = left_s() - look_reserve();
   if (remaining <= 0) return {};
-  const double allowance = remaining / static_cast<double>(o_.looks - look_number + 1);
+  const double allowance = remaining / static_cast<double>(looks_planned() - look_number + 1);
   std::vector<Planned> round;
   double spent = 0;
   // Flagged processes first, once each, with at most half of the round.
@@ -516,7 +449,7 @@ std::vector<Planned> Driver::replication_round(int look_number) {
   PlanRequest request;
   request.baseline = o_.baseline;
   for (const std::string& f : frameworks_) request.frameworks[f] = model_of(f);
-  request.rows = targets();
+  request.rows = replication_targets(looks_.back().view, o_.baseline, o_.precision);
   request.always = {kCalibrationRow};
   request.allowance_s = allowance - spent;
   for (PlannedProcess& p : plan_round(request)) {
@@ -539,8 +472,8 @@ void Driver::look() {
   std::vector<std::string> args = {(o_.bin_dir / "legion-compare").string(), "--baseline",
                                    o_.baseline, "--json", l.json_file.string()};
   if (compare_has_looks_) {
-    args.insert(args.end(),
-                {"--looks", std::to_string(o_.looks), "--precision", fixed(o_.precision, 4)});
+    args.insert(args.end(), {"--looks", std::to_string(looks_planned()), "--precision",
+                             fixed(o_.precision, 4)});
   }
   for (const std::string& f : frameworks_) {
     for (const ProcessRecord* p : kept(f)) args.push_back((o_.out_dir / p->file).string());
@@ -568,89 +501,19 @@ void Driver::look() {
   }
   looks_.push_back(std::move(l));
   last_look_s_ = clock() - began;
-  const auto [precise, total] = precise_rows();
-  progress_ << "[bench] look " << looks_.size() << "/" << o_.looks << ": " << precise << "/"
-            << total << " rows precise, A/A gate " << looks_.back().view.aa_status << ", widest "
-            << widest() << "\n";
+  const PrecisionStatus status = precision_status(looks_.back().view);
+  progress_ << "[bench] look " << looks_.size() << "/" << looks_planned() << ": " << status.precise
+            << "/" << status.total << " rows precise, A/A gate " << looks_.back().view.aa_status
+            << ", widest " << status.widest_text() << "\n";
   write_manifest();
 }
 
-std::pair<std::size_t, std::size_t> Driver::precise_rows() const {
-  std::size_t precise = 0, total = 0;
-  if (looks_.empty()) return {0, 0};
-  for (const ComparisonRow& r : looks_.back().view.rows) {
-    if (r.aa_control || r.status != "compared") continue;
-    ++total;
-    precise += r.precise ? 1 : 0;
-  }
-  return {precise, total};
-}
-
-std::string Driver::widest() const {
-  if (looks_.empty()) return "-";
-  const ComparisonRow* worst = nullptr;
-  for (const ComparisonRow& r : looks_.back().view.rows) {
-    if (r.aa_control || r.status != "compared" || !r.rel_half_width) continue;
-    if (!worst || *r.rel_half_width > *worst->rel_half_width) worst = &r;
-  }
-  if (!worst) return "-";
-  return worst->framework + " " + worst->benchmark + " +-" + percent(*worst->rel_half_width);
-}
-
-std::vector<RowTarget> Driver::targets() const {
-  std::vector<RowTarget> out;
-  if (looks_.empty()) return out;
-  const ComparisonView& v = looks_.back().view;
-  for (const ComparisonRow& r : v.rows) {
-    if (r.status != "compared" || !r.rel_half_width) continue;
-    if (!r.aa_control) {
-      if (r.precise) continue;
-      // Aim a little below the target: a row's half-width moves from look to look, and one
-      // planned to land exactly on the target would often stay just above it.
-      out.push_back({r.framework, r.benchmark, *r.rel_half_width, 0.9 * o_.precision,
-                     r.verdict == "inconclusive" ? 4.0 : 1.0, r.level.value_or(0.95)});
-      continue;
-    }
-    // An A/A row that cannot show its ratio inside the bounds yet: narrow it until it can.
-    for (const AaFramework& f : v.aa) {
-      if (f.framework != r.framework || f.state != "straddles" || !r.ratio) continue;
-      const double room = kAaBound - std::fabs(std::log(*r.ratio));
-      out.push_back({r.framework, r.benchmark, *r.rel_half_width, std::max(room, 0.005), 4.0,
-                     r.level.value_or(0.95)});
-    }
-  }
-  // The geometric means per regime: the run's headline figures.
-  for (const Geomean& g : v.geomeans) {
-    if (g.framework == o_.baseline || g.regime == "cold_start" || !g.lower || !g.upper ||
-        *g.lower <= 0 || *g.upper <= 0) {
-      continue;
-    }
-    const double h = (std::log(*g.upper) - std::log(*g.lower)) / 2;
-    if (h > o_.precision) {
-      out.push_back(
-          {g.framework, "@" + g.regime, h, 0.9 * o_.precision, 2.0, g.level.value_or(0.95)});
-    }
-  }
-  return out;
-}
-
 bool Driver::all_done() const {
-  if (looks_.empty()) return false;
-  const ComparisonView& v = looks_.back().view;
-  for (const ComparisonRow& r : v.rows) {
-    if (!r.aa_control && r.status == "compared" && !r.precise) return false;
-  }
-  for (const AaFramework& f : v.aa) {
-    if (f.state == "straddles") return false;
-  }
-  for (const Geomean& g : v.geomeans) {
-    if (g.framework == o_.baseline || g.regime == "cold_start" || !g.lower || !g.upper) continue;
-    if ((std::log(*g.upper) - std::log(*g.lower)) / 2 > o_.precision) return false;
-  }
-  for (const ProcessRecord& p : processes_) {
-    if (!p.flags.empty() && p.kept && p.rerun_of.empty() && p.replaced_by.empty()) return false;
-  }
-  return true;
+  if (looks_.empty() || !targets_met(looks_.back().view, o_.baseline, o_.precision)) return false;
+  // A flagged process not yet re-run is work left too.
+  return std::none_of(processes_.begin(), processes_.end(), [](const ProcessRecord& p) {
+    return !p.flags.empty() && p.kept && p.rerun_of.empty() && p.replaced_by.empty();
+  });
 }
 
 // --- Output --------------------------------------------------------------------------------
@@ -662,110 +525,33 @@ void Driver::report_progress(const ProcessRecord& p, std::size_t at, std::size_t
       p.wall_s >= 2.0 || !p.flags.empty() || at == of || clock() - progress_written_ >= 2.0;
   if (!worth) return;
   progress_written_ = clock();
-  const auto [precise, total] = precise_rows();
   progress_ << "[bench] round " << round << " [" << at << "/" << of << "] " << p.file << " ("
             << (p.rows.empty() ? std::string("every row") : std::to_string(p.rows.size()) + " rows")
             << ") " << format_duration(p.wall_s)
             << (p.flags.empty() ? "" : " FLAGGED: " + p.flags.front()) << " | ";
-  if (total > 0) {
-    progress_ << precise << "/" << total << " rows precise, widest " << widest() << " | ";
+  if (const ComparisonView* view = last_view()) {
+    const PrecisionStatus status = precision_status(*view);
+    progress_ << status.precise << "/" << status.total << " rows precise, widest "
+              << status.widest_text() << " | ";
   }
   // The run ends when the budget does, unless every row gets precise first.
   progress_ << "ETA: round ~" << format_duration(std::max(round_left_s, 0.0))
             << ", run <= " << format_duration(std::max(left_s(), 0.0)) << "\n";
 }
 
-bool Driver::disturbed() const {
-  if (!looks_.empty() && looks_.back().view.aa_status == "disturbed") return true;
-  for (const ProcessRecord& p : processes_) {
-    if (p.kept && !p.flags.empty()) return true;
-  }
-  return false;
-}
-
-std::vector<std::string> Driver::summary_lines() {
-  std::vector<std::string> lines;
-  const bool is_disturbed = disturbed();
-  if (is_disturbed) {
-    lines.push_back(o_.accept_disturbed
-                        ? "RUN DISTURBED (accepted with --accept-disturbed): read no ratio as "
-                          "a property of the frameworks alone"
-                        : "RUN DISTURBED: do not trust these ratios (exit 3; --accept-disturbed "
-                          "keeps them)");
-  }
-  const Look* last = looks_.empty() ? nullptr : &looks_.back();
-  if (last) {
-    const ComparisonView& v = last->view;
-    std::string gate = "A/A gate: " + v.aa_status;
-    for (const AaFramework& f : v.aa) {
-      if (f.state.empty() || f.state == "inside") continue;
-      gate += "; " + f.framework + " " + (f.ratio ? fixed(*f.ratio, 3) : "?") + " [" +
-              (f.lower ? fixed(*f.lower, 3) : "?") + ", " + (f.upper ? fixed(*f.upper, 3) : "?") +
-              "] " + f.state;
-    }
-    lines.push_back(gate);
-  }
-  std::vector<std::string> named;
-  for (const ProcessRecord& p : processes_) {
-    if (p.kept && !p.flags.empty()) named.push_back(p.file + " (" + p.flags.front() + ")");
-  }
-  if (!named.empty()) {
-    lines.push_back("disturbed processes kept (" + std::to_string(named.size()) + "):");
-    constexpr std::size_t kShown = 10;  // every one is in run.json
-    for (std::size_t i = 0; i < std::min(named.size(), kShown); ++i) {
-      lines.push_back("  " + named[i]);
-    }
-    if (named.size() > kShown) {
-      lines.push_back("  ... and " + std::to_string(named.size() - kShown) +
-                      " more (run.json: quality.disturbed_processes)");
-    }
-  }
-  std::size_t flagged = 0, replaced = 0;
-  for (const ProcessRecord& p : processes_) {
-    flagged += p.flags.empty() || !p.rerun_of.empty() ? 0 : 1;
-    replaced += !p.kept && !p.replaced_by.empty() ? 1 : 0;
-  }
-  lines.push_back("interference: " + std::to_string(flagged) + " processes flagged, " +
-                  std::to_string(replaced) + " replaced by a re-run");
-  std::map<std::string, int> per;
-  for (const ProcessRecord& p : processes_) per[p.framework] += p.kept ? 1 : 0;
-  std::string counts;
-  for (const std::string& f : frameworks_) {
-    counts += (counts.empty() ? "" : ", ") + f + " " + std::to_string(per[f]);
-  }
-  lines.push_back("processes kept: " + counts);
-  lines.push_back("time: " + format_duration(clock() - start_) + " of a " +
-                  format_duration(o_.budget_s) + " budget, " + std::to_string(looks_.size()) +
-                  " of " + std::to_string(o_.looks) + " looks");
-  if (last) {
-    const auto [precise, total] = precise_rows();
-    lines.push_back("rows precise (relative half-width <= " + percent(o_.precision) + "): " +
-                    std::to_string(precise) + "/" + std::to_string(total) + "; widest " + widest());
-    std::vector<std::string> inconclusive;
-    for (const ComparisonRow& r : last->view.rows) {
-      if (r.aa_control || r.status != "compared" || r.verdict != "inconclusive") continue;
-      std::string line = "  " + r.framework + " " + r.benchmark;
-      if (r.ratio && r.lower && r.upper) {
-        line +=
-            " " + fixed(*r.ratio, 3) + " [" + fixed(*r.lower, 3) + ", " + fixed(*r.upper, 3) + "]";
-      }
-      line += r.needs_processes ? ": needs >= " + std::to_string(*r.needs_processes) + " processes"
-                                : ": " + r.verdict_text;
-      inconclusive.push_back(line);
-    }
-    lines.push_back("inconclusive rows: " + std::to_string(inconclusive.size()));
-    lines.insert(lines.end(), inconclusive.begin(), inconclusive.end());
-    if (last->view.machines_mixed) {
-      lines.push_back("machines: the processes ran on different machines (see run.json)");
-    }
-  }
-  for (const ProcessRecord& p : processes_) {
-    if (p.exit_status == 1) {
-      lines.push_back("validation failed in " + p.file + " (see " + p.log + ")");
-    }
-  }
-  for (const std::string& n : notes_) lines.push_back("note: " + n);
-  return lines;
+std::vector<std::string> Driver::summary_lines() const {
+  RunFacts facts;
+  facts.view = last_view();
+  facts.processes = &processes_;
+  facts.frameworks = frameworks_;
+  facts.elapsed_s = clock() - start_;
+  facts.budget_s = o_.budget_s;
+  facts.precision = o_.precision;
+  facts.looks_done = static_cast<int>(looks_.size());
+  facts.looks_planned = looks_planned();
+  facts.accept_disturbed = o_.accept_disturbed;
+  facts.notes = notes_;
+  return run_summary(facts);
 }
 
 json Driver::manifest() const {
@@ -808,7 +594,7 @@ json Driver::manifest() const {
           {"seed", o_.seed},
           {"budget_s", o_.budget_s},
           {"precision", o_.precision},
-          {"looks_planned", o_.looks},
+          {"looks_planned", looks_planned()},
           {"mode", o_.smoke             ? "smoke"
                    : o_.fixed_processes ? "fixed"
                                         : "adaptive"},
@@ -868,7 +654,7 @@ int Driver::run() {
     run_round(first, 1);
     run_round(sample_round_two(), 2);
     look();
-    for (int k = 2; k <= o_.looks && !all_done(); ++k) {
+    for (int k = 2; k <= looks_planned() && !all_done(); ++k) {
       std::vector<Planned> round = replication_round(k);
       if (round.empty()) break;
       run_round(round, k + 1);

@@ -51,4 +51,13 @@ struct ComparisonView {
 // when `doc` has no comparisons array.
 ComparisonView read_comparison(const nlohmann::json& doc, double precision);
 
+// Over the compared comparison rows (A/A rows aside): how many are precise, and the one with
+// the widest interval (nullptr when none has one).
+struct PrecisionStatus {
+  std::size_t precise = 0, total = 0;
+  const ComparisonRow* widest = nullptr;
+  std::string widest_text() const;  // "crewai consensus/hot +-31%", "-" without one
+};
+PrecisionStatus precision_status(const ComparisonView& view);
+
 }  // namespace legion_driver
