@@ -21,15 +21,32 @@ ProcessData process(double hot_mean_ns, double consensus_mean_ns, bool with_cons
 
 TEST(CostModel, RowCostsFixedCostAndSamples) {
   const ProcessData p1 = process(1000, 5000, true), p2 = process(2000, 5000, true);
-  const FrameworkModel m = framework_model({{&p1, 10.0, true}, {&p2, 12.0, true}}, 0.05, 0.2);
+  const FrameworkModel m = framework_model({{&p1, 10.0, true}, {&p2, 10.0, true}}, 0.05, 0.2);
   EXPECT_DOUBLE_EQ(m.rows.at("a/hot").cost_s, 1.0);
   EXPECT_DOUBLE_EQ(m.rows.at("harness/calibration/hot").cost_s, 0.06 + 0.05);  // sizing
   EXPECT_FALSE(m.rows.contains("broken/hot"));  // a failed row has no samples
-  // Rows: 1 + 2 + 0.11 + 0.05 = 3.16 s; fixed = median(10, 12) - 3.16 + driver 0.2.
-  EXPECT_NEAR(m.fixed_s, 11.0 - 3.16 + 0.2, 1e-9);
+  // Rows: 1 + 2 + 0.11 + 0.05 = 3.16 s; fixed = 10 - 3.16 + driver 0.2.
+  EXPECT_NEAR(m.fixed_s, 10.0 - 3.16 + 0.2, 1e-9);
   const auto& logs = m.rows.at("a/hot").log_means;
   ASSERT_EQ(logs.size(), 2u);
   EXPECT_NEAR(logs[1] - logs[0], std::log(2.0), 1e-12);
+}
+
+// Cold-start processes show the start; full processes spend more than their rows measured:
+// their rows carry that untimed work (here 4 s over 4 rows).
+TEST(CostModel, UntimedWorkIsChargedToTheRowsOfTheProcessesThatDidIt) {
+  const ProcessData full = process(1000, 5000, true);
+  ProcessData cold;
+  cold.rows["simple_task/cold_start"] = {3e9, 0.05, 0.05, 1, false, false, ""};
+  cold.rows["harness/calibration/hot"] = {1e5, 0.06, 1e-4, 1, false, false, ""};
+  const double rows_full = 1 + 2 + 0.11 + 0.05, rows_cold = 0.05 + 0.11;
+  const std::vector<KeptProcess> kept = {{&full, 2.0 + rows_full + 4.0, true},
+                                         {&cold, 2.0 + rows_cold, false},
+                                         {&cold, 2.0 + rows_cold, false}};
+  const FrameworkModel m = framework_model(kept, 0.05, 0.0);
+  EXPECT_NEAR(m.fixed_s, 2.0, 1e-9);
+  EXPECT_NEAR(m.rows.at("consensus/hot").cost_s, 2.0 + 1.0, 1e-9);  // its 4 s / 4 rows
+  EXPECT_NEAR(m.rows.at("simple_task/cold_start").cost_s, 0.05 + 1.0 / 3, 1e-9);  // 1, 0, 0
 }
 
 TEST(CostModel, ARegimeIsABundleOfTheProcessesThatRanItWhole) {
@@ -51,8 +68,10 @@ TEST(CostModel, PredictsFilteredAndFullProcesses) {
   const std::vector<KeptProcess> kept = {{&p1, 10.0, true}, {&p2, 14.0, true}};
   const FrameworkModel m = framework_model(kept, 0.05, 0.0);
   EXPECT_DOUBLE_EQ(predict_process_s(m, kept, {}, {}, 0.5), 12.0 + 0.5);  // median full + driver
-  EXPECT_NEAR(predict_process_s(m, kept, {"consensus/hot"}, {"harness/calibration/hot"}, 0),
-              m.fixed_s + 2.0 + 0.11, 1e-9);
+  EXPECT_NEAR(
+      predict_process_s(m, kept, {"consensus/hot"}, {"harness/calibration/hot"}, 0),
+      m.fixed_s + m.rows.at("consensus/hot").cost_s + m.rows.at("harness/calibration/hot").cost_s,
+      1e-9);
 }
 
 }  // namespace

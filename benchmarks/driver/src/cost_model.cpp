@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <set>
 
 namespace legion_driver {
@@ -57,7 +58,7 @@ FrameworkModel framework_model(const std::vector<KeptProcess>& processes, double
                                double overhead_s) {
   FrameworkModel m;
   std::map<std::string, std::vector<double>> costs;
-  std::vector<double> fixed;
+  std::vector<double> rest;  // per process: its wall time less what its rows measured
   for (const KeptProcess& p : processes) {
     double rows_s = 0;
     for (const auto& [row, s] : p.data->rows) {
@@ -67,10 +68,30 @@ FrameworkModel framework_model(const std::vector<KeptProcess>& processes, double
       costs[row].push_back(cost);
       m.rows[row].log_means.push_back(std::log(std::max(s.mean_ns, 1e-3)));
     }
-    fixed.push_back(std::max(p.wall_s - rows_s, 0.0));
+    rest.push_back(std::max(p.wall_s - rows_s, 0.0));
   }
-  m.fixed_s = std::max(median(fixed), 0.01) + overhead_s;
-  for (auto& [row, side] : m.rows) side.cost_s = median(costs[row]);
+  // The fixed cost is the smallest rest that is typical (the median: the cold-start processes,
+  // start and exit only, are most of the sample); what a process spent above it went into
+  // untimed work of its rows (preparing a case, building the retrieval corpus, measuring memory
+  // per agent), shared out equally among them and averaged per row over the processes.
+  const double fixed = median(rest);
+  m.fixed_s = std::max(fixed, 0.01) + overhead_s;
+  std::map<std::string, std::vector<double>> untimed;
+  for (std::size_t i = 0; i < processes.size(); ++i) {
+    std::size_t n = 0;
+    for (const auto& [row, s] : processes[i].data->rows) n += s.failed ? 0 : 1;
+    if (n == 0) continue;
+    for (const auto& [row, s] : processes[i].data->rows) {
+      if (!s.failed)
+        untimed[row].push_back(std::max(rest[i] - fixed, 0.0) / static_cast<double>(n));
+    }
+  }
+  for (auto& [row, side] : m.rows) {
+    const std::vector<double>& u = untimed[row];
+    side.cost_s = median(costs[row]) + (u.empty() ? 0.0
+                                                  : std::accumulate(u.begin(), u.end(), 0.0) /
+                                                        static_cast<double>(u.size()));
+  }
   add_regime_bundles(processes, m);
   const double prior = typical_variance(m);
   for (auto& [row, side] : m.rows) side.prior_variance = prior;

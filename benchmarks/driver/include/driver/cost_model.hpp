@@ -3,10 +3,12 @@
 // so far: the planner's input (planner.hpp). Each row costs its timed iterations plus one (the
 // validation or warm-up run) plus Google Benchmark's sizing of the iteration count (up to
 // min_time for a fast row); the cold start's row costs its first prepare and run. What is left
-// of a process's wall time is the framework's fixed cost (start, exit), to which the driver's
-// own time per process is added. Each regime is also a bundle (its rows together), with the
-// log geometric mean of every process that ran it whole: legion-compare's geometric mean of
-// the regime takes those processes only.
+// of a process's wall time is, at its typical (median) value, the framework's fixed cost
+// (start, exit), to which the driver's own time per process is added; above it, untimed work
+// of the process's rows (a case's prepare, the retrieval corpus, memory per agent), which each
+// row is charged an equal share of, averaged over the processes that ran it. Each regime is also a
+// bundle (its rows together), with the log geometric mean of every process that ran it whole:
+// legion-compare's geometric mean of the regime takes those processes only.
 #include <string>
 #include <vector>
 
