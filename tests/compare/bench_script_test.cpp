@@ -86,19 +86,28 @@ TEST_F(BenchScript, RunsEachFrameworkAsSeveralProcessesThenCompares) {
   EXPECT_EQ(run_json["seed"], 5);
 }
 
-// The default: a budget, two full processes per framework, a look; the fixtures' rows are all
-// precise after it, so the run stops there (the replication itself: tests/driver/).
-TEST_F(BenchScript, AdaptiveRunSamplesThenStopsWhenEveryRowIsPrecise) {
+// The default: a budget, two full processes per framework, a look (at 2 processes a side the
+// family-level intervals are wide), processes filtered to the rows that need them, another look
+// (the fixtures' rows are then all precise), and the run stops.
+TEST_F(BenchScript, AdaptiveRunSamplesReplicatesThenStopsWhenEveryRowIsPrecise) {
   const auto r = run("--no-micro --framework slow --budget 20s");
   ASSERT_EQ(r.status, 0) << r.out << err();
   EXPECT_TRUE(has(r.out, "== run (run.json) ==")) << r.out;
-  EXPECT_TRUE(has(err(), "look 1/4: 7/7 rows precise")) << err();
+  EXPECT_TRUE(has(err(), "look 1/4: 0/7 rows precise")) << err();
+  EXPECT_TRUE(has(err(), "look 2/4: 7/7 rows precise")) << err();
   std::ifstream manifest(run_dir() / "run.json");
   const auto doc = nlohmann::json::parse(manifest);
   EXPECT_EQ(doc["mode"], "adaptive");
   EXPECT_EQ(doc["status"], "done");
-  EXPECT_EQ(doc["processes"].size(), 4u);  // legion and slow, 2 full processes each
-  EXPECT_EQ(doc["looks"].size(), 1u);
+  EXPECT_EQ(doc["looks"].size(), 2u);
+  int filtered = 0;
+  for (const auto& p : doc["processes"]) {
+    if (p["kind"] == "rows") {
+      ++filtered;
+      EXPECT_TRUE(p["filter"].is_string());
+    }
+  }
+  EXPECT_GT(filtered, 0) << doc["processes"].dump();
   EXPECT_TRUE(doc["machine"]["id"].is_string());
   EXPECT_TRUE(doc["calibration"]["start"]["cpp_ns"].is_number());
 }
