@@ -21,7 +21,7 @@ struct BenchOptions {
   RunConfig config;  // seed and latency; parameters are filled per binding
   bool smoke = false;
   bool empty_adapter = true;  // also register harness/empty_adapter/hot
-  bool calibration = true;    // also register harness/calibration/hot
+  bool calibration = true;    // also register harness/calibration/hot (whatever --scenario says)
   // Process CPU spent before the framework started on work that is not the framework's (the
   // start-up calibration loop): left out of the cold start's cpu_ns.
   double cpu_ns_not_cold_start = 0.0;
