@@ -109,7 +109,9 @@ TEST_F(BenchScript, AdaptiveRunSamplesReplicatesThenStopsWhenEveryRowIsPrecise) 
   }
   EXPECT_GT(filtered, 0) << doc["processes"].dump();
   EXPECT_TRUE(doc["machine"]["id"].is_string());
-  EXPECT_TRUE(doc["calibration"]["start"]["cpp_ns"].is_number());
+  EXPECT_TRUE(doc["calibration"]["cpp_ns"].is_number());
+  EXPECT_TRUE(doc["calibration"]["cpp_ns_end"].is_number());
+  EXPECT_EQ(doc["budget"], "20s");
 }
 
 TEST_F(BenchScript, ABudgetTooSmallForOneSampleIsOneLineAndExitTwo) {

@@ -83,8 +83,7 @@ Interference assess(const SystemSample& before, const SystemSample& after, const
 
 nlohmann::json to_json(const Interference& i) {
   return {{"wall_s", i.wall_s},
-          {"loadavg_start", i.load1_start},
-          {"loadavg_end", i.load1_end},
+          {"loadavg", {i.load1_start, i.load1_end}},
           {"steal", i.steal},
           {"other_cpu_cores", i.other_cpu_cores},
           {"cpu_pressure", i.cpu_pressure ? nlohmann::json(*i.cpu_pressure) : nlohmann::json()},

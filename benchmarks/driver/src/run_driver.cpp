@@ -570,11 +570,20 @@ json Driver::manifest() const {
     if (p.calibration_cpp_ns) calibrations.push_back(*p.calibration_cpp_ns);
     if (commit.empty() && data_.contains(p.file)) commit = data_.at(p.file).git_commit;
   }
-  json per_process = nullptr;
+  // Flat, one figure a key: start and end of the run (the driver's C++ loop, the CPython loop)
+  // and the processes' own C++ figures.
+  json calibration = json::object();
+  for (const auto& [suffix, figures] :
+       {std::pair{"", &calibration_start_}, std::pair{"_end", &calibration_end_}}) {
+    if (!figures->is_object()) continue;
+    for (const auto& [key, value] : figures->items()) calibration[key + suffix] = value;
+  }
   if (!calibrations.empty()) {
-    per_process = {{"min", *std::min_element(calibrations.begin(), calibrations.end())},
-                   {"median", median(calibrations)},
-                   {"max", *std::max_element(calibrations.begin(), calibrations.end())}};
+    calibration["processes_cpp_ns_min"] =
+        *std::min_element(calibrations.begin(), calibrations.end());
+    calibration["processes_cpp_ns_median"] = median(calibrations);
+    calibration["processes_cpp_ns_max"] =
+        *std::max_element(calibrations.begin(), calibrations.end());
   }
   json aa = nullptr;
   if (!looks_.empty() && looks_.back().doc.contains("summary") &&
@@ -592,6 +601,7 @@ json Driver::manifest() const {
           {"started", started_utc_},
           {"wall_s", clock() - start_},
           {"seed", o_.seed},
+          {"budget", format_duration(o_.budget_s)},
           {"budget_s", o_.budget_s},
           {"precision", o_.precision},
           {"looks_planned", looks_planned()},
@@ -607,10 +617,7 @@ json Driver::manifest() const {
           {"frameworks", frameworks_},
           {"commit", commit.empty() ? json(nullptr) : json(commit)},
           {"machine", legion::bench::to_json(legion::bench::read_machine())},
-          {"calibration",
-           {{"start", calibration_start_},
-            {"end", calibration_end_},
-            {"processes_cpp_ns", per_process}}},
+          {"calibration", calibration},
           {"interference_limits",
            {{"other_cpu_cores", o_.limits.other_cpu_cores},
             {"steal", o_.limits.steal},
