@@ -8,7 +8,6 @@
 #include <ctime>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -698,11 +697,14 @@ int Driver::run() {
 }  // namespace
 
 std::string rows_filter(const std::vector<std::string>& rows) {
-  static const std::regex special(R"([.^$|()\[\]{}*+?\\])");
+  static const std::string special = R"(.^$|()[]{}*+?\)";
   std::string out = "^(";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (i > 0) out += '|';
-    out += std::regex_replace(rows[i], special, R"(\$&)");
+    for (const char c : rows[i]) {
+      if (special.find(c) != std::string::npos) out += '\\';
+      out += c;
+    }
   }
   return out + ")(/|$)";
 }
