@@ -289,9 +289,10 @@ void Driver::run_process(const Planned& p, int round) {
   for (const std::string& a : args) {
     if (a.rfind("--benchmark_filter=", 0) == 0) r.filter = a.substr(19);
   }
-  // Generous: a process that takes this long is hung, not slow.
-  const double timeout =
-      p.predicted_s > 0 ? std::max(5 * p.predicted_s + 60, 120.0) : std::max(o_.budget_s, 900.0);
+  // Generous: a process that takes this long is hung, not slow. A loaded machine makes
+  // processes 5-10x slower than the ones the prediction came from, so never less than the rest
+  // of the budget and 5 minutes more.
+  const double timeout = std::max({10 * p.predicted_s + 120, left_s() + 300, 900.0});
   r.started = utc_now();
   const ChildResult c = launcher_.run(args, o_.out_dir / r.log, o_.out_dir / r.log, timeout);
   r.ended = utc_now();
