@@ -95,6 +95,13 @@ TEST_F(BenchScript, AdaptiveRunSamplesReplicatesThenStopsWhenEveryRowIsPrecise) 
   EXPECT_TRUE(has(r.out, "== run (run.json) ==")) << r.out;
   EXPECT_TRUE(has(err(), "look 1/4: 0/7 rows precise")) << err();
   EXPECT_TRUE(has(err(), "look 2/4: 7/7 rows precise")) << err();
+  // One progress line per process: its look, round, framework, and the run against the budget.
+  EXPECT_TRUE(has(err(), "[bench] look 1/4 round 1 [1/2] ")) << err();
+  EXPECT_TRUE(has(err(), " of 20s | ")) << err();
+  std::ifstream summary(run_dir() / "summary.txt");
+  std::string first;
+  std::getline(summary, first);
+  EXPECT_EQ(first, "A/A gate: absent");  // the stand-in's files have no harness rows
   std::ifstream manifest(run_dir() / "run.json");
   const auto doc = nlohmann::json::parse(manifest);
   EXPECT_EQ(doc["mode"], "adaptive");
@@ -121,6 +128,16 @@ TEST_F(BenchScript, ABudgetTooSmallForOneSampleIsOneLineAndExitTwo) {
   std::ifstream manifest(run_dir() / "run.json");
   const auto doc = nlohmann::json::parse(manifest);
   EXPECT_TRUE(has(doc["status"].get<std::string>(), "failed: budget")) << doc["status"];
+}
+
+// The micro benchmarks run first; a budget they spend stops the run after the one that spent
+// it, before the frameworks.
+TEST_F(BenchScript, ABudgetTheMicroBenchmarksSpendStopsTheRunEarly) {
+  const auto r = run("--framework slow --budget 1s", "LEGION_FAKE_MICRO_SLEEP=0.6");
+  EXPECT_EQ(r.status, 2) << r.out << err();
+  EXPECT_TRUE(has(err(), "budget 1s spent by the micro benchmarks")) << err();
+  EXPECT_FALSE(fs::exists(run_dir() / "stress.json"));
+  EXPECT_FALSE(fs::exists(run_dir() / "run.json"));
 }
 
 TEST_F(BenchScript, OneFrameworkIsComparedWithLegion) {

@@ -273,6 +273,39 @@ TEST_F(Driver, SamplesThenReplicatesOnlyTheRowsThatNeedIt) {
   std::string first;
   std::getline(text, first);
   EXPECT_EQ(first, "== run (run.json) ==");
+  // summary.txt is the run's summary alone: the lines comparison.txt opens with.
+  std::ifstream summary(options_.out_dir / "summary.txt");
+  std::string line;
+  std::vector<std::string> lines;
+  while (std::getline(summary, line)) lines.push_back(line);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0], "A/A gate: pass");
+  for (const std::string& l : lines) {
+    std::getline(text, line);
+    EXPECT_EQ(line, l);
+  }
+  EXPECT_NE(
+      std::find_if(lines.begin(), lines.end(),
+                   [](const std::string& l) { return l.rfind("where the time went: ", 0) == 0; }),
+      lines.end());
+}
+
+TEST_F(Driver, ProgressIsOneLinePerProcessWithItsLookAndTheBudget) {
+  ASSERT_EQ(run(), 0);
+  std::istringstream in(progress_.str());
+  std::size_t lines = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("[bench] look ", 0) != 0 || line.find(" round ") == std::string::npos) continue;
+    ++lines;
+    EXPECT_NE(line.find(" of 5m00s | "), std::string::npos) << line;
+    EXPECT_TRUE(line.find(" legion ") != std::string::npos ||
+                line.find(" slow ") != std::string::npos)
+        << line;
+  }
+  EXPECT_EQ(lines, processes().size()) << progress_.str();
+  // The sample's two rounds feed look 1; round k + 1 feeds look k.
+  EXPECT_NE(progress_.str().find("[bench] look 1/4 round 2 ["), std::string::npos);
+  EXPECT_NE(progress_.str().find("[bench] look 2/4 round 3 ["), std::string::npos);
 }
 
 TEST_F(Driver, TheSeedFixesTheOrder) {
@@ -311,6 +344,30 @@ TEST_F(Driver, ABudgetTooSmallForOneSampleOfEveryRowIsAnError) {
         << e.what();
   }
   EXPECT_NE(manifest()["status"].get<std::string>().find("failed: budget"), std::string::npos);
+}
+
+// The first round has nothing to predict from; a budget it spends stops the run after the
+// process that spent it, not after every framework's, and summary.txt says why.
+TEST_F(Driver, ATinyBudgetStopsAfterTheProcessThatSpentIt) {
+  fake_.frameworks["legion"] = {5.0, 0.1, 1000, 0};
+  fake_.frameworks["slow"] = {5.0, 1.0, 50000, 0};
+  fake_.frameworks["slower"] = {5.0, 1.0, 90000, 0};
+  options_.budget_s = 2;
+  try {
+    run();
+    FAIL() << "no error";
+  } catch (const DriverError& e) {
+    EXPECT_NE(std::string(e.what()).find("budget 2.0s is too small for one sample of every row "
+                                         "(2 processes per framework): the first processes of 1 "
+                                         "of 3 frameworks took"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(fake_.bench_order.size(), 1u);
+  std::ifstream summary(options_.out_dir / "summary.txt");
+  std::string first;
+  std::getline(summary, first);
+  EXPECT_EQ(first.rfind("RUN FAILED: budget 2.0s is too small", 0), 0u) << first;
 }
 
 TEST_F(Driver, AFlaggedProcessIsReRunAndReplaced) {

@@ -81,5 +81,34 @@ TEST(RunSummary, AQuietRunListsWhatIsLeftOpen) {
   EXPECT_TRUE(has("note: something to know"));
 }
 
+TEST(RunSummary, SaysWhereTheTimeWent) {
+  std::vector<ProcessRecord> processes = {
+      record("legion.1.json", "legion", true), record("slow.1.json", "slow", true),
+      record("slow.2.json", "slow", true), record("slow.3.json", "slow", false)};
+  processes[0].kind = "full";
+  processes[0].wall_s = 2;
+  processes[1].kind = "full";
+  processes[1].wall_s = 70;
+  processes[2].kind = "cold_start";
+  processes[2].wall_s = 3;
+  processes[3].kind = "rerun";  // dropped, but its time was spent
+  processes[3].wall_s = 15;
+  RunFacts f;
+  f.processes = &processes;
+  f.frameworks = {"legion", "slow"};
+  f.elapsed_s = 100;
+  f.looks_s = 4;
+  f.looks_done = 2;
+  const std::vector<std::string> lines = time_lines(f);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0],
+            "where the time went: 1m30s in 4 processes, 4.0s in 2 comparisons, 6.0s other "
+            "(calibration, the driver)");
+  EXPECT_EQ(lines[1], "  legion 2.0s: 1 full 2.0s");
+  EXPECT_EQ(lines[2], "  slow 1m28s: 1 cold_start 3.0s, 1 full 1m10s, 1 rerun 15s");
+  const std::vector<std::string> all = run_summary(f);
+  EXPECT_EQ(std::vector<std::string>(all.end() - 3, all.end()), lines);
+}
+
 }  // namespace
 }  // namespace legion_driver

@@ -86,10 +86,16 @@ class Driver {
   double clock() const { return launcher_.now_s(); }
   // A fixed or smoke run compares once.
   int looks_planned() const { return o_.smoke || o_.fixed_processes ? 1 : o_.looks; }
-  // Records why the run stopped in run.json (when the run directory exists).
+  bool adaptive() const { return !o_.smoke && !o_.fixed_processes; }
+  // Records why the run stopped in run.json and summary.txt (when the run directory exists).
   void fail(const std::string& why) {
     status_ = "failed: " + why;
-    if (owns_out_dir_) write_manifest();
+    if (!owns_out_dir_) return;
+    write_manifest();
+    try {
+      write_summary("RUN FAILED: " + why);
+    } catch (const DriverError&) {  // the run's own error is the one to report
+    }
   }
 
  private:
@@ -126,6 +132,11 @@ class Driver {
     manifest_written_ = clock();
   }
   std::vector<std::string> summary_lines() const;
+  // summary.txt: the run's summary alone (`first`, when given, opens it). Returns its lines.
+  std::vector<std::string> write_summary(const std::string& first = "") const;
+  DriverError budget_too_small(const std::string& detail) const;
+  // The look a round's processes are compared at: the sample's two rounds feed look 1.
+  int look_of_round(int round) const { return adaptive() ? std::max(1, round - 1) : 1; }
   bool disturbed() const { return run_disturbed(last_view(), processes_); }
 
   const DriverOptions& o_;
@@ -145,12 +156,12 @@ class Driver {
   std::string status_ = "running";
   bool owns_out_dir_ = false;  // run.json is this run's to write
   double manifest_written_ = 0;
-  double progress_written_ = 0;
   // The driver's own time per process (start, reading the result, the manifest) and the last
   // look's duration: both go into what the planner and the budget expect things to cost.
   double overhead_s_ = 0;
   std::size_t overhead_samples_ = 0;
   double last_look_s_ = 0;
+  double looks_s_ = 0;
   double look_reserve() const {
     return std::max(std::min(kLookReserve_s, 0.05 * o_.budget_s), 2 * last_look_s_);
   }
@@ -359,6 +370,13 @@ void Driver::run_round(std::vector<Planned> round, int number) {
     ++at;
     round_left -= p.predicted_s;
     if (p.optional && p.predicted_s > left_s() - look_reserve()) continue;
+    // The first round has no prediction to plan with: a budget spent before every framework
+    // ran once stops the run here, not after the rest of the round.
+    if (adaptive() && number == 1 && at > 1 && left_s() <= look_reserve()) {
+      throw budget_too_small("the first processes of " + std::to_string(at - 1) + " of " +
+                             std::to_string(round.size()) + " frameworks took " +
+                             format_duration(clock() - start_));
+    }
     run_process(p, number);
     report_progress(processes_.back(), at, round.size(), number, round_left);
   }
@@ -400,13 +418,8 @@ std::vector<Planned> Driver::sample_round_two() {
     mandatory += s;
   }
   if (mandatory > left_s() - look_reserve()) {
-    throw DriverError("budget " + format_duration(o_.budget_s) +
-                      " is too small for one sample of every row (2 processes per framework): "
-                      "the first took " +
-                      format_duration(clock() - start_) + ", the second needs ~" +
-                      format_duration(mandatory) +
-                      " more; raise "
-                      "--budget or narrow --framework/--scenario");
+    throw budget_too_small("the first took " + format_duration(clock() - start_) +
+                           ", the second needs ~" + format_duration(mandatory) + " more");
   }
   double room = left_s() - look_reserve() - mandatory;
   // Round-robin over the frameworks, so a tight budget spreads its cold starts evenly.
@@ -429,6 +442,12 @@ std::vector<Planned> Driver::sample_round_two() {
     }
   }
   return round;
+}
+
+DriverError Driver::budget_too_small(const std::string& detail) const {
+  return DriverError("budget " + format_duration(o_.budget_s) +
+                     " is too small for one sample of every row (2 processes per framework): " +
+                     detail + "; raise --budget or narrow --framework/--scenario");
 }
 
 std::vector<Planned> Driver::replication_round(int look_number) {
@@ -501,6 +520,7 @@ void Driver::look() {
   }
   looks_.push_back(std::move(l));
   last_look_s_ = clock() - began;
+  looks_s_ += last_look_s_;
   const PrecisionStatus status = precision_status(looks_.back().view);
   progress_ << "[bench] look " << looks_.size() << "/" << looks_planned() << ": " << status.precise
             << "/" << status.total << " rows precise, A/A gate " << looks_.back().view.aa_status
@@ -518,25 +538,30 @@ bool Driver::all_done() const {
 
 // --- Output --------------------------------------------------------------------------------
 
+// One line per process: the look it is for, the round, the framework and its kind, what it
+// took, the run's time against the budget, the precision so far and the ETA.
 void Driver::report_progress(const ProcessRecord& p, std::size_t at, std::size_t of, int round,
                              double round_left_s) {
-  // Every process that took a while or was flagged, the last of a round, else one line in 2 s.
-  const bool worth =
-      p.wall_s >= 2.0 || !p.flags.empty() || at == of || clock() - progress_written_ >= 2.0;
-  if (!worth) return;
-  progress_written_ = clock();
-  progress_ << "[bench] round " << round << " [" << at << "/" << of << "] " << p.file << " ("
-            << (p.rows.empty() ? std::string("every row") : std::to_string(p.rows.size()) + " rows")
+  progress_ << "[bench] look " << look_of_round(round) << "/" << looks_planned() << " round "
+            << round << " [" << at << "/" << of << "] " << p.framework << " " << p.kind << " ("
+            << p.file << ", "
+            << (p.rows.empty()
+                    ? std::string("every row")
+                    : std::to_string(p.rows.size()) + (p.rows.size() == 1 ? " row" : " rows"))
             << ") " << format_duration(p.wall_s)
-            << (p.flags.empty() ? "" : " FLAGGED: " + p.flags.front()) << " | ";
+            << (p.flags.empty() ? "" : " FLAGGED: " + p.flags.front()) << " | run "
+            << format_duration(clock() - start_)
+            << (adaptive() ? " of " + format_duration(o_.budget_s) : std::string(" (no budget)"))
+            << " | ";
   if (const ComparisonView* view = last_view()) {
     const PrecisionStatus status = precision_status(*view);
     progress_ << status.precise << "/" << status.total << " rows precise, widest "
               << status.widest_text() << " | ";
   }
   // The run ends when the budget does, unless every row gets precise first.
-  progress_ << "ETA: round ~" << format_duration(std::max(round_left_s, 0.0))
-            << ", run <= " << format_duration(std::max(left_s(), 0.0)) << "\n";
+  progress_ << "ETA: round ~" << format_duration(std::max(round_left_s, 0.0));
+  if (adaptive()) progress_ << ", run <= " << format_duration(std::max(left_s(), 0.0));
+  progress_ << "\n";
 }
 
 std::vector<std::string> Driver::summary_lines() const {
@@ -547,11 +572,23 @@ std::vector<std::string> Driver::summary_lines() const {
   facts.elapsed_s = clock() - start_;
   facts.budget_s = o_.budget_s;
   facts.precision = o_.precision;
+  facts.looks_s = looks_s_;
   facts.looks_done = static_cast<int>(looks_.size());
   facts.looks_planned = looks_planned();
   facts.accept_disturbed = o_.accept_disturbed;
   facts.notes = notes_;
   return run_summary(facts);
+}
+
+std::vector<std::string> Driver::write_summary(const std::string& first) const {
+  std::vector<std::string> lines = summary_lines();
+  if (!first.empty()) lines.insert(lines.begin(), first);
+  const fs::path path = o_.out_dir / "summary.txt";
+  std::ofstream file(path);
+  for (const std::string& line : lines) file << line << "\n";
+  file.flush();
+  if (!file) throw DriverError(path.string() + ": cannot write");
+  return lines;
 }
 
 json Driver::manifest() const {
@@ -674,7 +711,7 @@ int Driver::run() {
   const Look& last = looks_.back();
   fs::copy_file(last.json_file, o_.out_dir / "comparison.json",
                 fs::copy_options::overwrite_existing);
-  const std::vector<std::string> summary = summary_lines();
+  const std::vector<std::string> summary = write_summary();
   std::ostringstream text;
   text << "== run (run.json) ==\n";
   for (const std::string& line : summary) text << line << "\n";

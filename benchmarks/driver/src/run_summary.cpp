@@ -118,6 +118,45 @@ std::vector<std::string> run_summary(const RunFacts& f) {
     }
   }
   for (const std::string& n : f.notes) lines.push_back("note: " + n);
+  const std::vector<std::string> time = time_lines(f);
+  lines.insert(lines.end(), time.begin(), time.end());
+  return lines;
+}
+
+std::vector<std::string> time_lines(const RunFacts& f) {
+  struct Spent {
+    double wall_s = 0;
+    int processes = 0;
+    std::map<std::string, std::pair<double, int>> by_kind;  // kind -> (wall, processes)
+  };
+  std::map<std::string, Spent> per;
+  double processes_s = 0;
+  for (const ProcessRecord& p : *f.processes) {
+    Spent& s = per[p.framework];
+    s.wall_s += p.wall_s;
+    ++s.processes;
+    auto& [wall, count] = s.by_kind[p.kind.empty() ? "full" : p.kind];
+    wall += p.wall_s;
+    ++count;
+    processes_s += p.wall_s;
+  }
+  std::vector<std::string> lines;
+  lines.push_back("where the time went: " + format_duration(processes_s) + " in " +
+                  std::to_string(f.processes->size()) + " processes, " +
+                  format_duration(f.looks_s) + " in " + std::to_string(f.looks_done) +
+                  " comparisons, " +
+                  format_duration(std::max(f.elapsed_s - processes_s - f.looks_s, 0.0)) +
+                  " other (calibration, the driver)");
+  for (const std::string& name : f.frameworks) {
+    const auto it = per.find(name);
+    if (it == per.end()) continue;
+    std::string kinds;
+    for (const auto& [kind, spent] : it->second.by_kind) {
+      kinds += (kinds.empty() ? "" : ", ") + std::to_string(spent.second) + " " + kind + " " +
+               format_duration(spent.first);
+    }
+    lines.push_back("  " + name + " " + format_duration(it->second.wall_s) + ": " + kinds);
+  }
   return lines;
 }
 
