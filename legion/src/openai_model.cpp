@@ -4,6 +4,7 @@
 
 #include "http_transfers.hpp"
 #include "legion/error.hpp"
+#include "legion/json_input.hpp"
 #include "legion/simulated_model.hpp"
 #include "legion/splitmix64.hpp"
 #include "legion/sync_wait.hpp"
@@ -132,7 +133,9 @@ Task<ModelResponse> OpenAIModel::complete_async(const ModelRequest& request) {
     co_await sleep_for(std::min(wait, options_.max_backoff));
   }
 
-  const Json reply = Json::parse(exchange.body, nullptr, false);
+  // A hostile or broken server's reply gets the same nesting limit as any input.
+  ParsedJson parsed = parse_json(exchange.body);
+  const Json reply = parsed.ok() ? std::move(parsed.value) : Json();
   const Json* message = nullptr;
   if (reply.is_object() && reply.contains("choices") && reply["choices"].is_array() &&
       !reply["choices"].empty() && reply["choices"][0].is_object() &&

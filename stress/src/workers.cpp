@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "legion/error.hpp"
+#include "thread_start.hpp"
 
 extern char** environ;
 
@@ -25,23 +26,24 @@ WorkerThreads::~WorkerThreads() {
 void WorkerThreads::start() {
   stop_ = false;
   ++generation_;
-  for (int t = 0; t < threads_; ++t) {
-    running_.emplace_back([this, t, generation = generation_] {
-      try {
-        auto store = open_();
-        legion::store::WorkerOptions options;
-        options.worker_id = "stress-" + std::to_string(generation) + "/" + std::to_string(t);
-        options.batch = batch_;
-        // Short: an idle worker polls SQLite (no NOTIFY there), and the wait adds to latency.
-        options.idle_wait = std::chrono::milliseconds(2);
-        options.stop = &stop_;
-        legion::store::run_worker(*store, options, handler_);
-      } catch (const std::exception& e) {
-        std::lock_guard lock(mutex_);
-        if (error_.empty()) error_ = e.what();
-      }
-    });
-  }
+  auto started = detail::start_threads(
+      static_cast<std::size_t>(threads_), "worker",
+      [this, generation = generation_](std::size_t t) {
+        try {
+          auto store = open_();
+          legion::store::WorkerOptions options;
+          options.worker_id = "stress-" + std::to_string(generation) + "/" + std::to_string(t);
+          options.batch = batch_;
+          // Short: an idle worker polls SQLite (no NOTIFY there), and the wait adds to latency.
+          options.idle_wait = std::chrono::milliseconds(2);
+          options.stop = &stop_;
+          legion::store::run_worker(*store, options, handler_);
+        } catch (const std::exception& e) {
+          std::lock_guard lock(mutex_);
+          if (error_.empty()) error_ = e.what();
+        }
+      });
+  for (auto& thread : started) running_.push_back(std::move(thread));
 }
 
 void WorkerThreads::stop() {

@@ -1,11 +1,9 @@
 #include "legion/sandbox.hpp"
 
-#include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
@@ -18,6 +16,7 @@
 #include <optional>
 #include <sstream>
 
+#include "child_process.hpp"
 #include "legion/error.hpp"
 #include "refuse_isolation.hpp"
 
@@ -298,50 +297,34 @@ std::string take(std::istream& in) {
 }
 
 RefusedRun run_refused(Refuse what, const SandboxOptions& options, const std::string& source) {
-  int fds[2];
-  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    close(fds[0]);
-    std::string out;
-    if (!legion_test::refuse_isolation(what)) {
-      put(out, "error");
-      put(out, std::string("cannot install the seccomp filter: ") + std::strerror(errno));
-    } else {
-      try {
-        const SandboxResult r = Sandbox(options).run(source);
-        put(out, "result");
-        for (const std::string& field :
-             {std::to_string(static_cast<int>(r.isolation)), std::to_string(r.exit_code),
-              std::to_string(r.signal), std::to_string(r.timed_out), r.stdout_text,
-              r.stderr_text}) {
-          put(out, field);
+  const auto child = legion_test::run_in_child(
+      [&] {
+        std::string out;
+        if (!legion_test::refuse_isolation(what)) {
+          put(out, "error");
+          put(out, std::string("cannot install the seccomp filter: ") + std::strerror(errno));
+          return out;
         }
-      } catch (const SandboxUnavailableError& e) {
-        put(out, "unavailable");
-        put(out, e.what());
-      } catch (const std::exception& e) {
-        put(out, "error");
-        put(out, e.what());
-      }
-    }
-    for (std::size_t done = 0; done < out.size();) {
-      const ssize_t n = write(fds[1], out.data() + done, out.size() - done);
-      if (n <= 0) break;
-      done += static_cast<std::size_t>(n);
-    }
-    _exit(0);
-  }
-  close(fds[1]);
-  std::string text;
-  std::array<char, 4096> buffer{};
-  for (ssize_t n; (n = read(fds[0], buffer.data(), buffer.size())) > 0;)
-    text.append(buffer.data(), n);
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  std::istringstream in(text);
+        try {
+          const SandboxResult r = Sandbox(options).run(source);
+          put(out, "result");
+          for (const std::string& field :
+               {std::to_string(static_cast<int>(r.isolation)), std::to_string(r.exit_code),
+                std::to_string(r.signal), std::to_string(r.timed_out), r.stdout_text,
+                r.stderr_text}) {
+            put(out, field);
+          }
+        } catch (const SandboxUnavailableError& e) {
+          put(out, "unavailable");
+          put(out, e.what());
+        } catch (const std::exception& e) {
+          put(out, "error");
+          put(out, e.what());
+        }
+        return out;
+      },
+      std::chrono::seconds(60));
+  std::istringstream in(child.text);
   RefusedRun run;
   const std::string kind = take(in);
   if (kind == "result") {
@@ -355,8 +338,10 @@ RefusedRun run_refused(Refuse what, const SandboxOptions& options, const std::st
     run.result = r;
   } else {
     run.unavailable = kind == "unavailable";
-    run.error =
-        kind.empty() ? "the child wrote nothing (status " + std::to_string(status) + ")" : take(in);
+    run.error = kind.empty()
+                    ? "the child reported nothing (finished: " + std::to_string(child.finished) +
+                          ", signal: " + std::to_string(child.signal) + ")"
+                    : take(in);
   }
   return run;
 }
@@ -417,30 +402,18 @@ TEST(SandboxWithoutIsolation, OptInRunsWithAScrubbedEnvironmentAndKillsTheTree) 
 }
 
 TEST(SandboxWithoutIsolation, SupportReportsWhatIsMissing) {
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    close(fds[0]);
-    std::string out = "filter failed";
-    if (legion_test::refuse_isolation(Refuse::kNamespacesAndLandlock)) {
-      const SandboxSupport support = sandbox_support();
-      out = (support.isolation ? to_string(*support.isolation) : "none") + std::string(" ") +
-            support.detail;
-    }
-    (void)!write(fds[1], out.data(), out.size());
-    _exit(0);
-  }
-  close(fds[1]);
-  std::string text;
-  std::array<char, 1024> buffer{};
-  for (ssize_t n; (n = read(fds[0], buffer.data(), buffer.size())) > 0;)
-    text.append(buffer.data(), n);
-  close(fds[0]);
-  waitpid(pid, nullptr, 0);
-  EXPECT_EQ(text.rfind("none ", 0), 0u) << text;
-  EXPECT_NE(text.find("Operation not permitted"), std::string::npos) << text;
+  const auto child = legion_test::run_in_child(
+      [] {
+        if (!legion_test::refuse_isolation(Refuse::kNamespacesAndLandlock)) {
+          return std::string("filter failed");
+        }
+        const SandboxSupport support = sandbox_support();
+        return (support.isolation ? to_string(*support.isolation) : "none") + std::string(" ") +
+               support.detail;
+      },
+      std::chrono::seconds(30));
+  EXPECT_EQ(child.text.rfind("none ", 0), 0u) << child.text;
+  EXPECT_NE(child.text.find("Operation not permitted"), std::string::npos) << child.text;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <charconv>
 #include <csignal>
 #include <map>
 #include <mutex>
@@ -89,7 +90,7 @@ class PostgresStore final : public TaskStore {
         session_sql_(schema.empty() ? "" : "SET search_path TO \"" + schema + "\""),
         channel_("legion_" + (schema.empty() ? std::string("public") : schema)),
         options_(options),
-        db_(conninfo, session_sql_, options.reconnect_deadline) {
+        db_(conninfo, session_sql_, options.reconnect_deadline, options.interrupt) {
     std::string setup = "BEGIN; SELECT pg_advisory_xact_lock(7461293); ";
     if (!schema.empty()) setup += "CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"; ";
     db_.run_script(setup + session_sql_ + ";" + kSchema + "COMMIT;");
@@ -356,7 +357,8 @@ class PostgresStore final : public TaskStore {
     std::lock_guard lock(listen_mutex_);
     try {
       if (!listener_ || PQstatus(listener_->raw()) != CONNECTION_OK) {
-        listener_ = std::make_unique<PgConnection>(conninfo_, session_sql_, timeout);
+        listener_ =
+            std::make_unique<PgConnection>(conninfo_, session_sql_, timeout, options_.interrupt);
         listener_->run_script("LISTEN \"" + channel_ + "\"");
       }
     } catch (const StoreError&) {
@@ -422,12 +424,16 @@ std::unique_ptr<TaskStore> open_postgres_store(StoreUrl url, const StoreOptions&
   StoreOptions effective = options;
   std::string deadline = url.take("reconnect_deadline_ms", "");
   if (!deadline.empty()) {
-    try {
-      effective.reconnect_deadline = std::chrono::milliseconds(std::stoll(deadline));
-    } catch (const std::exception&) {
-      throw ConfigError("store url: reconnect_deadline_ms must be milliseconds, not '" + deadline +
-                        "'");
+    std::int64_t ms = -1;
+    const auto [end, error] =
+        std::from_chars(deadline.data(), deadline.data() + deadline.size(), ms);
+    if (error != std::errc() || end != deadline.data() + deadline.size() || ms < 0) {
+      throw ConfigError(
+          "store url: reconnect_deadline_ms must be a non-negative number of "
+          "milliseconds, not '" +
+          deadline + "'");
     }
+    effective.reconnect_deadline = std::chrono::milliseconds(ms);
   }
   if (!schema.empty() && !valid_identifier(schema)) {
     throw ConfigError("store url: schema must be [a-z0-9_]{1,48}, not '" + schema + "'");

@@ -4,6 +4,7 @@
 // deadline. That is only sound because every statement the store sends is idempotent (an
 // idempotency key, a lease token, or a read): when the connection dies while a COMMIT is in
 // flight the outcome is unknown, and running the statement again resolves it either way.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -39,9 +40,13 @@ class PgResult {
 
 class PgConnection {
  public:
-  // `session_sql` runs after every (re)connect: per-session settings such as search_path.
+  // `session_sql` runs after every (re)connect: per-session settings such as search_path. The
+  // first connection is tried once: a server that cannot be reached at all is an error at
+  // once, not after the reconnect deadline, which is for a server that went away. Once
+  // `interrupt` is set, reconnecting stops with a StoreUnavailableError.
   PgConnection(std::string conninfo, std::string session_sql,
-               std::chrono::milliseconds reconnect_deadline);
+               std::chrono::milliseconds reconnect_deadline,
+               const std::atomic<bool>* interrupt = nullptr);
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
   ~PgConnection();
@@ -70,10 +75,14 @@ class PgConnection {
   PgResult with_retry(const char* sql, const std::string& script,
                       const std::vector<std::string>& params);
   [[noreturn]] void give_up(const std::string& error) const;
+  // Between two tries: gives up past the deadline or once interrupted, else sleeps.
+  void wait_before_retry(std::chrono::steady_clock::time_point start,
+                         std::chrono::milliseconds& backoff, const std::string& error) const;
 
   std::string conninfo_;
   std::string session_sql_;
   std::chrono::milliseconds reconnect_deadline_;
+  const std::atomic<bool>* interrupt_;
   pg_conn* conn_ = nullptr;
   std::int64_t reconnects_ = -1;  // the first connect is not a reconnect
   std::unordered_map<const char*, std::string> names_;
