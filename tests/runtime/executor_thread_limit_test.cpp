@@ -1,8 +1,7 @@
 // An executor whose threads the system refuses (ulimit -u reached) must fail with an Error,
 // its started threads joined: it used to hang in the constructor (destroying a condition
-// variable its sleeping workers still waited on) or abort. The refusal is made with RLIMIT_AS
-// in a child process: unlike RLIMIT_NPROC it binds root too, and each thread needs address
-// space for its stack.
+// variable its sleeping workers still waited on) or abort. The limit is set in a child process
+// (as nobody when the test runs as root, which RLIMIT_NPROC does not bind).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -18,8 +17,7 @@ namespace {
 TEST(ExecutorThreadLimit, RefusedThreadIsAnErrorNotAHang) {
   const auto child = legion_test::run_in_child(
       [] {
-        // Room for a few thread stacks (8 MiB each by default), not for a thousand.
-        if (!legion_test::limit_address_space(64ull << 20)) return std::string("setrlimit failed");
+        if (!legion_test::limit_threads(32)) return std::string("cannot limit the threads");
         try {
           Executor executor(1000);
           return "started " + std::to_string(executor.num_workers()) + " workers";

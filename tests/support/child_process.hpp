@@ -4,6 +4,7 @@
 // test). What the body returns comes back as text; a child still running after the timeout is
 // killed, so a hang fails the test instead of the whole run.
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -11,7 +12,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <fstream>
 #include <functional>
 #include <string>
 #include <thread>
@@ -66,16 +66,15 @@ inline ChildOutcome run_in_child(const std::function<std::string()>& body,
   return outcome;
 }
 
-// Caps this process's address space at what it uses now plus `extra` bytes: a thread needs
-// room for its stack, so this refuses threads beyond a few, and unlike RLIMIT_NPROC it binds
-// root too (CI runs as root).
-inline bool limit_address_space(std::uint64_t extra) {
-  std::ifstream statm("/proc/self/statm");
-  std::uint64_t pages = 0;
-  statm >> pages;
-  const rlim_t limit = pages * static_cast<rlim_t>(sysconf(_SC_PAGESIZE)) + extra;
-  const rlimit r{limit, limit};
-  return setrlimit(RLIMIT_AS, &r) == 0;
+// What `ulimit -u N` does to this process: at most `max` processes and threads for its user.
+// The kernel does not enforce RLIMIT_NPROC for root, so a root process first becomes nobody
+// (65534) - for good: call it in a child process only.
+inline bool limit_threads(rlim_t max) {
+  if (geteuid() == 0 && (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(65534) != 0)) {
+    return false;
+  }
+  const rlimit r{max, max};
+  return setrlimit(RLIMIT_NPROC, &r) == 0;
 }
 
 }  // namespace legion_test
