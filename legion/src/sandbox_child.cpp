@@ -301,11 +301,15 @@ void build_root(const SandboxPlan& plan) {
 bool enter_namespaces(const SandboxPlan& plan) {
   if (unshare(namespace_flags(plan.root, plan.isolate_network)) != 0) return false;
   if (!plan.root) {
-    check(plan,
-          write_file("/proc/self/setgroups", "deny") &&
-              write_file("/proc/self/uid_map", plan.uid_map) &&
-              write_file("/proc/self/gid_map", plan.gid_map),
-          SandboxStage::kUidMap);
+    // A non-dumpable process's /proc files belong to root, its own id maps included: dumpable
+    // for the three writes. No code runs yet, and code of other runs, in namespaces too (the
+    // host allows them all or none), cannot see this process.
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    const bool mapped = write_file("/proc/self/setgroups", "deny") &&
+                        write_file("/proc/self/uid_map", plan.uid_map) &&
+                        write_file("/proc/self/gid_map", plan.gid_map);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    check(plan, mapped, SandboxStage::kUidMap);
   }
   return true;
 }

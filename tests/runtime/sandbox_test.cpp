@@ -1,5 +1,6 @@
 #include "legion/sandbox.hpp"
 
+#include <grp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -145,13 +146,16 @@ void expect_no_survivor(const std::string& marker) {
   for (pid_t pid : left) kill(pid, SIGKILL);
 }
 
-// Code that prints every environment it can reach: its own, its parent's and the test
-// process's (/proc/PID/environ, the environment the process started with), or "refused" for
-// each it cannot read.
-std::string environment_source() {
+// Code that prints every environment it can reach: its own, its parent's and its caller's
+// (/proc/PID/environ, the environment the process started with), or "refused" for each it
+// cannot read. The caller is the process that runs the sandbox: kCaller stands for its pid
+// where that is a child process of the test's (run_refused).
+constexpr const char* kCaller = "CALLER_PID";
+
+std::string environment_source(const std::string& caller = std::to_string(getpid())) {
   return "import os\nprint(sorted(os.environ.items()))\n"
          "for pid in (os.getppid(), " +
-         std::to_string(getpid()) +
+         caller +
          "):\n    try:\n        print(open('/proc/%d/environ' % pid, 'rb').read())\n"
          "    except OSError:\n        print('refused')\n";
 }
@@ -274,6 +278,44 @@ TEST(Sandbox, NamespacesGiveASizeLimitedWorkDirectory) {
   EXPECT_EQ(result.stdout_text, "No space left on device\n") << result.stderr_text;
 }
 
+// Root's runs use no user namespace; this one is a caller that is not root (nobody), whose
+// namespaces need one: the id maps, the capability drop at exec. Root only (it switches uid).
+TEST(Sandbox, WorksForAnUnprivilegedCaller) {
+  if (geteuid() != 0) GTEST_SKIP() << "the whole suite already runs unprivileged";
+  if (access("/usr/bin/python3", X_OK) != 0) GTEST_SKIP() << "no /usr/bin/python3";
+  const auto child = legion_test::run_in_child(
+      [] {
+        if (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(65534) != 0) {
+          return std::string("cannot become nobody");
+        }
+        SandboxOptions options;
+        options.interpreter = "/usr/bin/python3";
+        options.args = {"-I", "-S"};
+        const auto support = sandbox_support();
+        try {
+          const SandboxResult r = Sandbox(options).run(
+              "import os\nprint(os.getuid(), os.getpid())\n"
+              "try:\n    open('/usr/legion-probe', 'w')\nexcept OSError:\n    print('refused')\n");
+          return std::string(to_string(r.isolation)) + " " +
+                 (support.isolation ? to_string(*support.isolation) : "none") + " " + r.describe() +
+                 " " + r.stdout_text + r.stderr_text;
+        } catch (const std::exception& error) {
+          return std::string("error ") + error.what();
+        }
+      },
+      std::chrono::seconds(60));
+  std::istringstream words(child.text);
+  std::string used, expected, status, code;
+  words >> used >> expected >> status >> code;
+  EXPECT_EQ(used, expected) << child.text;
+  EXPECT_EQ(status + " " + code, "exit 0") << child.text;
+  EXPECT_NE(child.text.find("refused"), std::string::npos) << child.text;
+  if (used == "namespaces") {
+    EXPECT_NE(child.text.find("65534 2\n"), std::string::npos)
+        << "uid and pid inside: " << child.text;
+  }
+}
+
 // --- Where the host refuses namespaces (a container's seccomp profile) ---------------------
 
 // What a run in a child process with isolation refused gave: the result, or the error.
@@ -306,7 +348,11 @@ RefusedRun run_refused(Refuse what, const SandboxOptions& options, const std::st
           return out;
         }
         try {
-          const SandboxResult r = Sandbox(options).run(source);
+          std::string code = source;
+          if (const auto at = code.find(kCaller); at != std::string::npos) {
+            code.replace(at, std::string(kCaller).size(), std::to_string(getpid()));
+          }
+          const SandboxResult r = Sandbox(options).run(code);
           put(out, "result");
           for (const std::string& field :
                {std::to_string(static_cast<int>(r.isolation)), std::to_string(r.exit_code),
@@ -361,7 +407,7 @@ TEST(SandboxWithoutNamespaces, LandlockRunScrubsTheEnvironmentAndKillsTheTree) {
   const ScopedSecret secret;
   const std::string marker = unique_marker();
   const RefusedRun run = run_refused(Refuse::kNamespaces, python_options(),
-                                     environment_source() + daemon_source(marker));
+                                     environment_source(kCaller) + daemon_source(marker));
   if (run.unavailable) GTEST_SKIP() << "no Landlock on this kernel: " << run.error;
   ASSERT_TRUE(run.result) << run.error;
   EXPECT_TRUE(run.result->ok()) << run.result->describe() << ": " << run.result->stderr_text;
@@ -389,7 +435,7 @@ TEST(SandboxWithoutIsolation, OptInRunsWithAScrubbedEnvironmentAndKillsTheTree) 
   SandboxOptions options = python_options();
   options.allow_unsandboxed = true;
   const RefusedRun run = run_refused(Refuse::kNamespacesAndLandlock, options,
-                                     environment_source() + daemon_source(marker));
+                                     environment_source(kCaller) + daemon_source(marker));
   ASSERT_TRUE(run.result) << run.error;
   EXPECT_EQ(run.result->isolation, SandboxIsolation::kNone);
   EXPECT_TRUE(run.result->ok()) << run.result->describe() << ": " << run.result->stderr_text;
