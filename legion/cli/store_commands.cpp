@@ -4,10 +4,11 @@
 #include <csignal>
 #include <iostream>
 #include <memory>
-#include <optional>
-#include <system_error>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -54,13 +55,23 @@ void add_store_option(CLI::App& command, std::string& url) {
 }
 
 // The built-in task handler: enough to exercise a worker end to end without an agent. The
-// payload may ask for a delay ("sleep_ms") or for the first "fail_times" attempts to fail.
+// payload may ask for a delay ("sleep_ms"), for the first "fail_times" attempts to fail, or for
+// "leak_kb" of memory the process keeps for good (memory-exhaustion tests: a worker grows until
+// its limit stops it).
 std::string builtin_handler(const Task& task) {
   // Invalid (or too deeply nested) JSON: fails, retried, dead-lettered.
   ParsedJson parsed = parse_json(task.payload);
   if (!parsed.ok()) throw std::runtime_error("payload: " + parsed.error);
   const json& payload = parsed.value;
   if (payload.is_object()) {
+    if (auto it = payload.find("leak_kb"); it != payload.end()) {
+      static std::mutex mutex;
+      static std::vector<std::unique_ptr<char[]>> kept;
+      const auto bytes = static_cast<std::size_t>(it->get<int>()) * 1024;
+      auto block = std::make_unique<char[]>(bytes);  // zeroed: the pages are really touched
+      std::lock_guard lock(mutex);
+      kept.push_back(std::move(block));
+    }
     if (auto it = payload.find("sleep_ms"); it != payload.end()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(it->get<int>()));
     }
@@ -136,7 +147,7 @@ void add_worker(CLI::App& app, CliIo io) {
       "worker", "claim and run tasks from the store until stopped (SIGINT/SIGTERM) or drained");
   struct Options {
     std::string url, id;
-    int concurrency = 1, batch = 16, lease_ms = 30'000;
+    int concurrency = 1, batch = 16, lease_ms = 30'000, task_timeout_ms = 0;
     std::int64_t give_up_ms = -1;  // -1: the default for the mode
     bool drain = false;
   };
@@ -150,6 +161,11 @@ void add_worker(CLI::App& app, CliIo io) {
       ->capture_default_str();
   command->add_option("--lease-ms", options->lease_ms, "lease duration; must outlast a batch")
       ->check(CLI::Range(100, 86'400'000))
+      ->capture_default_str();
+  command
+      ->add_option("--task-timeout-ms", options->task_timeout_ms,
+                   "fail a task whose handler runs longer (0: no limit)")
+      ->check(CLI::Range(0, 86'400'000))
       ->capture_default_str();
   command->add_option("--id", options->id, "worker id (default: worker-PID)");
   command->add_flag("--drain", options->drain, "exit once no task is queued, leased or waiting");
@@ -180,8 +196,9 @@ void add_worker(CLI::App& app, CliIo io) {
       io.err << "legion: worker " << id << ": store error, waiting it out: " << error.what()
              << "\n";
     };
-    const auto give_up = std::chrono::milliseconds(
-        options->give_up_ms >= 0 ? options->give_up_ms : options->drain ? 60'000 : 0);
+    const auto give_up = std::chrono::milliseconds(options->give_up_ms >= 0 ? options->give_up_ms
+                                                   : options->drain         ? 60'000
+                                                                            : 0);
     store::StoreOptions store_options;
     store_options.interrupt = &g_stop;  // SIGTERM stops a PostgreSQL reconnect too
     for (int t = 0; t < options->concurrency; ++t) {
@@ -193,6 +210,7 @@ void add_worker(CLI::App& app, CliIo io) {
             worker.worker_id = id + "/" + std::to_string(t);
             worker.batch = options->batch;
             worker.lease = std::chrono::milliseconds(options->lease_ms);
+            worker.task_timeout = std::chrono::milliseconds(options->task_timeout_ms);
             worker.exit_when_drained = options->drain;
             worker.stop = &g_stop;
             worker.on_store_error = say;
@@ -220,10 +238,11 @@ void add_worker(CLI::App& app, CliIo io) {
       total.failed += r.failed;
       total.rejected += r.rejected;
       total.store_errors += r.store_errors;
+      total.timed_out += r.timed_out;
     }
     io.out << "worker " << id << ": completed " << total.completed << ", failed " << total.failed
            << ", rejected " << total.rejected << ", store errors waited out " << total.store_errors
-           << "\n";
+           << ", timed out " << total.timed_out << "\n";
   });
 }
 

@@ -1,5 +1,6 @@
 #include "stress/observed_store.hpp"
 
+#include <algorithm>
 #include <mutex>
 #include <unordered_map>
 
@@ -17,9 +18,22 @@ class ObservedStore final : public TaskStore {
   template <typename Call>
   auto timed(Call&& call) {
     const auto start = std::chrono::steady_clock::now();
-    auto result = call();
-    if (observer_.on_query) observer_.on_query(std::chrono::steady_clock::now() - start);
-    return result;
+    const auto slot = observer_.watch ? observer_.watch->begin() : CallWatch::kNone;
+    struct Done {
+      CallWatch* watch;
+      std::size_t slot;
+      ~Done() {
+        if (watch) watch->end(slot);
+      }
+    } done{observer_.watch.get(), slot};
+    try {
+      auto result = call();
+      if (observer_.on_query) observer_.on_query(std::chrono::steady_clock::now() - start);
+      return result;
+    } catch (const StoreError& e) {
+      if (observer_.on_error) observer_.on_error(e.what());
+      throw;
+    }
   }
 
  public:
@@ -52,6 +66,11 @@ class ObservedStore final : public TaskStore {
       for (std::size_t i = 0; i < outcomes.size() && i < batch.size(); ++i) {
         // kAlreadyDone is a retry of a completion already reported: not a second effect.
         if (outcomes[i] == CompleteOutcome::kAccepted) observer_.on_completed(batch[i].result);
+      }
+    }
+    if (observer_.on_accepted) {
+      for (std::size_t i = 0; i < outcomes.size() && i < batch.size(); ++i) {
+        if (outcomes[i] == CompleteOutcome::kAccepted) observer_.on_accepted(batch[i]);
       }
     }
     return outcomes;
@@ -113,6 +132,32 @@ class ObservedStore final : public TaskStore {
 };
 
 }  // namespace
+
+std::size_t CallWatch::begin() {
+  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+  for (std::size_t i = 0; i < started_.size(); ++i) {
+    std::int64_t free = 0;
+    if (started_[i].load(std::memory_order_relaxed) == 0 &&
+        started_[i].compare_exchange_strong(free, now)) {
+      return i;
+    }
+  }
+  return kNone;
+}
+
+void CallWatch::end(std::size_t slot) {
+  if (slot < started_.size()) started_[slot].store(0, std::memory_order_release);
+}
+
+std::chrono::nanoseconds CallWatch::oldest() const {
+  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+  std::int64_t oldest = 0;
+  for (const auto& s : started_) {
+    const auto t = s.load(std::memory_order_acquire);
+    if (t != 0) oldest = std::max(oldest, now - t);
+  }
+  return std::chrono::nanoseconds(oldest);
+}
 
 std::unique_ptr<TaskStore> observe_store(std::unique_ptr<TaskStore> inner, StoreObserver observer) {
   return std::make_unique<ObservedStore>(std::move(inner), std::move(observer));

@@ -115,6 +115,9 @@ struct StoreOptions {
   // SQLite: read without writing: the file is opened read-only (so a write-protected file or
   // directory can still be inspected) and must already hold a store; nothing is created.
   bool read_only = false;
+  // PostgreSQL: a reply must come within this, or the connection is dropped and the statement
+  // retried on a new one (0: wait as long as TCP does). URL parameter io_timeout_ms.
+  std::chrono::milliseconds io_timeout{0};
 };
 
 class TaskStore {
