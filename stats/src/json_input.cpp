@@ -36,8 +36,14 @@ nlohmann::json parse_json_input(std::string_view text, std::string_view source) 
   }
   try {
     return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw StatsError(where + e.what());
+  } catch (const nlohmann::json::exception& e) {
+    // Not only parse_error: a number out of double range ("1e999") is out_of_range.406. The
+    // "[json.exception.parse_error.101] " tag says nothing to a reader.
+    std::string what = e.what();
+    if (const auto tag = what.find("] "); what.front() == '[' && tag != std::string::npos) {
+      what.erase(0, tag + 2);
+    }
+    throw StatsError(where + what);
   }
 }
 

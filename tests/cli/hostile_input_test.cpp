@@ -74,6 +74,12 @@ TEST_F(HostileInput, DeeplyNestedSpecIsBadInputNotACrash) {
   expect_one_line(run("run " + write("deep.json", spec)), 2, "nested deeper than 512 levels");
 }
 
+// nlohmann throws out_of_range.406 (not parse_error) for a number beyond double's range.
+TEST_F(HostileInput, NumberOutOfRangeInASpecIsBadInput) {
+  expect_one_line(run("run " + write("huge.json", R"({"a": 1e999})")), 2,
+                  "number overflow parsing '1e999'");
+}
+
 TEST_F(HostileInput, DeeplyNestedTaskFileIsBadInputNotACrash) {
   const auto file = write("deep.jsonl", "{\"key\": \"k\", \"payload\": " + nested(90'000) + "}\n");
   expect_one_line(run("submit --store " + url_ + " --file " + file), 2,

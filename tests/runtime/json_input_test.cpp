@@ -49,6 +49,16 @@ TEST(JsonInput, SyntaxErrorIsOneLineWithoutTheExceptionTag) {
   EXPECT_EQ(parsed.error.find("json.exception"), std::string::npos);
 }
 
+// nlohmann throws out_of_range.406, not parse_error, for a number beyond double's range.
+TEST(JsonInput, NumberOutOfRangeIsAnErrorNotAnException) {
+  ParsedJson parsed;
+  ASSERT_NO_THROW(parsed = parse_json(R"({"a": 1e999})"));
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_FALSE(parsed.too_deep);
+  EXPECT_EQ(parsed.error.rfind("not valid JSON: number overflow", 0), 0u) << parsed.error;
+  EXPECT_EQ(parsed.error.find("json.exception"), std::string::npos);
+}
+
 TEST(JsonInput, ReadTextFileNamesWhatIsWrong) {
   const std::string dir = std::filesystem::temp_directory_path().string();
   try {

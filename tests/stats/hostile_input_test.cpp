@@ -41,6 +41,16 @@ TEST(StatsHostileInput, NestingBeyondTheLimitIsMalformedJson) {
             "targets.json: malformed JSON: nested deeper than 512 levels");
 }
 
+// nlohmann throws out_of_range.406, not parse_error, for a number beyond double's range.
+TEST(StatsHostileInput, NumberOutOfRangeIsMalformedJson) {
+  EXPECT_EQ(error_of([] { stats::parse_json_input(R"({"a": 1e999})", "x.json"); }),
+            "x.json: malformed JSON: number overflow parsing '1e999'");
+  EXPECT_EQ(error_of([] {
+              stats::parse_gbench_json(R"({"benchmarks": [1e999]})", "real_time", "run.json");
+            }),
+            "run.json: malformed JSON: number overflow parsing '1e999'");
+}
+
 TEST(StatsHostileInput, CliRejectsADeepFileInOneLine) {
   const auto file = std::filesystem::temp_directory_path() /
                     ("legion_stats_deep_" + std::to_string(::getpid()) + ".json");

@@ -85,7 +85,8 @@ inline ParsedJson parse_json(std::string_view text, std::size_t max_depth) {
   }
   try {
     out.value = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
+    // Not only parse_error: a number out of double range ("1e999") is out_of_range.406.
     // "[json.exception.parse_error.101] parse error at ...": the tag says nothing to a reader.
     std::string what = error.what();
     if (const auto tag = what.find("] "); what.front() == '[' && tag != std::string::npos) {
