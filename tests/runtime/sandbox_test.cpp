@@ -425,7 +425,11 @@ TEST(SandboxWithoutIsolation, RefusesToRunTheCode) {
       run_refused(Refuse::kNamespacesAndLandlock, python_options(), probes.source);
   EXPECT_TRUE(run.unavailable) << (run.result ? "the code ran: " + run.result->stdout_text
                                               : run.error);
+  // One line that says why and what would allow it, nothing run.
+  EXPECT_EQ(run.error.rfind("sandbox: no isolation for the code here: namespaces refused", 0), 0u)
+      << run.error;
   EXPECT_NE(run.error.find("allow_unsandboxed"), std::string::npos) << run.error;
+  EXPECT_EQ(run.error.find('\n'), std::string::npos) << run.error;
   EXPECT_FALSE(probes.wrote_outside());
 }
 
