@@ -52,6 +52,10 @@ int main(int argc, char** argv) {
   std::vector<Scenario> catalog;
   try {
     flags = parse_flags(argc, argv);
+    if (flags.help) {
+      std::cout << usage_text();
+      return 0;
+    }
     if (flags.list_frameworks) {
       for (const std::string& name : adapter_names()) std::cout << name << "\n";
       return 0;
@@ -99,11 +103,16 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("seed", std::to_string(flags.seed));
   benchmark::AddCustomContext("model_latency", options.config.latency.spec());
   benchmark::AddCustomContext("smoke", flags.smoke ? "true" : "false");
-  benchmark::AddCustomContext("sandbox_python", legion::find_executable(default_python()));
+  try {
+    benchmark::AddCustomContext("sandbox_python", legion::find_executable(default_python()));
+  } catch (const std::exception& error) {
+    return usage_error(error.what());
+  }
+  benchmark::AddCustomContext("sandbox_isolation", code_sandbox_description());
   benchmark::AddCustomContext("sandbox_network_isolation",
-                              legion::network_isolation_available()
+                              legion::sandbox_support().network_isolated
                                   ? "private network namespace"
-                                  : "none: unshare(CLONE_NEWNET) refused, host network visible");
+                                  : "none: host network visible to the code");
   for (const auto& [key, value] : environment_context()) benchmark::AddCustomContext(key, value);
 
   std::vector<char*> args;

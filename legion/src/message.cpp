@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "legion/error.hpp"
+#include "legion/json_input.hpp"
 
 namespace legion {
 
@@ -84,10 +85,12 @@ ChatMessage message_from_json(const Json& json) {
       const Json arguments =
           function.contains("arguments") ? function["arguments"] : Json::object();
       if (arguments.is_string()) {
-        tool_call.arguments = Json::parse(arguments.get<std::string>(), nullptr, false);
-        if (tool_call.arguments.is_discarded()) {
-          throw ConfigError("tool call '" + tool_call.name + "' has arguments that are not JSON");
+        ParsedJson parsed = parse_json(arguments.get_ref<const std::string&>());
+        if (!parsed.ok()) {
+          throw ConfigError("tool call '" + tool_call.name + "' has arguments that are " +
+                            (parsed.too_deep ? parsed.error : "not JSON"));
         }
+        tool_call.arguments = std::move(parsed.value);
       } else {
         tool_call.arguments = arguments;
       }

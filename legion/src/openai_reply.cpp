@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "legion/error.hpp"
+#include "legion/json_input.hpp"
 #include "legion/simulated_model.hpp"
 
 namespace legion::detail {
@@ -31,7 +32,9 @@ std::string excerpt(std::string_view body, const std::string& secret) {
 
 ModelResponse parse_chat_completion(std::string_view body, const ModelRequest& request,
                                     std::string_view where, const std::string& secret) {
-  const Json reply = Json::parse(body, nullptr, false);
+  // A hostile or broken server's reply gets the same nesting limit as any input.
+  ParsedJson parsed = parse_json(body);
+  const Json reply = parsed.ok() ? std::move(parsed.value) : Json();
   const Json* message = nullptr;
   if (reply.is_object() && reply.contains("choices") && reply["choices"].is_array() &&
       !reply["choices"].empty() && reply["choices"][0].is_object() &&

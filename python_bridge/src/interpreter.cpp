@@ -40,7 +40,12 @@ std::string requirements_of(const std::filesystem::path& venv) {
 // extension modules built for another ABI.
 void check_venv(const std::filesystem::path& venv) {
   const std::string fix = "run scripts/setup to create it";
-  if (!std::filesystem::exists(venv / "bin" / "python")) {
+  std::error_code error;
+  if (!std::filesystem::exists(venv / "bin" / "python", error)) {
+    if (error) {
+      throw ConfigError("Python virtualenv " + venv.string() + " cannot be accessed (" +
+                        error.message() + ")");
+    }
     throw ConfigError("Python virtualenv " + venv.string() + " not found: " + fix);
   }
   std::ifstream cfg(venv / "pyvenv.cfg");

@@ -98,20 +98,21 @@ TEST(PostgresStore, ConnectionsKilledInFlightAreResolvedByKeyAndToken) {
   expect_clean_ledger(open_store(backend.url())->verify(true), submitted);
 }
 
-TEST(PostgresStore, UnreachableServerIsAClearErrorAfterTheDeadline) {
+// The reconnect deadline is for a server that went away (above); one that cannot be reached
+// at all is an error at once, on one line.
+TEST(PostgresStore, UnreachableServerIsAClearErrorAtOnce) {
   auto start = std::chrono::steady_clock::now();
   try {
     open_store(
-        "postgresql://postgres@127.0.0.1:1/postgres?connect_timeout=1&reconnect_deadline_ms=300");
+        "postgresql://postgres@127.0.0.1:1/postgres?connect_timeout=1&reconnect_deadline_ms=5000");
     FAIL() << "connected to nothing";
   } catch (const StoreUnavailableError& error) {
     EXPECT_NE(std::string(error.what()).find("postgresql unreachable"), std::string::npos)
         << error.what();
+    EXPECT_EQ(std::string(error.what()).find('\n'), std::string::npos) << error.what();
     EXPECT_TRUE(error.retryable());
   }
-  auto elapsed = std::chrono::steady_clock::now() - start;
-  EXPECT_GE(elapsed, 300ms);
-  EXPECT_LT(elapsed, 3s);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
 }
 
 TEST(PostgresStore, ASilentConnectionIsDroppedAfterTheIoTimeoutAndTheCallRetried) {
