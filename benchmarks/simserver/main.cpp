@@ -50,6 +50,9 @@ int main(int argc, char** argv) {
   app.add_option("--idle-timeout", idle_timeout_s,
                  "seconds a keep-alive connection may wait for its next request (default 300)")
       ->check(CLI::Range(1L, 86400L));
+  app.add_option("--upstream", options.upstream,
+                 "forward every request to this http:// OpenAI-compatible server and meter it "
+                 "(calls, usage, time) instead of simulating (legion-bench --endpoint)");
   app.add_option("--counters-fd", counters_fd,
                  "an inherited counter block to count into (legion-bench passes one)");
   try {

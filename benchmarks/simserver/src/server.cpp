@@ -17,6 +17,7 @@
 
 #include "legion/error.hpp"
 #include "legion/simulated_model.hpp"
+#include "simserver/upstream.hpp"
 #include "simserver/wire.hpp"
 
 namespace legion::simserver {
@@ -47,6 +48,7 @@ struct Shared {
   SimulatedModel model;
   CounterBlock own_counters;
   CounterBlock* counters;
+  std::optional<UpstreamUrl> upstream;
   std::atomic<std::uint64_t> next_id{1};
 
   explicit Shared(ServerOptions o)
@@ -54,6 +56,13 @@ struct Shared {
         model(SimulatedModelOptions{options.seed, options.latency}),
         counters(options.counters != nullptr ? options.counters : &own_counters) {
     own_counters.magic.store(CounterBlock::kMagic);
+    if (!options.upstream.empty()) {
+      upstream = parse_upstream(options.upstream);
+      if (!upstream) {
+        throw std::runtime_error("--upstream '" + options.upstream +
+                                 "': not an http://host[:port][/path] URL");
+      }
+    }
   }
 
   void count_reply(const ModelResponse& response) {
@@ -138,6 +147,9 @@ class Session : public std::enable_shared_from_this<Session> {
     target = target.substr(0, target.find('?'));
     const http::verb method = request_.method();
     const std::string& served = shared_.options.served_model;
+    if (shared_.upstream && target != "/health" && target != "/legion/counters") {
+      return proxy(target == "/v1/chat/completions" && method == http::verb::post);
+    }
     if (target == "/v1/chat/completions") {
       if (method != http::verb::post) return not_allowed("POST");
       return chat();
@@ -205,6 +217,40 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  // Forwards the request to the upstream server; a chat completion is counted like a
+  // simulated one, its time from sending to the whole reply.
+  void proxy(bool chat) {
+    std::optional<ModelRequest> sent;
+    if (chat) {
+      ParseResult parsed = parse_chat_request(request_.body());
+      if (parsed.request) sent = std::move(parsed.request->request);
+    }
+    Request forwarded = request_;
+    forwarded.erase(http::field::accept_encoding);  // the reply is passed on as it comes
+    const auto start = Clock::now();
+    forward(stream_.get_executor(), *shared_.upstream, std::move(forwarded),
+            shared_.options.upstream_timeout,
+            [self = shared_from_this(), chat, sent = std::move(sent), start](beast::error_code ec,
+                                                                             Response reply) {
+              if (ec) {
+                return self->fail(502, {502, "the upstream model server failed: " + ec.message(),
+                                        "server_error", "", "upstream_error"});
+              }
+              const bool ok = reply.result_int() >= 200 && reply.result_int() < 300;
+              if (chat && ok) {
+                ModelResponse counted;
+                counted.usage = reply_usage(reply.body(), sent ? &*sent : nullptr);
+                counted.model_time = Clock::now() - start;
+                self->shared_.count_reply(counted);
+              } else if (!ok) {
+                self->shared_.count_error();
+              }
+              const auto type = reply[http::field::content_type];
+              self->send(static_cast<int>(reply.result_int()), std::move(reply.body()),
+                         type.empty() ? "application/json" : std::string(type));
+            });
+  }
+
   template <class Then>
   void after(std::chrono::nanoseconds wait, Then then) {
     if (wait.count() <= 0) return then();
@@ -257,10 +303,14 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void send_json(int status, std::string body) {
+    send(status, std::move(body), "application/json");
+  }
+
+  void send(int status, std::string body, const std::string& content_type) {
     response_.emplace(static_cast<http::status>(status),
                       request_.version() ? request_.version() : 11);
     response_->set(http::field::server, "legion-simserver");
-    response_->set(http::field::content_type, "application/json");
+    response_->set(http::field::content_type, content_type);
     response_->keep_alive(keep_alive_);
     response_->body() = std::move(body);
     response_->prepare_payload();

@@ -7,7 +7,8 @@
 // waiting replies cost no thread either.
 //
 // Routes: POST /v1/chat/completions, GET /v1/models, GET /v1/models/{id}, GET /health,
-// GET /legion/counters (the counter block as JSON; not OpenAI's). Every error is OpenAI's
+// GET /legion/counters (the counter block as JSON; not OpenAI's). With `upstream`, every route
+// but the last two is forwarded to that server instead (upstream.hpp). Every error is OpenAI's
 // error object with a 4xx/5xx status; a malformed or oversized request never stops the
 // server. Details: docs/simserver.md.
 #include <chrono>
@@ -30,6 +31,10 @@ struct ServerOptions {
   std::size_t max_body_bytes = std::size_t{8} << 20;
   std::chrono::seconds idle_timeout{300};  // a keep-alive connection with no request
   CounterBlock* counters = nullptr;        // shared block to count into; null: a private one
+  // Non-empty: a metering proxy to this http:// server instead of the simulated model
+  // (upstream.hpp); the constructor throws on a URL parse_upstream refuses.
+  std::string upstream;
+  std::chrono::milliseconds upstream_timeout{600000};
 };
 
 class Server {
