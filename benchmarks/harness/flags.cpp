@@ -12,6 +12,13 @@ bool take(const std::string& arg, const std::string& flag, std::string& value) {
   return true;
 }
 
+bool has_flag(int argc, char** argv, const std::string& flag) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]).rfind(flag + "=", 0) == 0) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 HarnessFlags parse_flags(int argc, char** argv) {
@@ -23,7 +30,9 @@ HarnessFlags parse_flags(int argc, char** argv) {
     if (take(arg, "--framework", flags.framework) ||
         take(arg, "--model-latency", flags.model_latency) ||
         take(arg, "--scenario", flags.scenario) ||
-        take(arg, "--scenarios-dir", flags.scenarios_dir)) {
+        take(arg, "--scenarios-dir", flags.scenarios_dir) ||
+        take(arg, "--transport", flags.transport) || take(arg, "--endpoint", flags.endpoint) ||
+        take(arg, "--model", flags.model) || take(arg, "--api-key-env", flags.api_key_env)) {
       continue;
     }
     if (take(arg, "--seed", value)) {
@@ -43,10 +52,28 @@ HarnessFlags parse_flags(int argc, char** argv) {
     } else {
       throw UsageError("unknown argument '" + arg +
                        "' (legion-bench flags: --framework= --seed= --model-latency= --scenario= "
-                       "--scenarios-dir= --list --list-frameworks --smoke, plus --benchmark_*)");
+                       "--scenarios-dir= --transport= --endpoint= --model= --api-key-env= --list "
+                       "--list-frameworks --smoke, plus --benchmark_*)");
     }
   }
-  if (flags.framework.empty() && !flags.list_frameworks) throw UsageError("--framework=NAME is required");
+  if (flags.framework.empty() && !flags.list_frameworks)
+    throw UsageError("--framework=NAME is required");
+  if (flags.transport != "inproc" && flags.transport != "http") {
+    throw UsageError("--transport: '" + flags.transport + "' is not inproc or http");
+  }
+  if (!flags.endpoint.empty()) {
+    if (flags.transport == "inproc" && has_flag(argc, argv, "--transport")) {
+      throw UsageError("--endpoint needs --transport=http (or no --transport)");
+    }
+    flags.transport = "http";
+    if (!flags.endpoint.starts_with("http://")) {
+      throw UsageError("--endpoint: '" + flags.endpoint +
+                       "' must be an http:// URL (the metering proxy speaks plain HTTP)");
+    }
+    if (flags.model.empty()) throw UsageError("--endpoint needs --model=NAME");
+  } else if (!flags.model.empty() || !flags.api_key_env.empty()) {
+    throw UsageError("--model and --api-key-env go with --endpoint=URL");
+  }
   return flags;
 }
 

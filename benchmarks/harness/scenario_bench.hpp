@@ -7,6 +7,7 @@
 // process can exit non-zero (Google Benchmark 1.7.1 exits 0 after SkipWithError). An
 // unsupported scenario is registered and skipped with "unsupported: <reason>", not counted.
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,12 @@ struct BenchOptions {
   RunConfig config;  // seed and latency; parameters are filled per binding
   bool smoke = false;
   bool empty_adapter = true;  // also register harness/empty_adapter/hot
+  // Builds each adapter instance; empty: make_adapter(framework). The HTTP transport wraps
+  // the framework's adapter here (http_transport.hpp).
+  std::function<std::unique_ptr<Adapter>()> make;
+  // false against a real model (--endpoint): outcomes are checked for structure only
+  // (check_structure) and may differ between runs.
+  bool deterministic = true;
 };
 
 // The scenario whose first run in a process is the cold-start regime.
