@@ -12,6 +12,7 @@
 
 #include "legion/latency.hpp"
 #include "legion/message.hpp"
+#include "legion/tool.hpp"
 #include "scenario.hpp"
 
 namespace legion::harness {
@@ -36,6 +37,12 @@ struct RunConfig {
   LatencyModel latency;  // of the simulated model
   Bindings parameters;   // the binding being benchmarked
   Endpoint endpoint;     // in-process unless the harness says otherwise
+  // Tools beyond the harness catalogue, offered under their own names (a scenario built in
+  // code lists them in Scenario::tools and its agents' tools). Every adapter registers them
+  // next to the catalogue's, so each framework calls the same functions. A workload that
+  // is not a catalogue scenario uses them: legion-industry's store-writing tools, AgentDojo's
+  // suite tools. Each prepare() copies them; the functions must outlive the prepared runs.
+  std::vector<Tool> extra_tools;
 };
 
 struct Outcome {
