@@ -1,9 +1,9 @@
 #include "simserver/upstream.hpp"
 
+#include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <memory>
-#include <regex>
 
 #include "legion/simulated_model.hpp"
 
@@ -87,19 +87,48 @@ std::optional<TokenUsage> usage_of(const Json& json) {
 
 }  // namespace
 
+// http://HOST[:PORT][/PATH], HOST a name or address of [A-Za-z0-9.-] or a bracketed IPv6
+// address. Scanned by hand: <regex> under GCC 12's ASan build trips a false
+// -Wmaybe-uninitialized (-Werror).
 std::optional<UpstreamUrl> parse_upstream(const std::string& url) {
-  static const std::regex shape(
-      R"(^http://([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\])(:([0-9]{1,5}))?(/.*)?$)");
-  std::smatch match;
-  if (!std::regex_match(url, match, shape)) return std::nullopt;
+  constexpr std::string_view scheme = "http://";
+  if (!url.starts_with(scheme)) return std::nullopt;
+  const std::string_view rest = std::string_view(url).substr(scheme.size());
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  const auto is_hex = [&](char c) {
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  };
+  const auto is_name = [&](char c) {
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '-';
+  };
   UpstreamUrl out;
-  out.host = match[1].str();
-  if (out.host.front() == '[') out.host = out.host.substr(1, out.host.size() - 2);
-  if (match[3].matched) {
-    if (std::stoul(match[3].str()) == 0 || std::stoul(match[3].str()) > 65535) return std::nullopt;
-    out.port = match[3].str();
+  std::size_t at = 0;
+  if (!rest.empty() && rest.front() == '[') {
+    const std::size_t close = rest.find(']');
+    if (close == std::string_view::npos || close == 1) return std::nullopt;
+    const std::string_view address = rest.substr(1, close - 1);
+    if (!std::all_of(address.begin(), address.end(), [&](char c) { return is_hex(c) || c == ':'; }))
+      return std::nullopt;
+    out.host = std::string(address);
+    at = close + 1;
+  } else {
+    while (at < rest.size() && is_name(rest[at])) ++at;
+    if (at == 0) return std::nullopt;
+    out.host = std::string(rest.substr(0, at));
   }
-  out.prefix = match[4].str();
+  if (at < rest.size() && rest[at] == ':') {
+    const std::size_t begin = ++at;
+    while (at < rest.size() && is_digit(rest[at])) ++at;
+    const std::string_view digits = rest.substr(begin, at - begin);
+    if (digits.empty() || digits.size() > 5) return std::nullopt;
+    const unsigned long port = std::stoul(std::string(digits));
+    if (port == 0 || port > 65535) return std::nullopt;
+    out.port = std::string(digits);
+  }
+  const std::string_view path = rest.substr(at);
+  if (!path.empty() && path.front() != '/') return std::nullopt;
+  if (path.find_first_of("\r\n") != std::string_view::npos) return std::nullopt;
+  out.prefix = std::string(path);
   while (!out.prefix.empty() && out.prefix.back() == '/') out.prefix.pop_back();
   if (out.prefix.ends_with("/v1")) out.prefix.resize(out.prefix.size() - 3);
   return out;
