@@ -86,6 +86,9 @@ class Adapter {
   // to install it). Native adapters have nothing to start.
   virtual StartReport start() { return {}; }
   virtual Support support(const Scenario& scenario) const = 0;
+  // Whether the framework can reach a model over HTTP through its own OpenAI client
+  // (legion-bench --transport=http asks it of every scenario, docs/harness.md "Transports").
+  virtual Support http_support() const { return {}; }
   // Throws (legion::Error, ScenarioError, std::exception) when the scenario cannot be built.
   virtual void prepare(const Scenario& scenario, const RunConfig& config) = 0;
   // Throws when the run fails (a script error, a missing tool result, max steps).

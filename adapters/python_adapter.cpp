@@ -3,6 +3,7 @@
 #include <pybind11/pybind11.h>
 
 #include <map>
+#include <optional>
 
 #include "legion/error.hpp"
 #include "python_bridge/bridge.hpp"
@@ -77,7 +78,8 @@ auto with_python(F&& f) {
 // In an anonymous namespace: it holds pybind11 objects, whose types have hidden visibility.
 class PythonAdapter final : public Adapter {
  public:
-  explicit PythonAdapter(PythonFramework framework) : framework_(std::move(framework)) {}
+  PythonAdapter(PythonFramework framework, std::filesystem::path venv)
+      : framework_(std::move(framework)), venv_(std::move(venv)) {}
   ~PythonAdapter() override {
     teardown();
     if (package_) with_python([&] { package_ = py::object(); });
@@ -97,7 +99,7 @@ class PythonAdapter final : public Adapter {
     // only its own imports.
     const bool first = !python::interpreter_running();
     const python::StartReport& interpreter =
-        python::start_interpreter({{}, {framework_.directory, kCommonDirectory}});
+        python::start_interpreter({venv_, {framework_.directory, kCommonDirectory}});
     if (first) report_.interpreter = interpreter.duration;
     python_ = (python::interpreter_venv() / "bin" / "python").string();
     for (const std::string& module : framework_.modules)
@@ -119,6 +121,20 @@ class PythonAdapter final : public Adapter {
     });
     support_[scenario.id] = out;
     return out;
+  }
+
+  // The package's optional `http_support()`: None, or why its framework has no OpenAI client
+  // here. Absent: the package builds one from the spec's endpoint.
+  Support http_support() const override {
+    if (!http_support_) {
+      const_cast<PythonAdapter*>(this)->start();
+      http_support_ = with_python([&] {
+        if (!py::hasattr(package_, "http_support")) return Support{};
+        py::object reason = package_.attr("http_support")();
+        return reason.is_none() ? Support{} : Support{false, reason.cast<std::string>()};
+      });
+    }
+    return *http_support_;
   }
 
   void prepare(const Scenario& scenario, const RunConfig& config) override {
@@ -186,6 +202,7 @@ class PythonAdapter final : public Adapter {
 
  private:
   PythonFramework framework_;
+  std::filesystem::path venv_;
   bool started_ = false;
   StartReport report_;
   std::string python_;  // the virtualenv's, for generated code: sys.executable is us
@@ -193,12 +210,14 @@ class PythonAdapter final : public Adapter {
   py::object runner_;
   ScenarioResources res_;
   mutable std::map<std::string, Support> support_;
+  mutable std::optional<Support> http_support_;
 };
 
 }  // namespace
 
-std::unique_ptr<Adapter> make_python_adapter(PythonFramework framework) {
-  return std::make_unique<PythonAdapter>(std::move(framework));
+std::unique_ptr<Adapter> make_python_adapter(PythonFramework framework,
+                                             std::filesystem::path venv) {
+  return std::make_unique<PythonAdapter>(std::move(framework), std::move(venv));
 }
 
 }  // namespace legion::harness

@@ -2,7 +2,8 @@
 // What every in-process adapter builds in prepare() from a scenario: the one simulated model
 // (seed, latency) or, when the run goes over HTTP, LEGION's OpenAI model on the endpoint; the
 // catalogue tools the scenario lists, and the seeded corpus in a DocumentStore when the scenario
-// retrieves. Frameworks differ in what they build on top.
+// retrieves (shared by every instance of the process: corpus_store.hpp). Frameworks differ in
+// what they build on top.
 #include <memory>
 
 #include "adapter.hpp"
@@ -16,7 +17,7 @@ struct ScenarioResources {
   std::unique_ptr<SimulatedModel> model;  // in-process runs; null over HTTP
   std::unique_ptr<Model> remote;          // over HTTP: an OpenAIModel on config.endpoint
   ToolRegistry tools;  // search_memory excluded: each framework wires retrieval its own way
-  std::unique_ptr<DocumentStore> memory;  // null without corpus_documents
+  std::shared_ptr<const DocumentStore> memory;  // null without corpus_documents
 
   void build(const Scenario& scenario, const ScenarioInput& input, const RunConfig& config);
   void reset();

@@ -5,6 +5,7 @@
 //   --list-frameworks (the installed adapters, one per line; needs no --framework)
 //   --transport=inproc|http (inproc)  --endpoint=URL --model=NAME [--api-key-env=VAR]
 //   (--endpoint: a real OpenAI-compatible server; implies http; --model is then required)
+//   --help, -h (this usage on stdout, exit 0; needs no --framework)
 // Every --benchmark_* flag (and --v) passes through untouched; anything else is a usage
 // error, reported in one line with exit status 2.
 #include <cstdint>
@@ -27,7 +28,8 @@ struct HarnessFlags {
   std::string scenarios_dir;
   bool list = false;
   bool list_frameworks = false;
-  bool smoke = false;                    // each parameter's first value only
+  bool smoke = false;  // each parameter's first value only
+  bool help = false;
   std::string transport = "inproc";      // inproc | http
   std::string endpoint;                  // a real server's base URL (http only)
   std::string model;                     // the model name sent to --endpoint
@@ -36,5 +38,8 @@ struct HarnessFlags {
 };
 
 HarnessFlags parse_flags(int argc, char** argv);  // throws UsageError
+
+// What --help prints.
+const char* usage_text();
 
 }  // namespace legion::harness

@@ -45,7 +45,12 @@ class MeteredAdapter final : public Adapter {
   std::string name() const override { return inner_->name(); }
   std::string version() const override { return inner_->version(); }
   StartReport start() override { return inner_->start(); }
-  Support support(const Scenario& scenario) const override { return inner_->support(scenario); }
+  // A scenario the framework cannot run is that; one it can run still needs its OpenAI client.
+  Support support(const Scenario& scenario) const override {
+    Support out = inner_->support(scenario);
+    return out.supported ? inner_->http_support() : out;
+  }
+  Support http_support() const override { return inner_->http_support(); }
   void prepare(const Scenario& scenario, const RunConfig& config) override {
     inner_->prepare(scenario, config);
   }

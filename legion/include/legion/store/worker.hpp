@@ -25,6 +25,12 @@ struct WorkerOptions {
   std::chrono::milliseconds task_timeout{0};
   bool exit_when_drained = false;  // return once no task is queued, leased or awaiting retry
   const std::atomic<bool>* stop = nullptr;
+  // Called with each retryable store error the loop waits out (from the worker's thread), so
+  // an outage is never silent.
+  std::function<void(const StoreError&)> on_store_error;
+  // Once store calls have failed for this long without one succeeding, the last error is
+  // thrown instead of waited out (0: wait for ever, as a long-running worker does).
+  std::chrono::milliseconds give_up_after{0};
 };
 
 struct WorkerReport {
