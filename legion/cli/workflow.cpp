@@ -9,9 +9,9 @@
 #include "legion/executor.hpp"
 #include "legion/json_input.hpp"
 #include "legion/patterns.hpp"
-#include "legion/simulated_model.hpp"
 #include "legion/store/task_store.hpp"
 #include "legion/tool.hpp"
+#include "workflow_model.hpp"
 
 namespace legion::cli {
 namespace {
@@ -100,7 +100,7 @@ Tool builtin_tool(const json& t, const std::string& where) {
 struct Workflow {
   ToolRegistry tools;
   std::map<std::string, std::unique_ptr<Agent>> agents;
-  std::unique_ptr<SimulatedModel> model;
+  std::unique_ptr<WorkflowModel> model;
 
   const Agent* agent(const json& name, const std::string& where) const {
     if (!name.is_string()) bad(where, "must be an agent name");
@@ -120,22 +120,7 @@ struct Workflow {
 
 void build(Workflow& w, const json& spec) {
   only_fields(spec, "spec", {"name", "model", "tools", "agents", "pattern"});
-  json model = spec.value("model", json{{"type", "simulated"}});
-  only_fields(model, "model", {"type", "seed", "latency"});
-  if (text(model, "model", "type", std::string("simulated")) != "simulated") {
-    bad("model.type", "unknown model '" + model["type"].get<std::string>() + "' (simulated)");
-  }
-  SimulatedModelOptions options;
-  if (model.contains("seed")) {
-    if (!model["seed"].is_number_unsigned()) bad("model.seed", "must be a non-negative integer");
-    options.seed = model["seed"].get<std::uint64_t>();
-  }
-  try {
-    options.latency = LatencyModel::parse(text(model, "model", "latency", std::string("none")));
-  } catch (const ConfigError& error) {
-    bad("model.latency", error.what());
-  }
-  w.model = std::make_unique<SimulatedModel>(options);
+  w.model = make_workflow_model(spec.value("model", json{{"type", "simulated"}}));
 
   const json tools = spec.value("tools", json::array());
   if (!tools.is_array()) bad("tools", "must be a list");
@@ -386,7 +371,7 @@ json run_workflow(const json& spec, store::TaskStore* store, const std::string& 
   }
   result["workflow"] = id;
   result["pattern"] = pattern["type"];
-  result["model_calls_total"] = w.model->counters().calls;
+  result["model_calls_total"] = w.model->calls();
   return result;
 }
 
