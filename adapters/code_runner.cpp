@@ -12,7 +12,7 @@
 
 #include "legion/error.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 namespace {
 
 SandboxOptions python_options() {
@@ -110,4 +110,4 @@ std::string CodeRunner::feedback_for(const std::string& reply) const {
   return trim(result.stdout_text);
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -11,7 +11,7 @@
 #include "legion/splitmix64.hpp"
 #include "spec_template.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 namespace {
 
 constexpr std::pair<const char*, Pattern> kPatterns[] = {
@@ -337,4 +337,4 @@ ScenarioInput instantiate(const Scenario& s, const Bindings& bindings, std::uint
   }
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

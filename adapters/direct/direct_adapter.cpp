@@ -7,7 +7,7 @@
 #include "tool_catalogue.hpp"
 #include "work_hash.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 namespace {
 
 class DirectAdapter final : public Adapter {
@@ -154,4 +154,4 @@ std::unique_ptr<Adapter> make_direct_adapter() {
   return std::make_unique<DirectAdapter>();
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -4,7 +4,7 @@
 
 #include "legion/error.hpp"
 #include "legion/json_input.hpp"
-#include "legion/simulated_model.hpp"
+#include "legion/tokens.hpp"
 
 namespace legion::detail {
 namespace {

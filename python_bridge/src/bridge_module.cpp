@@ -3,6 +3,7 @@
 
 #include "legion/embedder.hpp"
 #include "legion/error.hpp"
+#include "legion/tokens.hpp"
 #include "python_bridge/bridge.hpp"
 #include "python_bridge/json.hpp"
 
