@@ -225,6 +225,7 @@ std::vector<Scenario> load_catalog(const std::filesystem::path& directory) {
     throw ScenarioError(directory.string() + ": cannot list scenarios: " + error.message());
   std::sort(files.begin(), files.end());
   std::vector<Scenario> catalog;
+  catalog.reserve(files.size());
   for (const auto& file : files) catalog.push_back(load_scenario(file));
   if (catalog.empty()) throw ScenarioError(directory.string() + ": no scenario files (*.json)");
   return catalog;
