@@ -74,6 +74,11 @@ class DocsCheck(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("results/run/README.md:2: [316 [306, 324]]: 316 does not match 314.748", r.stdout)
 
+    def test_a_citation_over_two_lines_is_checked(self):
+        r = self.figures("A run takes [20.9\nms](comparison.json#ns:comparisons[0].mean_ns).\n")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("README.md:1: [20.9 ms]: 20.9 does not match 20.8387 ms", r.stdout)
+
     def test_a_rounding_error_fails(self):
         r = self.figures("[1,636](comparison.json#geometric_means[?framework=='crewai'].ci.upper)\n"
                          "[1,635](comparison.json#geometric_means[?framework=='crewai'].ci.upper)\n")
