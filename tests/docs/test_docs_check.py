@@ -165,6 +165,15 @@ class DocsCheck(unittest.TestCase):
         self.assertIn("3 runnable blocks, 1 problems", r.stdout)
         self.assertIn("docs/a.md:11: runnable block exited 3, expected 0", r.stdout)
 
+    def test_uncited_lists_figures_outside_citations(self):
+        self.write("results/run/README.md", "It took 3.6 ms and [4.4 ms](comparison.json#x), "
+                                            "up 12%.\n")
+        r = self.check("uncited")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("results/run/README.md:1: uncited: 3.6 ms", r.stdout)
+        self.assertIn("results/run/README.md:1: uncited: 12%", r.stdout)
+        self.assertNotIn("4.4", r.stdout)
+
     def test_bad_usage_exits_2(self):
         r = self.check("figures", str(self.root / "nope.md"))
         self.assertEqual(r.returncode, 2)
