@@ -174,6 +174,31 @@ class DocsCheck(unittest.TestCase):
         self.assertIn("results/run/README.md:1: uncited: 12%", r.stdout)
         self.assertNotIn("4.4", r.stdout)
 
+    def test_an_output_block_must_match_the_command_in_order(self):
+        self.write("docs/a.md", """\
+            ```sh runnable
+            printf 'a 1\\nb 2\\nc 3\\n'
+            ```
+
+            ```text output
+            a 1
+            ...
+            c 3
+            ```
+
+            ```sh runnable
+            printf 'a 1\\nb 2\\n'
+            ```
+            ```text output
+            b 2
+            a 1
+            ```
+            """)
+        r = self.check("run", "--build-dir", str(self.root / "build"))
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("2 runnable blocks, 1 problems", r.stdout)
+        self.assertIn("docs/a.md:11: runnable block's output lacks: a 1", r.stdout)
+
     def test_bad_usage_exits_2(self):
         r = self.check("figures", str(self.root / "nope.md"))
         self.assertEqual(r.returncode, 2)
