@@ -115,6 +115,7 @@ class DocsCheck(unittest.TestCase):
             [gone](missing.md), [no anchor](other.md#unknown-parts), [past end](../results/run/targets.txt#L9)
             See docs/other.md, "Known parts"; docs/other.md, "Unknown parts".
             As before (docs/other.md, known limitation), (docs/other.md, known parts).
+            [1 ms](../results/run/comparison.json#comparisons[?framework == 'crewai'].mean_ns)
             """)
         r = self.check("links")
         self.assertEqual(r.returncode, 1)
@@ -124,7 +125,9 @@ class DocsCheck(unittest.TestCase):
         self.assertIn("docs/a.md:6: ../results/run/targets.txt has 2 lines, not 9", out)
         self.assertIn('docs/a.md:7: docs/other.md has no section "Unknown parts"', out)
         self.assertIn('docs/a.md:8: docs/other.md never mentions "known limitation"', out)
-        self.assertEqual(out.count("docs/a.md:"), 5, out)
+        self.assertIn("docs/a.md:9: link target", out)
+        self.assertIn("holds a space", out)
+        self.assertEqual(out.count("docs/a.md:"), 6, out)
 
     def test_marketing_words_outside_code(self):
         self.write("docs/a.md", "A fast runtime.\n\nA blazing fast, Seamless runtime.\n\n"
