@@ -208,6 +208,12 @@ class DocsCheck(unittest.TestCase):
         self.assertIn("nope.md: no such file", r.stderr)
         r = self.check("frobnicate")
         self.assertEqual(r.returncode, 2)
+        latin1 = self.root / "latin1.md"
+        latin1.write_bytes(b"caf\xe9\n")
+        r = self.check("words", str(latin1))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("latin1.md: 'utf-8' codec can't decode", r.stderr)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1)
 
 
 if __name__ == "__main__":
