@@ -21,7 +21,7 @@
 #include "compare/comparison.hpp"
 #include "compare/input_error.hpp"
 #include "compare/report.hpp"
-#include "verdict_invariant.hpp"
+#include "support/verdict_invariant.hpp"
 
 namespace {
 

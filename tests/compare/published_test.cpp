@@ -11,7 +11,7 @@
 
 #include "compare/comparison.hpp"
 #include "compare/report.hpp"
-#include "verdict_invariant.hpp"
+#include "support/verdict_invariant.hpp"
 
 namespace {
 

@@ -12,7 +12,7 @@
 
 #include "compare/comparison.hpp"
 #include "compare/report.hpp"
-#include "verdict_invariant.hpp"
+#include "support/verdict_invariant.hpp"
 
 namespace {
 
