@@ -37,7 +37,8 @@ inline bool is_unsupported(std::string_view error_message) {
 }
 // "unsupported: no tools" -> "no tools"; "" when the message gives no reason.
 inline std::string unsupported_reason(std::string_view error_message) {
-  std::string_view rest = error_message.substr(std::min(kUnsupportedPrefix.size(), error_message.size()));
+  std::string_view rest =
+      error_message.substr(std::min(kUnsupportedPrefix.size(), error_message.size()));
   const auto start = rest.find_first_not_of(' ');
   return start == std::string_view::npos ? std::string() : std::string(rest.substr(start));
 }
@@ -77,15 +78,28 @@ inline constexpr const char* kTurns = "turns";
 }  // namespace counter
 
 // Every counter legion-bench itself publishes; any other is one of an adapter's own figures.
-inline constexpr const char* kHarnessCounters[] = {
-    counter::kModelCalls,      counter::kToolCalls,          counter::kTokensIn,
-    counter::kTokensOut,       counter::kModelNs,            counter::kResidualNs,
-    counter::kRssBytes,        counter::kRssPerAgentBytes,   counter::kAllocsPerOp,
-    counter::kValidated,       counter::kHeapPerAgentBytes,  counter::kInterpreterNs,
-    counter::kImportNs,        counter::kFirstPrepareNs,     counter::kFirstRunNs,
-    counter::kRssAfterStartBytes, counter::kRssStartGrowthBytes, counter::kCpuNs,
-    counter::kIterP50Ns,       counter::kIterP95Ns,          counter::kCriticalPathModelNs,
-    counter::kModelLatencyNs};
+inline constexpr const char* kHarnessCounters[] = {counter::kModelCalls,
+                                                   counter::kToolCalls,
+                                                   counter::kTokensIn,
+                                                   counter::kTokensOut,
+                                                   counter::kModelNs,
+                                                   counter::kResidualNs,
+                                                   counter::kRssBytes,
+                                                   counter::kRssPerAgentBytes,
+                                                   counter::kAllocsPerOp,
+                                                   counter::kValidated,
+                                                   counter::kHeapPerAgentBytes,
+                                                   counter::kInterpreterNs,
+                                                   counter::kImportNs,
+                                                   counter::kFirstPrepareNs,
+                                                   counter::kFirstRunNs,
+                                                   counter::kRssAfterStartBytes,
+                                                   counter::kRssStartGrowthBytes,
+                                                   counter::kCpuNs,
+                                                   counter::kIterP50Ns,
+                                                   counter::kIterP95Ns,
+                                                   counter::kCriticalPathModelNs,
+                                                   counter::kModelLatencyNs};
 
 inline bool is_harness_counter(std::string_view name) {
   return std::find(std::begin(kHarnessCounters), std::end(kHarnessCounters), name) !=

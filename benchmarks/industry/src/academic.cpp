@@ -166,7 +166,7 @@ class AgentDojoReplay {
 Json load_baseline(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) throw UsageError("--baseline " + file.string() + ": cannot read it");
-  const Json j = Json::parse(in, nullptr, false);
+  Json j = Json::parse(in, nullptr, false);
   if (!j.is_object() || j.value("benchmark", "") != "academic" || !j.contains("summary")) {
     throw UsageError("--baseline " + file.string() + ": not a legion-industry academic result");
   }

@@ -31,8 +31,8 @@ constexpr std::uint64_t fnv1a(std::string_view bytes, std::uint64_t seed = kFnv1
 // byte order: the same on every platform the project builds for (x86-64, AArch64: both
 // little-endian).
 template <class T>
-  requires std::is_trivially_copyable_v<T>
 std::uint64_t fnv1a_value(const T& value, std::uint64_t seed) {
+  static_assert(std::is_trivially_copyable_v<T>, "only a value whose bytes are its value");
   return fnv1a(std::string_view(reinterpret_cast<const char*>(&value), sizeof value), seed);
 }
 
