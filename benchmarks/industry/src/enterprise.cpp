@@ -60,7 +60,7 @@ struct Shared {
   legion::LatencyModel review, supervisor;
 };
 
-WorkClass workflow(std::shared_ptr<Shared> shared) {
+WorkClass workflow(const std::shared_ptr<Shared>& shared) {
   WorkClass c;
   c.name = "document";
   legion::adapters::Scenario& s = c.scenario;
