@@ -1,6 +1,6 @@
-// The agent-task workload: tasks submitted to the durable store in group commits, run by
-// worker threads (the agent on the simulated model) or `legion worker` processes, and audited
-// against the drained store afterwards.
+// The agent-task workload: workflow tasks of the scenario's agents submitted to the durable
+// store in group commits, run by worker threads or `legion worker` processes (the same
+// workflow handler either way), and audited against the drained store afterwards.
 #include <unistd.h>
 
 #include <condition_variable>
@@ -17,6 +17,7 @@
 #include "stress/observed_store.hpp"
 #include "stress/tracker.hpp"
 #include "stress/workers.hpp"
+#include "workflow_task.hpp"
 #include "workload.hpp"
 
 namespace stress::detail {
@@ -47,8 +48,9 @@ std::string store_url(const WorkloadRun& run, const std::string& tag) {
 // submission rate is not bounded by one fsync per task.
 class Submitter {
  public:
-  Submitter(std::unique_ptr<TaskStore> store, std::function<std::string(std::uint64_t)> payload,
-            std::string prefix, Tracker& tracker)
+  Submitter(std::unique_ptr<TaskStore> store,
+            std::function<std::string(std::uint64_t, int)> payload, std::string prefix,
+            Tracker& tracker)
       : store_(std::move(store)),
         payload_(std::move(payload)),
         prefix_(std::move(prefix)),
@@ -56,10 +58,10 @@ class Submitter {
         thread_([this] { loop(); }) {}
   ~Submitter() { finish(); }
 
-  void push(std::uint64_t id) {
+  void push(std::uint64_t id, int agent) {
     {
       std::lock_guard lock(mutex_);
-      queue_.push_back(id);
+      queue_.emplace_back(id, agent);
     }
     wake_.notify_one();
   }
@@ -78,7 +80,8 @@ class Submitter {
 
  private:
   void loop() {
-    std::vector<std::uint64_t> batch;
+    std::vector<std::pair<std::uint64_t, int>> batch;
+    std::vector<std::uint64_t> ids;
     std::vector<legion::store::TaskSpec> specs;
     for (;;) {
       {
@@ -92,8 +95,13 @@ class Submitter {
         }
       }
       specs.clear();
-      for (auto id : batch) specs.push_back({key_for(prefix_, id), payload_(id), 0});
-      submit(batch, specs);
+      ids.clear();
+      // Built here, not in the load model's thread: the open model's generator keeps time.
+      for (auto [id, agent] : batch) {
+        ids.push_back(id);
+        specs.push_back({key_for(prefix_, id), payload_(id, agent), 0});
+      }
+      submit(ids, specs);
     }
   }
 
@@ -120,12 +128,12 @@ class Submitter {
   }
 
   std::unique_ptr<TaskStore> store_;
-  std::function<std::string(std::uint64_t)> payload_;
+  std::function<std::string(std::uint64_t, int)> payload_;
   std::string prefix_;
   Tracker& tracker_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::uint64_t> queue_;
+  std::deque<std::pair<std::uint64_t, int>> queue_;
   bool done_ = false;
   std::string error_;
   std::thread thread_;  // last: starts once the members above exist
@@ -135,8 +143,9 @@ class Submitter {
 // store. Only the window of unfinished ids is re-read, from the lowest one up.
 class CompletionPoller {
  public:
-  CompletionPoller(std::unique_ptr<TaskStore> store, std::string prefix, Tracker& tracker)
-      : store_(std::move(store)), prefix_(std::move(prefix)), tracker_(tracker) {
+  CompletionPoller(std::unique_ptr<TaskStore> store, std::string prefix, Tracker& tracker,
+                   const AgentWork& work)
+      : store_(std::move(store)), prefix_(std::move(prefix)), tracker_(tracker), work_(work) {
     thread_ = std::thread([this] { loop(); });
   }
   ~CompletionPoller() {
@@ -182,27 +191,16 @@ class CompletionPoller {
       tracker_.failed(id);
       return;
     }
-    // `legion worker`'s built-in handler answers {"ok": true, "key": KEY}.
-    const auto result = nlohmann::json::parse(task.result, nullptr, false);
-    const bool correct = result.is_object() && result.value("ok", false) &&
-                         result.value("key", std::string()) == task.key;
-    tracker_.completed(id, correct);
+    tracker_.completed(id, work_.check(id, task.result));
   }
 
   std::unique_ptr<TaskStore> store_;
   std::string prefix_;
   Tracker& tracker_;
+  const AgentWork& work_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
-
-std::string process_payload(const ScenarioConfig& config, std::uint64_t id) {
-  // The built-in handler of `legion worker` sleeps for sleep_ms: the stand-in for the agent's
-  // two model calls, taken from the latency spec's fixed or median value.
-  const auto latency = legion::LatencyModel::parse(config.model_latency).sample(0, id, 8);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(latency * 2).count();
-  return nlohmann::json{{"seq", id}, {"sleep_ms", static_cast<std::int64_t>(ms)}}.dump();
-}
 
 }  // namespace
 
@@ -221,7 +219,7 @@ void run_agent_tasks(WorkloadRun& run) {
       {"worker_threads", c.worker_threads},
       {"batch", c.batch}};
 
-  AgentWork work(c.model_latency, run.options.seed);
+  AgentWork work(c.model_latency, run.options.seed, c.agents, planned_tasks(c));
   Tracker tracker(planned_tasks(c), run.metrics, run.history, closed_pace(c));
 
   auto open_observed = [&](bool completions) {
@@ -230,9 +228,9 @@ void run_agent_tasks(WorkloadRun& run) {
       run.metrics.record_secondary(Metrics::kStoreQuery, SteadyClock::now(), d);
     };
     if (completions) {
-      observer.on_completed = [&](const std::string& result) {
-        const auto checked = work.check(result);
-        tracker.completed(checked.seq, checked.correct);
+      observer.on_completed = [&](const std::string& key, const std::string& result) {
+        std::uint64_t id = 0;
+        if (seq_from_key(key, prefix, id)) tracker.completed(id, work.check(id, result));
       };
       observer.on_dead = [&](const std::string& key) {
         std::uint64_t id = 0;
@@ -247,10 +245,13 @@ void run_agent_tasks(WorkloadRun& run) {
   std::unique_ptr<WorkerProcesses> processes;
   std::unique_ptr<CompletionPoller> poller;
   if (c.worker_mode == WorkerMode::kThreads) {
-    threads = std::make_unique<WorkerThreads>(
-        [&] { return open_observed(true); },
-        [&](const legion::store::Task& task) { return work.run(task.payload); }, c.workers,
-        c.batch);
+    // The handler `legion worker` runs, on this thread's connection (the checkpoints).
+    threads = std::make_unique<WorkerThreads>([&] { return open_observed(true); },
+                                              [](legion::store::TaskStore& store) {
+                                                return legion::cli::workflow_task_handler(
+                                                    store, legion::cli::ModelCallSink());
+                                              },
+                                              c.workers, c.batch);
     threads->start();
   } else {
     if (run.options.legion_bin.empty() || ::access(run.options.legion_bin.c_str(), X_OK) != 0) {
@@ -261,7 +262,8 @@ void run_agent_tasks(WorkloadRun& run) {
                                                   c.worker_threads, c.batch);
     processes->start();
     run.monitor.set_pids(processes->pids());
-    poller = std::make_unique<CompletionPoller>(legion::store::open_store(url), prefix, tracker);
+    poller =
+        std::make_unique<CompletionPoller>(legion::store::open_store(url), prefix, tracker, work);
   }
 
   std::atomic<bool> stop{false};
@@ -322,12 +324,11 @@ void run_agent_tasks(WorkloadRun& run) {
   }
 
   {
-    auto payload = [&](std::uint64_t id) {
-      return processes ? process_payload(c, id) : work.payload(id);
-    };
+    auto payload = [&](std::uint64_t id, int agent) { return work.payload(id, agent); };
     Submitter submitter(open_observed(false), payload, prefix, tracker);
     run.load = drive_load(
-        c, run.start, tracker, [&](std::uint64_t id) { submitter.push(id); }, stop);
+        c, run.start, tracker, [&](std::uint64_t id, int agent) { submitter.push(id, agent); },
+        stop);
     submitter.finish();
     if (auto e = submitter.error(); !e.empty()) run.errors.push_back("submit: " + e);
   }
@@ -364,21 +365,14 @@ void run_agent_tasks(WorkloadRun& run) {
       if (!seq_from_key(task.key, prefix, id)) id = foreign++;
       switch (task.state) {
         case legion::store::TaskState::kDone: {
-          bool correct = false;
-          if (processes) {
-            const auto r = nlohmann::json::parse(task.result, nullptr, false);
-            correct = r.is_object() && r.value("key", std::string()) == task.key;
-          } else {
-            const auto checked = work.check(task.result);
-            correct = checked.correct && checked.seq == id;
-          }
-          if (correct)
+          if (work.check(id, task.result))
             run.drained.completed.push_back(id);
           else
             run.drained.failed.push_back(id);
           break;
         }
         case legion::store::TaskState::kDead:
+        case legion::store::TaskState::kCancelled:
           run.drained.failed.push_back(id);
           break;
         default:

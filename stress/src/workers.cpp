@@ -14,8 +14,7 @@ extern char** environ;
 
 namespace stress {
 
-WorkerThreads::WorkerThreads(StoreFactory open, legion::store::TaskHandler handler, int threads,
-                             int batch)
+WorkerThreads::WorkerThreads(StoreFactory open, HandlerFactory handler, int threads, int batch)
     : open_(std::move(open)), handler_(std::move(handler)), threads_(threads), batch_(batch) {}
 
 WorkerThreads::~WorkerThreads() {
@@ -35,7 +34,7 @@ void WorkerThreads::start() {
         // Short: an idle worker polls SQLite (no NOTIFY there), and the wait adds to latency.
         options.idle_wait = std::chrono::milliseconds(2);
         options.stop = &stop_;
-        legion::store::run_worker(*store, options, handler_);
+        legion::store::run_worker(*store, options, handler_(*store));
       } catch (const std::exception& e) {
         std::lock_guard lock(mutex_);
         if (error_.empty()) error_ = e.what();
@@ -71,11 +70,11 @@ void WorkerProcesses::start() {
   ++generation_;
   for (int p = 0; p < processes_; ++p) {
     std::vector<std::string> args = {
-        legion_,         "worker",
-        "--store",       url_,
-        "--concurrency", std::to_string(threads_),
-        "--batch",       std::to_string(batch_),
-        "--id",          "stress-" + std::to_string(generation_) + "-" + std::to_string(p)};
+        legion_, "worker", "--store", url_, "--concurrency", std::to_string(threads_), "--batch",
+        std::to_string(batch_), "--id",
+        "stress-" + std::to_string(generation_) + "-" + std::to_string(p),
+        // Lifecycle lines only: a line per task would flood the run's stderr.
+        "--log-level", "warn"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

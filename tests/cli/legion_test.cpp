@@ -130,15 +130,16 @@ TEST_F(LegionExecutable, APipelineKilledMidRunResumesAfterItsLastCompletedStage)
 TEST_F(LegionExecutable, WorkersKilledAndRestartedLeaveACleanLedger) {
   ASSERT_EQ(run("submit --store " + url_ + " --count 300 --payload '{\"sleep_ms\": 2}'").code, 0);
   {
-    ChildProcess first({kLegion, "worker", "--store", url_, "--concurrency", "2", "--batch", "4",
-                        "--lease-ms", "1000", "--id", "first"});
+    ChildProcess first({kLegion, "worker", "--store", url_, "--test-handler", "--concurrency", "2",
+                        "--batch", "4", "--lease-ms", "1000", "--id", "first"});
     std::this_thread::sleep_for(300ms);
     first.kill9();
   }
   auto mid = json::parse(run("status --store " + url_ + " --json").out);
   EXPECT_GT(mid["done"].get<int>(), 0);
   EXPECT_LT(mid["done"].get<int>(), 300) << "the kill must land mid-run";
-  auto drained = run("worker --store " + url_ + " --concurrency 2 --batch 4 --drain --id second");
+  auto drained = run("worker --store " + url_ +
+                     " --test-handler --concurrency 2 --batch 4 --drain --id second");
   ASSERT_EQ(drained.code, 0) << drained.err;
   auto verify = run("verify --store " + url_);
   EXPECT_EQ(verify.code, 0) << verify.out;

@@ -47,8 +47,8 @@ TEST_F(LegionCli, SubmitWorkerVerifyRoundTrip) {
   EXPECT_EQ(pending.code, 1) << "unfinished tasks count as lost unless --allow-pending";
   EXPECT_EQ(legion({"verify", "--store", url_, "--allow-pending"}).code, 0);
 
-  auto worker = legion(
-      {"worker", "--store", url_, "--concurrency", "2", "--batch", "8", "--drain", "--id", "w"});
+  auto worker = legion({"worker", "--store", url_, "--test-handler", "--concurrency", "2",
+                        "--batch", "8", "--drain", "--id", "w"});
   ASSERT_EQ(worker.code, 0) << worker.err;
   EXPECT_NE(worker.out.find("completed 40"), std::string::npos) << worker.out;
 
@@ -64,7 +64,7 @@ TEST_F(LegionCli, SubmitWorkerVerifyRoundTrip) {
   auto status = nlohmann::json::parse(legion({"status", "--store", url_, "--json"}).out);
   EXPECT_EQ(status["done"], 40);
   EXPECT_EQ(legion({"status", "--store", url_}).out,
-            "queued 0  leased 0  done 40  failed 0  dead 0  total 40\n");
+            "queued 0  leased 0  done 40  failed 0  dead 0  cancelled 0  total 40\n");
 
   auto exported = nlohmann::json::parse(legion({"export", "--store", url_}).out);
   ASSERT_EQ(exported["tasks"].size(), 40u);
@@ -80,7 +80,7 @@ TEST_F(LegionCli, WorkerRetriesFailingTasksAndDeadLettersHopelessOnes) {
                       << R"({"key": "hopeless", "payload": {"fail_times": 99}, "max_attempts": 2})"
                       << "\n\n";
   ASSERT_EQ(legion({"submit", "--store", url_, "--file", file}).code, 0);
-  auto worker = legion({"worker", "--store", url_, "--drain", "--id", "w"});
+  auto worker = legion({"worker", "--store", url_, "--test-handler", "--drain", "--id", "w"});
   ASSERT_EQ(worker.code, 0) << worker.err;
   auto status = nlohmann::json::parse(legion({"status", "--store", url_, "--json"}).out);
   EXPECT_EQ(status["done"], 1);

@@ -82,7 +82,22 @@ WorkerReport run_worker(TaskStore& store, const WorkerOptions& options,
     completions.clear();
     {
       LeaseKeeper keeper(store, tasks, options.lease);
-      for (const auto& task : tasks) {
+      for (std::size_t i = 0; i < tasks.size(); ++i) {
+        const Task& task = tasks[i];
+        if (stopping(options)) {
+          // Shutting down: the tasks not started go back now, so another worker takes them at
+          // once instead of after their leases expire. Best effort: a release that fails
+          // leaves the lease to expire.
+          for (; i < tasks.size(); ++i) {
+            try {
+              report.released += store.release(tasks[i].id, tasks[i].lease_token) ? 1 : 0;
+            } catch (const StoreError& error) {
+              if (!error.retryable()) throw;
+              ++report.store_errors;
+            }
+          }
+          break;
+        }
         try {
           completions.push_back({task.id, task.lease_token, handler(task)});
         } catch (const std::exception& error) {

@@ -1,10 +1,12 @@
 #pragma once
-// The workers that consume the stress tasks, two ways:
+// The workers that consume the stress tasks, two ways, both running the workflow handler of
+// `legion worker` (legion/cli/workflow_task.hpp):
 // - WorkerThreads: in this process, each thread its own store connection running the shared
-//   worker loop (legion::store::run_worker) with the agent as handler;
-// - WorkerProcesses: `legion worker` executables (its built-in handler), monitored by PID,
-//   for horizontal scaling over PostgreSQL.
-// Both stop cleanly (between batches) and can be started again: the restart scenario.
+//   worker loop (legion::store::run_worker);
+// - WorkerProcesses: `legion worker` executables, monitored by PID, for horizontal scaling
+//   over PostgreSQL.
+// Both stop cleanly (the running task finishes and commits, the rest of its batch is released)
+// and can be started again: the restart scenario.
 #include <sys/types.h>
 
 #include <atomic>
@@ -21,22 +23,24 @@ namespace stress {
 
 // Opens one store connection (each worker thread calls it once).
 using StoreFactory = std::function<std::unique_ptr<legion::store::TaskStore>()>;
+// Makes a worker thread's handler over that thread's connection.
+using HandlerFactory = std::function<legion::store::TaskHandler(legion::store::TaskStore&)>;
 
 class WorkerThreads {
  public:
-  WorkerThreads(StoreFactory open, legion::store::TaskHandler handler, int threads, int batch);
+  WorkerThreads(StoreFactory open, HandlerFactory handler, int threads, int batch);
   ~WorkerThreads();  // stops
   WorkerThreads(const WorkerThreads&) = delete;
   WorkerThreads& operator=(const WorkerThreads&) = delete;
 
   void start();
-  void stop();  // each thread finishes its batch, commits it, and returns
+  void stop();  // each thread finishes its task, releases the rest of its batch, returns
   // First error a worker thread died of (a non-retryable store error), empty when none.
   std::string error() const;
 
  private:
   StoreFactory open_;
-  legion::store::TaskHandler handler_;
+  HandlerFactory handler_;
   int threads_;
   int batch_;
   int generation_ = 0;
@@ -55,7 +59,7 @@ class WorkerProcesses {
   WorkerProcesses& operator=(const WorkerProcesses&) = delete;
 
   void start();  // throws legion::Error when a process cannot be spawned
-  void stop();   // SIGTERM (the worker finishes its batch), then waits
+  void stop();   // SIGTERM (the worker drains: docs/operations.md), then waits
   std::vector<pid_t> pids() const { return pids_; }
   // Exit statuses of stopped processes that did not exit 0, as text; empty when all did.
   std::string error() const { return error_; }

@@ -19,6 +19,8 @@ struct WorkerOptions {
   std::chrono::milliseconds lease{30'000};  // renewed every lease/3 while a batch runs
   std::chrono::milliseconds idle_wait{200};
   bool exit_when_drained = false;  // return once no task is queued, leased or awaiting retry
+  // Set: no new claim, the rest of the current batch is released (TaskStore::release) rather
+  // than run, the tasks already run are committed, and run_worker returns.
   const std::atomic<bool>* stop = nullptr;
 };
 
@@ -27,6 +29,7 @@ struct WorkerReport {
   std::int64_t failed = 0;        // handler threw: recorded with fail() (retry or dead letter)
   std::int64_t rejected = 0;      // lease lost before the completion landed
   std::int64_t store_errors = 0;  // retryable store errors waited out
+  std::int64_t released = 0;      // leases handed back unused when stopped mid-batch
 };
 
 // Returns the task's result (JSON text); throwing records a failure for retry.
