@@ -8,54 +8,19 @@
 #include <sstream>
 #include <thread>
 
-#include "store/backends.hpp"
-#include "store/worker_process.hpp"
+#include "cli/legion_process.hpp"
 
 namespace legion::cli {
 namespace {
 
 using nlohmann::json;
 using store::testing::ChildProcess;
-using store::testing::SqliteBackend;
 using namespace std::chrono_literals;
-
-const std::string kLegion = LEGION_BIN_DIR "/legion";
-const std::string kExample = LEGION_SOURCE_DIR "/docs/examples/pipeline.json";
-
-struct Outcome {
-  int code;
-  std::string out, err;
-};
-
-Outcome legion(const std::string& args, const std::string& scratch) {
-  std::string err_file = scratch + "/stderr.txt";
-  FILE* pipe = popen((kLegion + " " + args + " 2>" + err_file).c_str(), "r");
-  std::string out;
-  char buffer[4096];
-  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  int status = pclose(pipe);
-  std::ifstream err_in(err_file);
-  std::stringstream err;
-  err << err_in.rdbuf();
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, err.str()};
-}
-
-class LegionExecutable : public ::testing::Test {
- protected:
-  Outcome run(const std::string& args) { return legion(args, backend_.dir()); }
-  std::string write(const std::string& name, const std::string& text) {
-    std::string path = backend_.dir() + "/" + name;
-    std::ofstream(path) << text;
-    return path;
-  }
-  SqliteBackend backend_;
-  std::string url_ = backend_.url();
-};
 
 TEST_F(LegionExecutable, HelpDocumentsEveryCommand) {
   auto help = run("--help");
   ASSERT_EQ(help.code, 0);
-  for (const char* command : {"run", "worker", "submit", "status", "verify", "export"}) {
+  for (const char* command : {"run", "worker", "submit", "status", "verify", "export", "tasks"}) {
     EXPECT_NE(help.out.find(command), std::string::npos) << command;
     EXPECT_EQ(run(std::string(command) + " --help").code, 0) << command;
   }

@@ -113,10 +113,26 @@ TEST_F(LegionCli, UsageErrorsAreOneLineNamingTheCulpritWithExit2) {
       << "a malformed file submits nothing";
 }
 
+TEST_F(LegionCli, WithoutTheWorkflowRuntimeWorkflowsAreRefusedNotFaked) {
+  // This library alone has no runtime: a worker needs --test-handler, a workflow submit fails.
+  auto worker = legion({"worker", "--store", url_, "--drain"});
+  EXPECT_EQ(worker.code, 2);
+  EXPECT_NE(worker.err.find("no workflow runtime; pass --test-handler"), std::string::npos)
+      << worker.err;
+  std::string inputs = backend_.dir() + "/in.jsonl";
+  std::ofstream(inputs) << R"({"key": "a", "input": "x"})"
+                        << "\n";
+  std::string spec = backend_.dir() + "/spec.json";
+  std::ofstream(spec) << "{}";
+  auto submit = legion({"submit", "--store", url_, "--workflow", spec, "--inputs", inputs});
+  EXPECT_EQ(submit.code, 2);
+  EXPECT_NE(submit.err.find("no workflow runtime"), std::string::npos) << submit.err;
+}
+
 TEST_F(LegionCli, HelpDocumentsEveryCommand) {
   auto top = legion({"--help"});
   EXPECT_EQ(top.code, 0);
-  for (const char* command : {"worker", "submit", "status", "verify", "export"}) {
+  for (const char* command : {"worker", "submit", "status", "verify", "export", "tasks"}) {
     EXPECT_NE(top.out.find(command), std::string::npos) << command;
     EXPECT_EQ(legion({command, "--help"}).code, 0) << command;
   }
