@@ -92,8 +92,8 @@ class Health {
 
 }  // namespace
 
-int run_worker_service(const WorkerServiceOptions& options, const HandlerFactory& handlers,
-                       CliIo io) {
+void run_worker_service(const WorkerServiceOptions& options, const HandlerFactory& handlers,
+                        CliIo io) {
   const std::string id = options.id.empty() ? "worker-" + std::to_string(getpid()) : options.id;
   JsonLog log(io.err, options.log_level, {{"worker", id}});
   WorkerMetrics metrics(id);
@@ -177,6 +177,12 @@ int run_worker_service(const WorkerServiceOptions& options, const HandlerFactory
     metrics.lease_lost();
     log.warn("lease_lost", {{"task", task}, {"key", held.key(task)}});
   };
+  // Every connection of this worker: the one place a store option for all of them goes (a
+  // flag that interrupts the PostgreSQL reconnect loop belongs here: shutdown.flag()).
+  store::StoreOptions store_options;
+  auto open_observed = [&] {
+    return store::observe_store(store::open_store(options.url, store_options), observer);
+  };
   const ModelCallSink model_calls = [&](std::chrono::nanoseconds d, std::uint64_t prompt,
                                         std::uint64_t completion) {
     metrics.model_call(d, prompt, completion);
@@ -198,7 +204,7 @@ int run_worker_service(const WorkerServiceOptions& options, const HandlerFactory
     while (!sampler_done) {
       lock.unlock();
       try {
-        if (!store) store = store::observe_store(store::open_store(options.url), observer);
+        if (!store) store = open_observed();
         metrics.queue(store->stats());
       } catch (const std::exception& error) {
         health.store_call("stats", false);
@@ -217,7 +223,7 @@ int run_worker_service(const WorkerServiceOptions& options, const HandlerFactory
   for (int t = 0; t < options.concurrency; ++t) {
     threads.emplace_back([&, t] {
       try {
-        auto store = store::observe_store(store::open_store(options.url), observer);
+        auto store = open_observed();
         store::TaskHandler inner = handlers(*store, model_calls);
         store::TaskHandler handler = [&](const store::Task& task) {
           const auto start = Clock::now();
@@ -271,7 +277,7 @@ int run_worker_service(const WorkerServiceOptions& options, const HandlerFactory
     auto leases = held.snapshot();
     std::size_t released = 0;
     try {
-      store::StoreOptions quick;
+      store::StoreOptions quick = store_options;
       quick.reconnect_deadline = std::chrono::milliseconds(2000);
       auto store = store::open_store(options.url, quick);
       for (const auto& [task, lease] : leases) released += store->release(task, lease.token);
@@ -311,7 +317,6 @@ int run_worker_service(const WorkerServiceOptions& options, const HandlerFactory
   io.out << "worker " << id << ": completed " << total.completed << ", failed " << total.failed
          << ", rejected " << total.rejected << ", released " << total.released
          << ", store errors waited out " << total.store_errors << "\n";
-  return 0;
 }
 
 }  // namespace legion::cli

@@ -29,9 +29,10 @@ struct WorkerServiceOptions {
   LogLevel log_level = LogLevel::kInfo;
 };
 
-// Runs until drained (exit_when_drained) or stopped; prints the summary line on io.out and
-// returns the exit code. A worker thread's fatal error is rethrown once the others stopped.
-int run_worker_service(const WorkerServiceOptions& options, const HandlerFactory& handlers,
-                       CliIo io);
+// Runs until drained (exit_when_drained) or stopped, and prints the summary line on io.out.
+// A worker thread's fatal error is rethrown once the others stopped. Past the grace deadline
+// the process exits from here (0 when every held lease was released, 1 otherwise).
+void run_worker_service(const WorkerServiceOptions& options, const HandlerFactory& handlers,
+                        CliIo io);
 
 }  // namespace legion::cli

@@ -70,8 +70,13 @@ store::TaskHandler workflow_task_handler(store::TaskStore& store,
     Trace trace;
     RunContext context;
     if (model_calls) context.trace = &trace;
-    json result = run_workflow(with_input(payload["workflow"], payload["input"]), &store,
-                               task_workflow_id(task.key), context);
+    json spec = with_input(payload["workflow"], payload["input"]);
+    // A pipeline checkpoints after each stage: a task interrupted there resumes after its last
+    // completed stage. A one-step pattern has nothing to resume from; its only checkpoint would
+    // be its result, which the task's completion records anyway, so it costs no extra commit.
+    const bool pipeline = spec["pattern"].value("type", std::string()) == "pipeline";
+    json result =
+        run_workflow(spec, pipeline ? &store : nullptr, task_workflow_id(task.key), context);
     if (model_calls) {
       for (const auto& span : trace.spans()) {
         if (span.kind != SpanKind::kModelCall) continue;

@@ -5,9 +5,11 @@
 // Payload: {"workflow": SPEC, "input": TEXT}. The input goes where the pattern takes its
 // input: `pattern.input` for pipeline and fan_out; the `{{input}}` placeholder in
 // `pattern.task` (single, hierarchy, group_chat, iterative) or `pattern.question` (consensus),
-// which must be there. The task's workflow checkpoints under "task:KEY" in the store the
-// worker claims from, so a task interrupted mid-workflow resumes after its last completed step
-// on whichever worker claims it next; its result (run_workflow's JSON) is stored with it.
+// which must be there. A pipeline task checkpoints after every stage under "task:KEY" in the
+// store the worker claims from, so a task interrupted mid-workflow resumes after its last
+// completed stage on whichever worker claims it next; a one-step pattern's only checkpoint
+// would be its result, which the completion records. The result (run_workflow's JSON) is
+// stored with the task.
 #include <nlohmann/json.hpp>
 #include <string>
 
