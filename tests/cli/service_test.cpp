@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
@@ -163,6 +164,80 @@ TEST_F(WorkflowService, TasksRetryAndCancelAreAuditedAndRefuseWhatWouldDuplicate
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.err.find("--state: unknown state 'zombie'"), std::string::npos) << bad.err;
   EXPECT_EQ(run("tasks retry --store " + url_).code, 2) << "no key";
+}
+
+TEST_F(WorkflowService, AWorkflowTaskRunsOnAnOpenAICompatibleModel) {
+  // A local stand-in for an OpenAI-compatible server: it answers every chat completion with
+  // text, and records what it was asked.
+  httplib::Server server;
+  std::mutex mutex;
+  std::vector<json> requests;
+  server.Post("/v1/chat/completions", [&](const httplib::Request& request, httplib::Response& r) {
+    {
+      std::lock_guard lock(mutex);
+      requests.push_back(json::parse(request.body));
+    }
+    r.set_content(json{{"choices", {{{"message", {{"role", "assistant"}, {"content", "42"}}}}}},
+                       {"usage", {{"prompt_tokens", 11}, {"completion_tokens", 1}}}}
+                      .dump(),
+                  "application/json");
+  });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { server.listen_after_bind(); });
+  json spec = {{"name", "remote"},
+               {"model",
+                {{"type", "openai"},
+                 {"base_url", "http://127.0.0.1:" + std::to_string(port)},
+                 {"model", "test-model"},
+                 {"api_key_env", "LEGION_TEST_NO_SUCH_KEY"},
+                 {"max_retries", 0}}},
+               {"agents", {{{"name", "a"}, {"role", "answers"}}}},
+               {"pattern", {{"type", "single"}, {"agent", "a"}, {"task", "Question: {{input}}"}}}};
+  std::string file = inputs(2);
+  auto submitted =
+      run("submit --store " + url_ + " --workflow " + this->spec(spec) + " --inputs " + file);
+  ASSERT_EQ(submitted.code, 0) << submitted.err;
+  auto worker = run("worker --drain --store " + url_);
+  server.stop();
+  serving.join();
+  ASSERT_EQ(worker.code, 0) << worker.err;
+  for (const auto& task : tasks(url_)) {
+    EXPECT_EQ(task["state"], "done");
+    EXPECT_EQ(task["result"]["answer"], "42");
+    EXPECT_EQ(task["result"]["usage"]["prompt_tokens"], 11);
+  }
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0]["model"], "test-model");
+  EXPECT_NE(requests[0]["messages"].dump().find("Question: request"), std::string::npos)
+      << "the input reached the model";
+  auto bad =
+      run("submit --store " + url_ + " --workflow " +
+          this->spec({{"agents", {{{"name", "a"}}}},
+                      {"model", {{"type", "openai"}, {"model", "m"}}},
+                      {"pattern", {{"type", "single"}, {"agent", "a"}, {"task", "{{input}}"}}}},
+                     "no_url.json") +
+          " --inputs " + file);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("model: 'base_url' is required"), std::string::npos) << bad.err;
+}
+
+TEST_F(WorkflowService, AnAgentsMemoryIsSearchedThroughItsTool) {
+  json spec = {
+      {"agents",
+       {{{"name", "keeper"},
+         {"memory", {"the vault code is 7319", {{"id", "note"}, {"text", "nothing here"}}}},
+         {"instructions",
+          "[[script]]\ncall search_memory {\"query\": \"vault code\"}\nanswer code "
+          "{{find:vault code is (\\d+)}}\n[[/script]]"}}}},
+      {"pattern", {{"type", "single"}, {"agent", "keeper"}, {"task", "What is the code?"}}}};
+  auto result = run("run " + this->spec(spec));
+  ASSERT_EQ(result.code, 0) << result.err;
+  EXPECT_EQ(json::parse(result.out)["answer"], "code 7319");
+  spec["agents"][0]["memory"] = {{{"id", "x"}, {"text", "a"}}, {{"id", "x"}, {"text", "b"}}};
+  auto duplicate = run("run " + this->spec(spec, "dup.json"));
+  EXPECT_EQ(duplicate.code, 2);
+  EXPECT_NE(duplicate.err.find("agents[0].memory"), std::string::npos) << duplicate.err;
 }
 
 TEST_F(WorkflowService, StatusWatchPrintsALinePerRefresh) {
@@ -319,7 +394,10 @@ TEST_F(WorkflowService, AcceptanceInputsSurviveTwoWorkersKilledAndRestarted) {
   ASSERT_EQ(reference.size(), static_cast<std::size_t>(n));
 
   ASSERT_EQ(run("submit --store " + url_ + " --workflow " + slow + " --inputs " + file).code, 0);
-  const unsigned seed = env ? 7u : std::random_device{}();
+  // LEGION_SEED replays a run's kill times (the seed is printed).
+  const char* seed_env = std::getenv("LEGION_SEED");
+  const unsigned seed = seed_env ? static_cast<unsigned>(std::strtoul(seed_env, nullptr, 10))
+                                 : std::random_device{}();
   std::mt19937 rng(seed);
   SCOPED_TRACE("seed " + std::to_string(seed));
   auto start = [&](const std::string& id, bool drain, bool metrics) {
