@@ -174,8 +174,12 @@ void run_worker_service(const WorkerServiceOptions& options, const HandlerFactor
   };
   observer.on_heartbeat = [&](std::int64_t task, bool kept) {
     if (kept) return;
+    // The lease keeper beats for its whole batch: a task this worker already failed or
+    // released is no longer held, and its refused beat is no lost lease.
+    const std::string key = held.key(task);
+    if (key.empty()) return;
     metrics.lease_lost();
-    log.warn("lease_lost", {{"task", task}, {"key", held.key(task)}});
+    log.warn("lease_lost", {{"task", task}, {"key", key}});
   };
   // Every connection of this worker: the one place a store option for all of them goes (a
   // flag that interrupts the PostgreSQL reconnect loop belongs here: shutdown.flag()).

@@ -293,7 +293,8 @@ void run_agent_tasks(WorkloadRun& run) {
     }
   });
 
-  // The restart: stop every worker (each finishes and commits its batch), start them again.
+  // The restart: stop every worker (each finishes the task it runs, releases the rest of its
+  // batch), start them again.
   if (c.restart_at_s) {
     restarter = std::thread([&] {
       const auto when =

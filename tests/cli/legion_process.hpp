@@ -8,7 +8,9 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
+#include "legion/store/task_store.hpp"
 #include "store/backends.hpp"
 #include "store/worker_process.hpp"
 
@@ -37,6 +39,19 @@ inline Outcome legion(const std::string& args, const std::string& scratch) {
 
 class LegionExecutable : public ::testing::Test {
  protected:
+  // Waits until workflow `id` has checkpointed step `step` (true), or `timeout` passed: a kill
+  // meant to land after a stage lands after it however slow the machine (a sanitizer build on
+  // a loaded host), not after a guessed time.
+  bool wait_for_checkpoint(const std::string& id, int step, std::chrono::milliseconds timeout) {
+    auto store = store::open_store(url_);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto checkpoint = store->load_checkpoint(id);
+      if (checkpoint && checkpoint->step >= step) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
   Outcome run(const std::string& args) { return legion(args, backend_.dir()); }
   std::string write(const std::string& name, const std::string& text) {
     std::string path = backend_.dir() + "/" + name;

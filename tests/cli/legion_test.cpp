@@ -69,13 +69,14 @@ TEST_F(LegionExecutable, MalformedSpecsAreOneLineNamingTheFieldWithExit2) {
 }
 
 TEST_F(LegionExecutable, APipelineKilledMidRunResumesAfterItsLastCompletedStage) {
-  // 300 ms per model call, two calls per stage: stage 1 is checkpointed at ~0.6 s.
+  // 300 ms per model call, two calls per stage: killed once stage 1 is checkpointed, 0.6 s
+  // before stage 2 could be.
   json spec = json::parse(std::ifstream(kExample));
   spec["model"]["latency"] = "fixed:300ms";
   std::string path = write("slow.json", spec.dump());
   {
     ChildProcess victim({kLegion, "run", path, "--store", url_, "--workflow-id", "wf"});
-    std::this_thread::sleep_for(950ms);
+    ASSERT_TRUE(wait_for_checkpoint("wf", 1, 60s));
     victim.kill9();
   }
   auto resumed = run("run " + path + " --store " + url_ + " --workflow-id wf");
