@@ -8,8 +8,11 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "legion/latency.hpp"
+#include "legion/message.hpp"
+#include "legion/tool.hpp"
 #include "scenario.hpp"
 
 namespace legion::harness {
@@ -18,6 +21,12 @@ struct RunConfig {
   std::uint64_t seed = 42;
   LatencyModel latency;  // of the simulated model
   Bindings parameters;   // the binding being benchmarked
+  // Tools beyond the harness catalogue, offered under their own names (a scenario built in
+  // code lists them in Scenario::tools and its agents' tools). Every adapter registers them
+  // next to the catalogue's, so each framework calls the same functions. A workload that
+  // is not a catalogue scenario uses them: legion-industry's store-writing tools, AgentDojo's
+  // suite tools. Each prepare() copies them; the functions must outlive the prepared runs.
+  std::vector<Tool> extra_tools;
 };
 
 struct Outcome {
@@ -32,6 +41,10 @@ struct Outcome {
   // Scenario-specific figures of one run (e.g. turns, messages, code_exec_ns), published as
   // per-iteration counters under these names; empty for most adapters and scenarios.
   std::map<std::string, double> metrics;
+  // The agent runs' transcripts in LEGION's canonical order (moved, not copied: the harness
+  // reads them once per case for the critical-path model time, critical_path.hpp); empty for
+  // an adapter without agent runs (direct).
+  std::vector<std::vector<ChatMessage>> transcripts = {};
 };
 
 // What bringing the framework up cost, once per process.

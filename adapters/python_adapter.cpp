@@ -132,9 +132,10 @@ class PythonAdapter final : public Adapter {
       const py::dict result = runner_.attr("run")();
       out.answer = result["answer"].cast<std::string>();
       for (py::handle transcript : result["transcripts"]) {
-        const std::vector<ChatMessage> messages = python::to_messages(transcript);
+        std::vector<ChatMessage> messages = python::to_messages(transcript);
         hash.add(messages);
         for (const ChatMessage& m : messages) out.tool_calls += m.role == Role::kTool ? 1 : 0;
+        out.transcripts.push_back(std::move(messages));
       }
       // Optional: the framework's own figures, reported as counters (docs/harness.md).
       if (result.contains("metrics")) {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "legion/corpus.hpp"
@@ -13,7 +14,14 @@ void ScenarioResources::build(const Scenario& scenario, const ScenarioInput& inp
                               const RunConfig& config) {
   reset();
   model = std::make_unique<SimulatedModel>(SimulatedModelOptions{config.seed, config.latency});
-  add_catalogue_tools(tools, scenario.tools);
+  std::vector<std::string> catalogue;
+  for (const std::string& name : scenario.tools) {
+    const bool extra = std::any_of(config.extra_tools.begin(), config.extra_tools.end(),
+                                   [&](const Tool& t) { return t.spec.name == name; });
+    if (!extra) catalogue.push_back(name);
+  }
+  add_catalogue_tools(tools, catalogue);
+  for (const Tool& tool : config.extra_tools) tools.add(tool);
   if (input.corpus_documents > 0) {
     memory = std::make_unique<DocumentStore>();
     memory->add_batch(generate_corpus(input.corpus_documents, config.seed));

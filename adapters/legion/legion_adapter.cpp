@@ -8,7 +8,9 @@
 #include "legion/agent.hpp"
 #include "legion/error.hpp"
 #include "legion/executor.hpp"
+#include "legion/fork_join.hpp"
 #include "legion/patterns.hpp"
+#include "legion/sync_wait.hpp"
 #include "resources.hpp"
 #include "tool_catalogue.hpp"
 #include "work_hash.hpp"
@@ -16,16 +18,20 @@
 namespace legion::harness {
 namespace {
 
-Outcome to_outcome(const PatternResult& result) {
+Outcome to_outcome(PatternResult result) {
   Outcome out;
-  out.answer = result.answer;
+  out.answer = std::move(result.answer);
   out.model_calls = result.usage.model_calls;
   out.tool_calls = result.usage.tool_calls;
   out.tokens_in = result.usage.prompt_tokens;
   out.tokens_out = result.usage.completion_tokens;
   out.model_time = result.usage.model_time;
   WorkHash hash;
-  for (const AgentResult& run : result.runs) hash.add(run.transcript);
+  out.transcripts.reserve(result.runs.size());
+  for (AgentResult& run : result.runs) {
+    hash.add(run.transcript);
+    out.transcripts.push_back(std::move(run.transcript));
+  }
   out.output_hash = hash.value();
   return out;
 }
@@ -142,22 +148,25 @@ class LegionAdapter final : public Adapter {
     result.answer = agent.respond(*res_.model, run.transcript, run.usage);
     result.usage = run.usage;
     result.runs.push_back(std::move(run));
-    Outcome out = to_outcome(result);
+    Outcome out = to_outcome(std::move(result));
     out.metrics["code_exec_ns"] = static_cast<double>(executing.count());  // the sandbox's cost
     return out;
   }
 
-  // N independent runs of the first agent at once; results land in slots by index, so the
-  // outcome does not depend on which worker finished first.
+  // N independent runs of the first agent at once, as coroutines on the executor: a run
+  // waiting for the model holds no worker, so N runs overlap their model calls on a few
+  // threads. Results land in slots by index, so the outcome does not depend on which worker
+  // finished first.
+  static Task<void> run_into(const Agent& agent, Model& model, const std::string& task,
+                             PatternResult& slot) {
+    slot = co_await run_single_async(agent, model, task);
+  }
+
   Outcome run_concurrent(const ScenarioInput& in) {
     std::vector<PatternResult> results(in.runs_at_once);
-    {
-      TaskGroup group(*executor_);
-      for (std::size_t i = 0; i < results.size(); ++i) {
-        group.spawn([&, i] { results[i] = run_single(agents_.front(), *res_.model, in.tasks[0]); });
-      }
-      group.wait();
-    }
+    sync_wait(for_each_async(executor_.get(), results.size(), [&](std::size_t i) {
+      return run_into(agents_.front(), *res_.model, in.tasks[0], results[i]);
+    }));
     PatternResult all;
     all.answer = results.front().answer;
     for (std::size_t i = 0; i < results.size(); ++i) {
@@ -170,7 +179,7 @@ class LegionAdapter final : public Adapter {
       all.usage += r.usage;
       for (AgentResult& run : r.runs) all.runs.push_back(std::move(run));
     }
-    return to_outcome(all);
+    return to_outcome(std::move(all));
   }
 
   ScenarioResources res_;

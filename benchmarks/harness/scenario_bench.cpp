@@ -8,8 +8,10 @@
 #include <map>
 
 #include "alloc_counter.hpp"
+#include "critical_path.hpp"
 #include "empty_adapter.hpp"
 #include "legion/message.hpp"
+#include "legion/simulated_model.hpp"
 #include "registry.hpp"
 #include "resources.hpp"
 #include "run_context.hpp"
@@ -124,12 +126,55 @@ struct ScenarioBench::Impl {
     return &references.emplace(key, std::move(first)).first->second;
   }
 
+  // The model latency a case's runs cannot avoid (critical_path.hpp), once per case. It is a
+  // property of the work, which every framework must do as LEGION does (validated), and the
+  // draws are keyed by script and step, so every framework draws the same: it is computed from
+  // LEGION's transcripts of the case (a native run without latency, when this process runs
+  // another framework, whose own transcripts need not show every request as sent).
+  std::map<const Case*, ModelLatency> latencies;
+  std::unique_ptr<Adapter> native;  // for the LEGION transcripts of another framework's cases
+  const ModelLatency* latency_for(benchmark::State& state, const Case& c,
+                                  const Outcome& reference) {
+    if (const auto it = latencies.find(&c); it != latencies.end()) return &it->second;
+    ModelLatency latency;
+    if (c.config.latency.kind() != LatencyModel::Kind::kNone) {
+      try {
+        const SimulatedModel model({c.config.seed, c.config.latency});
+        latency = options.framework == "legion"
+                      ? model_latency(c.input.pattern, reference.transcripts, model)
+                      : model_latency(c.input.pattern, legion_transcripts(c), model);
+      } catch (const std::exception& error) {
+        fail(state, c, std::string("critical-path model time: ") + error.what());
+        return nullptr;
+      }
+    }
+    return &latencies.emplace(&c, latency).first->second;
+  }
+
+  std::vector<std::vector<ChatMessage>> legion_transcripts(const Case& c) {
+    if (!native) native = make_adapter("legion");
+    RunConfig config = c.config;
+    config.latency = LatencyModel::none();
+    native->prepare(*c.scenario, config);
+    Outcome outcome;
+    try {
+      outcome = native->run(c.input);
+    } catch (...) {
+      native->teardown();
+      throw;
+    }
+    native->teardown();
+    return std::move(outcome.transcripts);
+  }
+
   // One run per iteration (hot), or N runs at once per iteration (concurrency: the adapter's
   // run does them), after one validated run that fixes the expected hash.
   void run_hot(benchmark::State& state, Adapter& a, const Case& c) {
     const Outcome* checked = reference_for(state, c, false, "run", [&] { return a.run(c.input); });
     if (checked == nullptr) return;
     const Outcome& reference = *checked;
+    const ModelLatency* latency = latency_for(state, c, reference);
+    if (latency == nullptr) return;
     Totals totals;
     bool stable = true;
     std::string error;
@@ -149,6 +194,11 @@ struct ScenarioBench::Impl {
     if (!error.empty()) return fail(state, c, error);
     if (!stable) return fail(state, c, "output hash or model calls changed between iterations");
     report(state, totals, wall, before, reference.output_hash);
+    if (c.scenario != nullptr) {  // not the harness's empty adapter
+      state.counters["critical_path_model_ns"] =
+          static_cast<double>(latency->critical_path.count());
+      state.counters["model_latency_ns"] = static_cast<double>(latency->sum.count());
+    }
   }
 
   // prepare() alone per iteration; teardown runs with the timer paused.

@@ -10,8 +10,10 @@
 #include "alloc_counter.hpp"
 #include "legion/agent.hpp"
 #include "legion/executor.hpp"
+#include "legion/fork_join.hpp"
 #include "legion/patterns.hpp"
 #include "legion/simulated_model.hpp"
+#include "legion/sync_wait.hpp"
 
 namespace legion::bench {
 namespace {
@@ -38,8 +40,8 @@ ToolRegistry& registry() {
 }
 
 AgentConfig worker_config(std::string name) {
-  return AgentConfig{std::move(name), "a careful analyst", "answer the question exactly", "",
-                     {"add"}};
+  return AgentConfig{
+      std::move(name), "a careful analyst", "answer the question exactly", "", {"add"}};
 }
 
 void fail_unless(benchmark::State& state, bool ok, const std::string& why) {
@@ -52,8 +54,7 @@ void report(benchmark::State& state, const Usage& usage, std::chrono::nanosecond
   const double n = static_cast<double>(iterations);
   state.counters["model_calls"] = static_cast<double>(usage.model_calls) / n;
   state.counters["tool_calls"] = static_cast<double>(usage.tool_calls) / n;
-  state.counters["residual_ns"] =
-      static_cast<double>((wall - usage.model_time).count()) / n;
+  state.counters["residual_ns"] = static_cast<double>((wall - usage.model_time).count()) / n;
   state.counters["model_ns"] = static_cast<double>(usage.model_time.count()) / n;
 }
 
@@ -94,9 +95,8 @@ void timed_runs(benchmark::State& state, const std::string& expected, Body body)
   const AllocSnapshot after = alloc_snapshot();
   report(state, usage, std::chrono::duration_cast<std::chrono::nanoseconds>(wall),
          state.iterations());
-  state.counters["allocs_per_op"] =
-      static_cast<double>(after.allocations - before.allocations) /
-      static_cast<double>(state.iterations());
+  state.counters["allocs_per_op"] = static_cast<double>(after.allocations - before.allocations) /
+                                    static_cast<double>(state.iterations());
 }
 
 void BM_AgentStep(benchmark::State& state) {
@@ -127,8 +127,11 @@ void BM_DirectFloor(benchmark::State& state) {
     ModelResponse call = model.complete(request);
     const ToolCall tool_call = call.message.tool_calls.at(0);
     request.messages.push_back(std::move(call.message));
-    request.messages.push_back({Role::kTool, add.function(tool_call.arguments).get<std::string>(),
-                                tool_call.name, {}, tool_call.id});
+    request.messages.push_back({Role::kTool,
+                                add.function(tool_call.arguments).get<std::string>(),
+                                tool_call.name,
+                                {},
+                                tool_call.id});
     ModelResponse answer = model.complete(request);
     usage.model_calls += 2;
     usage.tool_calls += 1;
@@ -176,6 +179,46 @@ void BM_FanOut5(benchmark::State& state) {
              [&] { return run_fan_out(branches, nullptr, "", model, executor); });
 }
 BENCHMARK(BM_FanOut5)->Name("runtime/fanout5")->UseRealTime();
+
+// The issue-17 shape: 1,024 independent simple_task runs at once on 2 workers, every model call
+// waiting a fixed 20 ms. Each run makes two calls in sequence, so the critical path is 40 ms;
+// critical_path_ratio = wall / critical path shows what scheduling 1,024 waiting runs costs.
+Task<void> run_into(const Agent& agent, Model& model, const std::string& task,
+                    PatternResult& slot) {
+  slot = co_await run_single_async(agent, model, task);
+}
+
+void BM_ConcurrentLatency(benchmark::State& state) {
+  constexpr std::size_t kRuns = 1024;
+  const LatencyModel latency = LatencyModel::parse("fixed:20ms");
+  SimulatedModel model({42, latency});
+  Executor executor(2);
+  const Agent agent(worker_config("analyst"), &registry());
+  const std::string task = kSimpleTask;
+  std::vector<PatternResult> results(kRuns);
+  auto all = [&] {
+    sync_wait(for_each_async(
+        &executor, kRuns, [&](std::size_t i) { return run_into(agent, model, task, results[i]); }));
+  };
+  all();
+  std::uint64_t calls_per_run = 0;
+  for (const PatternResult& result : results) {
+    if (result.answer != "The sum is 5") return fail_unless(state, false, "wrong answer");
+    calls_per_run = std::max(calls_per_run, result.usage.model_calls);
+  }
+  const double critical =
+      static_cast<double>(calls_per_run) * static_cast<double>(latency.sample(42, 0, 0).count());
+  const auto start = std::chrono::steady_clock::now();
+  for (auto _ : state) all();
+  const std::chrono::duration<double, std::nano> wall = std::chrono::steady_clock::now() - start;
+  const double per_iteration = wall.count() / static_cast<double>(state.iterations());
+  state.counters["critical_path_ns"] = critical;
+  state.counters["critical_path_ratio"] = per_iteration / critical;
+}
+BENCHMARK(BM_ConcurrentLatency)
+    ->Name("runtime/concurrent_execution/agents=1024/fixed_20ms")
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace legion::bench

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
@@ -24,11 +25,20 @@ using nlohmann::json;
 using store::Task;
 
 // The built-in task handler (`worker --test-handler`): enough to exercise a worker end to end
-// without an agent. The payload may ask for a delay ("sleep_ms") or for the first
-// "fail_times" attempts to fail.
+// without an agent. The payload may ask for a delay ("sleep_ms"), for the first "fail_times"
+// attempts to fail, or for "leak_kb" of memory the process keeps for good (memory-exhaustion
+// tests: a worker grows until its limit stops it).
 std::string builtin_handler(const Task& task) {
   json payload = json::parse(task.payload);  // invalid JSON: fails, retried, dead-lettered
   if (payload.is_object()) {
+    if (auto it = payload.find("leak_kb"); it != payload.end()) {
+      static std::mutex mutex;
+      static std::vector<std::unique_ptr<char[]>> kept;
+      const auto bytes = static_cast<std::size_t>(it->get<int>()) * 1024;
+      auto block = std::make_unique<char[]>(bytes);  // zeroed: the pages are really touched
+      std::lock_guard lock(mutex);
+      kept.push_back(std::move(block));
+    }
     if (auto it = payload.find("sleep_ms"); it != payload.end()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(it->get<int>()));
     }
@@ -81,7 +91,7 @@ void add_worker(CLI::App& app, CliIo io, const WorkflowHooks& hooks) {
       "worker", "run queued workflow tasks until stopped (SIGTERM/SIGINT: graceful) or drained");
   struct Options {
     WorkerServiceOptions service;
-    int lease_ms = 30'000, grace_ms = 30'000;
+    int lease_ms = 30'000, grace_ms = 30'000, task_timeout_ms = 0;
     std::string log_level = "info";
     bool test_handler = false;
   };
@@ -97,6 +107,11 @@ void add_worker(CLI::App& app, CliIo io, const WorkflowHooks& hooks) {
       ->capture_default_str();
   command->add_option("--lease-ms", options->lease_ms, "lease duration (renewed every third)")
       ->check(CLI::Range(100, 86'400'000))
+      ->capture_default_str();
+  command
+      ->add_option("--task-timeout-ms", options->task_timeout_ms,
+                   "fail a task whose handler runs longer (0: no limit)")
+      ->check(CLI::Range(0, 86'400'000))
       ->capture_default_str();
   command->add_option("--id", options->service.id, "worker id (default: worker-PID)");
   command->add_flag("--drain", options->service.exit_when_drained,
@@ -116,10 +131,11 @@ void add_worker(CLI::App& app, CliIo io, const WorkflowHooks& hooks) {
       ->capture_default_str();
   command->add_flag("--test-handler", options->test_handler,
                     "run the built-in test handler instead of workflows (payload sleep_ms, "
-                    "fail_times; for tests)");
+                    "fail_times, leak_kb; for tests)");
   command->callback([options, io, hooks] {
     options->service.lease = std::chrono::milliseconds(options->lease_ms);
     options->service.stop_grace = std::chrono::milliseconds(options->grace_ms);
+    options->service.task_timeout = std::chrono::milliseconds(options->task_timeout_ms);
     options->service.log_level = parse_log_level(options->log_level);
     HandlerFactory handlers;
     if (options->test_handler) {

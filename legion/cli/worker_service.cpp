@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <ostream>
 #include <thread>
 #include <vector>
@@ -195,6 +196,7 @@ void run_worker_service(const WorkerServiceOptions& options, const HandlerFactor
   log.info("worker_started", {{"concurrency", options.concurrency},
                               {"batch", options.batch},
                               {"lease_ms", options.lease.count()},
+                              {"task_timeout_ms", options.task_timeout.count()},
                               {"drain", options.exit_when_drained},
                               {"stop_grace_ms", options.stop_grace.count()}});
 
@@ -235,6 +237,8 @@ void run_worker_service(const WorkerServiceOptions& options, const HandlerFactor
             std::string result = inner(task);
             metrics.ran(Clock::now() - start);
             return result;
+          } catch (const std::bad_alloc&) {
+            throw;  // no task failure: run_worker ends this thread with it (see worker.hpp)
           } catch (const std::exception& error) {
             log.warn("task_failed", {{"task", task.id},
                                      {"key", task.key},
@@ -248,6 +252,7 @@ void run_worker_service(const WorkerServiceOptions& options, const HandlerFactor
         worker.worker_id = id + "/" + std::to_string(t);
         worker.batch = options.batch;
         worker.lease = options.lease;
+        worker.task_timeout = options.task_timeout;
         worker.exit_when_drained = options.exit_when_drained;
         worker.stop = shutdown.flag();
         reports[static_cast<std::size_t>(t)] = store::run_worker(*store, worker, handler);
@@ -311,16 +316,19 @@ void run_worker_service(const WorkerServiceOptions& options, const HandlerFactor
     total.rejected += r.rejected;
     total.store_errors += r.store_errors;
     total.released += r.released;
+    total.timed_out += r.timed_out;
   }
   log.info("worker_stopped", {{"completed", total.completed},
                               {"failed", total.failed},
                               {"rejected", total.rejected},
                               {"released", total.released},
                               {"store_errors", total.store_errors},
+                              {"timed_out", total.timed_out},
                               {"reason", shutdown.requested() ? shutdown.reason() : "drained"}});
   io.out << "worker " << id << ": completed " << total.completed << ", failed " << total.failed
          << ", rejected " << total.rejected << ", released " << total.released
-         << ", store errors waited out " << total.store_errors << "\n";
+         << ", store errors waited out " << total.store_errors << ", timed out " << total.timed_out
+         << "\n";
 }
 
 }  // namespace legion::cli

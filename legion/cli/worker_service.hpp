@@ -23,6 +23,7 @@ struct WorkerServiceOptions {
   int concurrency = 1;
   int batch = 16;
   std::chrono::milliseconds lease{30'000};
+  std::chrono::milliseconds task_timeout{0};  // WorkerOptions::task_timeout (0: no limit)
   bool exit_when_drained = false;
   std::chrono::milliseconds stop_grace{30'000};  // SIGTERM -> forced release and exit
   std::string metrics_addr;                      // empty: no endpoint

@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <vector>
 
 #include "legion/detail/cpu_relax.hpp"
 #include "legion/detail/work_stealing_deque.hpp"
+#include "legion/sync_wait.hpp"
 
 namespace legion {
 namespace {
@@ -31,6 +33,7 @@ constexpr int kYieldRounds = 16;
 struct WorkerContext {
   const void* owner = nullptr;
   std::size_t index = 0;
+  Executor* executor = nullptr;
 };
 thread_local WorkerContext t_worker;
 
@@ -43,12 +46,13 @@ struct Executor::Impl {
     std::uint64_t rng;  // victim selection; touched only by this worker
   };
 
-  explicit Impl(std::size_t count);
+  explicit Impl(Executor& executor, std::size_t count);
   void start();
   void stop();
 
   bool is_own_worker() const { return t_worker.owner == this; }
   void schedule(Job* job);
+  void inject(std::span<Job* const> jobs);
   Job* find_job(std::size_t self);
   Job* steal(std::size_t self);
   Job* pop_injected();
@@ -59,6 +63,7 @@ struct Executor::Impl {
   Job* spin(std::size_t self);
   void worker_loop(std::size_t self);
 
+  Executor& owner;  // the public object: the workers' Scheduler
   std::vector<std::unique_ptr<Worker>> workers;
 
   std::mutex inject_mutex;
@@ -75,9 +80,14 @@ struct Executor::Impl {
   std::atomic<std::size_t> spinners{0};  // workers polling for work (spin())
   std::size_t max_spinners = 1;          // half the workers, at least one
   std::atomic<bool> stopping{false};
+  // Posts from outside the pool in progress (a timer or transfer thread resuming a coroutine).
+  // Such a poster still touches the queues and the wake-up state after the coroutine may have
+  // run to its end, so the owner may already be destroying the executor: stop() waits for it.
+  std::atomic<std::size_t> external_posts{0};
 };
 
-Executor::Impl::Impl(std::size_t count) : max_spinners(std::max<std::size_t>(1, count / 2)) {
+Executor::Impl::Impl(Executor& executor, std::size_t count)
+    : owner(executor), max_spinners(std::max<std::size_t>(1, count / 2)) {
   workers.reserve(count);
   for (std::size_t i = 0; i < count; ++i) {
     auto worker = std::make_unique<Worker>();
@@ -94,6 +104,7 @@ void Executor::Impl::start() {
 }
 
 void Executor::Impl::stop() {
+  while (external_posts.load(std::memory_order_acquire) != 0) std::this_thread::yield();
   stopping.store(true, std::memory_order_seq_cst);
   {
     std::lock_guard lock(sleep_mutex);
@@ -115,6 +126,18 @@ void Executor::Impl::schedule(Job* job) {
     std::lock_guard lock(inject_mutex);
     injected.push_back(job);
     injected_count.fetch_add(1, std::memory_order_seq_cst);
+  }
+  wake_one();
+}
+
+// Many jobs from outside the pool at once (a timer tick): one lock, one wake-up; the woken worker
+// passes the wake-up on while it finds more work than it takes.
+void Executor::Impl::inject(std::span<Job* const> jobs) {
+  if (jobs.empty()) return;
+  {
+    std::lock_guard lock(inject_mutex);
+    injected.insert(injected.end(), jobs.begin(), jobs.end());
+    injected_count.fetch_add(jobs.size(), std::memory_order_seq_cst);
   }
   wake_one();
 }
@@ -221,13 +244,14 @@ Job* Executor::Impl::spin(std::size_t self) {
   return job;
 }
 
-void Executor::Impl::worker_loop(std::size_t self) {
-  t_worker = WorkerContext{this, self};
+void Executor::Impl::worker_loop(std::size_t index) {
+  t_worker = WorkerContext{this, index, &owner};
+  const ScopedScheduler scheduler(&owner);
   bool woken = false;
   while (true) {
-    Job* job = find_job(self);
+    Job* job = find_job(index);
     if (job == nullptr && start_spinning()) {
-      job = spin(self);
+      job = spin(index);
     } else if (job != nullptr && woken && has_work()) {
       wake_one();  // woken for one job and found more: pass the wake-up on
     }
@@ -245,7 +269,7 @@ void Executor::Impl::worker_loop(std::size_t self) {
 
 Executor::Executor(std::size_t workers) {
   if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
-  impl_ = std::make_unique<Impl>(workers);
+  impl_ = std::make_unique<Impl>(*this, workers);
   impl_->start();
 }
 
@@ -277,6 +301,65 @@ bool Executor::run_one_injected_job() {
   if (job == nullptr) return false;
   job->run();
   return true;
+}
+
+Executor* Executor::current_worker_owner() noexcept {
+  return t_worker.executor;
+}
+
+namespace {
+
+// Counts a post from outside the pool for the whole time it touches the executor.
+class ExternalPost {
+ public:
+  explicit ExternalPost(std::atomic<std::size_t>& count) : count_(count) {
+    count_.fetch_add(1, std::memory_order_seq_cst);
+  }
+  ~ExternalPost() { count_.fetch_sub(1, std::memory_order_release); }
+  ExternalPost(const ExternalPost&) = delete;
+  ExternalPost& operator=(const ExternalPost&) = delete;
+
+ private:
+  std::atomic<std::size_t>& count_;
+};
+
+}  // namespace
+
+void Executor::post(std::coroutine_handle<> coroutine) {
+  if (impl_->is_own_worker()) {
+    schedule(Job::make([coroutine] { coroutine.resume(); }));
+    return;
+  }
+  const ExternalPost guard(impl_->external_posts);
+  if (detail::WaitLoop* loop = detail::WaitLoop::current()) loop->help(*this);
+  schedule(Job::make([coroutine] { coroutine.resume(); }));
+}
+
+void Executor::post(std::span<const std::coroutine_handle<>> coroutines) {
+  if (impl_->is_own_worker()) {
+    for (std::coroutine_handle<> coroutine : coroutines) post(coroutine);
+    return;
+  }
+  const ExternalPost guard(impl_->external_posts);
+  if (detail::WaitLoop* loop = detail::WaitLoop::current()) loop->help(*this);
+  std::vector<Job*> jobs;
+  jobs.reserve(coroutines.size());
+  for (std::coroutine_handle<> coroutine : coroutines) {
+    jobs.push_back(Job::make([coroutine] { coroutine.resume(); }));
+  }
+  impl_->inject(jobs);
+}
+
+namespace {
+
+detail::DetachedTask run_detached(Task<void> task) {
+  co_await task;  // an escaping exception reaches DetachedTask's terminate, as documented
+}
+
+}  // namespace
+
+void Executor::spawn(Task<void> task) {
+  post(run_detached(std::move(task)).handle);
 }
 
 std::future<void> Executor::run(TaskGraph& graph) {

@@ -105,7 +105,11 @@ LatencyModel LatencyModel::parse(const std::string& spec) {
     const std::size_t comma = args.find(',');
     if (comma == std::string_view::npos) bad_spec(spec, "missing ',SIGMA'");
     if (!try_parse_duration(args.substr(0, comma), model.a_)) bad_spec(spec, "bad median");
+    if (model.a_.count() <= 0) bad_spec(spec, "the median must be > 0");
     if (!parse_decimal(args.substr(comma + 1), model.sigma_)) bad_spec(spec, "bad sigma");
+    // Sigma 0 would be a fixed latency under another name; saying fixed: is clearer.
+    if (model.sigma_ <= 0.0) bad_spec(spec, "sigma must be > 0 (for a constant use fixed:MEDIAN)");
+    if (model.sigma_ > 10.0) bad_spec(spec, "sigma must be <= 10");
     model.kind_ = Kind::kLognormal;
   } else if (kind == "per-token") {
     const std::size_t plus = args.find('+');

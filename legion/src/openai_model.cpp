@@ -1,54 +1,18 @@
 #include "legion/openai_model.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
-#include <cctype>
-#include <cstdlib>
-#include <optional>
-#include <thread>
 
+#include "http_transfers.hpp"
 #include "legion/error.hpp"
 #include "legion/simulated_model.hpp"
 #include "legion/splitmix64.hpp"
+#include "legion/sync_wait.hpp"
+#include "legion/timer.hpp"
 
 namespace legion {
 namespace {
 
 constexpr std::size_t kExcerptBytes = 200;
-
-// curl_global_init is not thread-safe and must run once before any handle exists; a
-// function-local static gives exactly that.
-void init_curl_once() {
-  static const CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT);
-  if (code != CURLE_OK) throw ModelError("libcurl failed to initialise");
-}
-
-struct Exchange {
-  CURLcode code = CURLE_OK;
-  long status = 0;
-  std::string body;
-  std::optional<std::chrono::seconds> retry_after;
-  std::string error;  // curl's description of a transport failure
-};
-
-std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
-  static_cast<Exchange*>(user)->body.append(data, size * count);
-  return size * count;
-}
-
-std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
-  const std::string_view line(data, size * count);
-  constexpr std::string_view kName = "retry-after:";
-  if (line.size() > kName.size() &&
-      std::equal(kName.begin(), kName.end(), line.begin(),
-                 [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
-    // Only the delta-seconds form; an HTTP date is rare from model servers and is ignored.
-    const long seconds = std::strtol(std::string(line.substr(kName.size())).c_str(), nullptr, 10);
-    if (seconds > 0) static_cast<Exchange*>(user)->retry_after = std::chrono::seconds(seconds);
-  }
-  return size * count;
-}
 
 Json request_body(const OpenAIModelOptions& options, const ModelRequest& request) {
   Json body = Json::object();
@@ -73,8 +37,8 @@ Json request_body(const OpenAIModelOptions& options, const ModelRequest& request
 
 }  // namespace
 
-OpenAIModel::OpenAIModel(OpenAIModelOptions options) : options_(std::move(options)) {
-  init_curl_once();
+OpenAIModel::OpenAIModel(OpenAIModelOptions options)
+    : options_(std::move(options)), transfers_(std::make_unique<detail::HttpTransfers>()) {
   if (const char* key = std::getenv(options_.api_key_env.c_str()); key != nullptr) api_key_ = key;
 }
 
@@ -105,44 +69,13 @@ std::string excerpt(const std::string& body, const std::string& secret) {
   return out;
 }
 
-Exchange post(const std::string& url, const std::string& payload, curl_slist* headers,
-              const OpenAIModelOptions& options) {
-  Exchange exchange;
-  CURL* curl = curl_easy_init();
-  if (curl == nullptr) {
-    exchange.code = CURLE_FAILED_INIT;
-    exchange.error = "curl_easy_init failed";
-    return exchange;
-  }
-  char error[CURL_ERROR_SIZE] = {};
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_POST, 1L);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, payload.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(payload.size()));
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &exchange);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(options.connect_timeout.count()));
-  // Timeouts by signal are unsafe with many threads.
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  exchange.code = curl_easy_perform(curl);
-  if (exchange.code == CURLE_OK) {
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &exchange.status);
-  } else {
-    exchange.error = error[0] != '\0' ? error : curl_easy_strerror(exchange.code);
-  }
-  curl_easy_cleanup(curl);
-  return exchange;
-}
-
 }  // namespace
 
 ModelResponse OpenAIModel::complete(const ModelRequest& request) {
+  return sync_wait(complete_async(request));
+}
+
+Task<ModelResponse> OpenAIModel::complete_async(const ModelRequest& request) {
   const auto start = std::chrono::steady_clock::now();
   const std::string url = options_.base_url + "/v1/chat/completions";
   const std::string payload =
@@ -161,9 +94,12 @@ ModelResponse OpenAIModel::complete(const ModelRequest& request) {
 
   const std::string where = "model endpoint " + url;
   const std::uint64_t jitter_seed = fnv1a(payload);
-  Exchange exchange;
+  detail::HttpExchange exchange;
   for (int attempt = 0;; ++attempt) {
-    exchange = post(url, payload, headers, options_);
+    // A named awaiter: GCC 12 destroys temporaries inside a co_await expression twice.
+    auto transfer =
+        transfers_->post({url, &payload, headers, options_.timeout, options_.connect_timeout});
+    exchange = co_await transfer;
     std::string problem;
     if (exchange.code != CURLE_OK) {
       problem = exchange.code == CURLE_OPERATION_TIMEDOUT ? "timed out: " : "connection failed: ";
@@ -193,7 +129,7 @@ ModelResponse OpenAIModel::complete(const ModelRequest& request) {
     if (exchange.retry_after) {
       wait = std::max<std::chrono::milliseconds>(wait, *exchange.retry_after);
     }
-    std::this_thread::sleep_for(std::min(wait, options_.max_backoff));
+    co_await sleep_for(std::min(wait, options_.max_backoff));
   }
 
   const Json reply = Json::parse(exchange.body, nullptr, false);
@@ -228,7 +164,7 @@ ModelResponse OpenAIModel::complete(const ModelRequest& request) {
     response.usage.completion_tokens = count_completion_tokens(response.message);
   }
   response.model_time = std::chrono::steady_clock::now() - start;
-  return response;
+  co_return std::move(response);
 }
 
 }  // namespace legion

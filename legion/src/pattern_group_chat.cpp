@@ -4,6 +4,7 @@
 #include "legion/bus.hpp"
 #include "legion/error.hpp"
 #include "legion/patterns.hpp"
+#include "legion/sync_wait.hpp"
 #include "legion/trace.hpp"
 
 namespace legion {
@@ -20,10 +21,10 @@ void drain_mailbox(MessageBus& bus, Participant& participant, const RunContext& 
   const auto mailbox = bus.mailbox(participant.agent->name());
   while (auto message = mailbox->try_pop()) {
     if (context.trace) {
-      context.trace->record(SpanKind::kBusHop, message->topic, message->sent_at,
-                            message->received_at, context.parent_span,
-                            {{"from", message->sender}, {"to", participant.agent->name()},
-                             {"id", message->id}});
+      context.trace->record(
+          SpanKind::kBusHop, message->topic, message->sent_at, message->received_at,
+          context.parent_span,
+          {{"from", message->sender}, {"to", participant.agent->name()}, {"id", message->id}});
     }
     if (message->sender == participant.agent->name()) continue;  // its own turn, already known
     participant.run.transcript.push_back(
@@ -33,9 +34,9 @@ void drain_mailbox(MessageBus& bus, Participant& participant, const RunContext& 
 
 }  // namespace
 
-PatternResult run_group_chat(std::span<const Agent* const> agents, Model& model,
-                             const std::string& task, const GroupChatOptions& options,
-                             const RunContext& context) {
+Task<PatternResult> run_group_chat_async(std::span<const Agent* const> agents, Model& model,
+                                         std::string task, GroupChatOptions options,
+                                         RunContext context) {
   if (agents.empty()) throw ConfigError("group chat: no agents");
   if (options.max_turns == 0) throw ConfigError("group chat: max_turns must be > 0");
   const bool by_model = options.selection == SpeakerSelection::kModel;
@@ -43,7 +44,7 @@ PatternResult run_group_chat(std::span<const Agent* const> agents, Model& model,
     throw ConfigError("group chat: model-selected speakers need a selector agent");
   }
 
-  // Reject rather than block: one thread plays every agent, so a full mailbox could never
+  // Reject rather than block: one coroutine plays every agent, so a full mailbox could never
   // drain while its producer waits.
   MessageBus bus(BusOptions{options.mailbox_capacity, OverflowPolicy::kReject});
   std::vector<Participant> participants;
@@ -71,8 +72,8 @@ PatternResult run_group_chat(std::span<const Agent* const> agents, Model& model,
   for (std::size_t turn = 0; turn < options.max_turns; ++turn) {
     Participant* speaker = nullptr;
     if (by_model) {
-      const std::string choice =
-          options.selector->respond(model, selector_run.transcript, selector_run.usage, context);
+      const std::string choice = co_await options.selector->respond_async(
+          model, selector_run.transcript, selector_run.usage, context);
       for (Participant& candidate : participants) {
         if (candidate.agent->name() == choice) speaker = &candidate;
       }
@@ -84,8 +85,8 @@ PatternResult run_group_chat(std::span<const Agent* const> agents, Model& model,
     }
 
     drain_mailbox(bus, *speaker, context);
-    const std::string reply =
-        speaker->agent->respond(model, speaker->run.transcript, speaker->run.usage, context);
+    const std::string reply = co_await speaker->agent->respond_async(model, speaker->run.transcript,
+                                                                     speaker->run.usage, context);
     bus.publish(kTopic, speaker->agent->name(), reply);
     if (by_model) {
       selector_run.transcript.push_back(
@@ -113,7 +114,13 @@ PatternResult run_group_chat(std::span<const Agent* const> agents, Model& model,
   const BusStats stats = bus.stats();
   result.details = {{"turns", std::move(turns)},
                     {"bus", {{"published", stats.published}, {"delivered", stats.delivered}}}};
-  return result;
+  co_return std::move(result);
+}
+
+PatternResult run_group_chat(std::span<const Agent* const> agents, Model& model,
+                             const std::string& task, const GroupChatOptions& options,
+                             const RunContext& context) {
+  return sync_wait(run_group_chat_async(agents, model, task, options, context));
 }
 
 }  // namespace legion

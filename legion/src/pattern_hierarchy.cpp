@@ -1,26 +1,30 @@
 #include "legion/error.hpp"
 #include "legion/patterns.hpp"
+#include "legion/sync_wait.hpp"
 
 namespace legion {
 
-PatternResult run_hierarchy(const Agent& manager, std::span<const Agent* const> workers,
-                            Model& model, std::string task, const RunContext& context) {
+Task<PatternResult> run_hierarchy_async(const Agent& manager, std::span<const Agent* const> workers,
+                                        Model& model, std::string task, RunContext context) {
   if (workers.empty()) throw ConfigError("hierarchy: no workers");
   PatternResult result;
   std::vector<AgentResult> delegated;  // in delegation order
 
+  // Asynchronous: the manager's run waits for the worker's without holding a thread. The tool
+  // lives in this frame, so what it captures by reference outlives every call.
   ToolRegistry delegation;
-  delegation.add(
+  delegation.add_async(
       "delegate", "Delegate a task to a worker and return the worker's answer.",
       Json{{"type", "object"},
            {"properties", {{"worker", {{"type", "string"}}}, {"task", {{"type", "string"}}}}},
            {"required", {"worker", "task"}}},
-      [&](const Json& arguments) -> Json {
+      [&](const Json& arguments) -> Task<Json> {
         const std::string name = arguments["worker"].get<std::string>();
         for (const Agent* worker : workers) {
           if (worker->name() == name) {
-            delegated.push_back(worker->run(model, arguments["task"].get<std::string>(), context));
-            return delegated.back().answer;
+            delegated.push_back(
+                co_await worker->run_async(model, arguments["task"].get<std::string>(), context));
+            co_return delegated.back().answer;
           }
         }
         throw ConfigError("unknown worker '" + name + "'");
@@ -28,7 +32,8 @@ PatternResult run_hierarchy(const Agent& manager, std::span<const Agent* const> 
 
   RunContext manager_context = context;
   manager_context.extra_tools = &delegation;
-  AgentResult manager_run = manager.run(model, std::move(task), manager_context);
+  AgentResult manager_run =
+      co_await manager.run_async(model, std::move(task), std::move(manager_context));
   result.answer = manager_run.answer;
   result.usage = manager_run.usage;
   result.runs.push_back(std::move(manager_run));
@@ -37,7 +42,12 @@ PatternResult run_hierarchy(const Agent& manager, std::span<const Agent* const> 
     result.runs.push_back(std::move(run));
   }
   result.details = {{"delegations", delegated.size()}};
-  return result;
+  co_return std::move(result);
+}
+
+PatternResult run_hierarchy(const Agent& manager, std::span<const Agent* const> workers,
+                            Model& model, std::string task, const RunContext& context) {
+  return sync_wait(run_hierarchy_async(manager, workers, model, std::move(task), context));
 }
 
 }  // namespace legion

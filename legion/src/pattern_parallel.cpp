@@ -1,10 +1,13 @@
-// The patterns whose agents run at once on the executor: consensus and fan-out / fan-in.
+// The patterns whose agents run at once on the executor: consensus and fan-out / fan-in. The
+// runs are coroutines (for_each_async), so while they wait for the model they hold no worker.
 // Results land in slots indexed by position, so the outcome never depends on finish order.
 #include <map>
 
 #include "legion/error.hpp"
 #include "legion/executor.hpp"
+#include "legion/fork_join.hpp"
 #include "legion/patterns.hpp"
+#include "legion/sync_wait.hpp"
 #include "pattern_internal.hpp"
 
 namespace legion {
@@ -17,16 +20,10 @@ std::string_view trim(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
-// Runs job(i) for i in [0, n) on the executor, or inline without one.
-template <class Job>
-void for_each_index(Executor* executor, std::size_t n, Job job) {
-  if (!executor) {
-    for (std::size_t i = 0; i < n; ++i) job(i);
-    return;
-  }
-  TaskGroup group(*executor);
-  for (std::size_t i = 0; i < n; ++i) group.spawn([&job, i] { job(i); });
-  group.wait();
+// One agent run whose result lands in its slot.
+Task<void> run_into(const Agent& agent, Model& model, std::string task, RunContext context,
+                    AgentResult& slot) {
+  slot = co_await agent.run_async(model, std::move(task), std::move(context));
 }
 
 }  // namespace
@@ -38,9 +35,9 @@ std::string parse_vote(std::string_view answer) {
   return std::string(trim(answer));
 }
 
-PatternResult run_consensus(std::span<const Agent* const> voters, Model& model,
-                            const std::string& question, const ConsensusOptions& options,
-                            const RunContext& context) {
+Task<PatternResult> run_consensus_async(std::span<const Agent* const> voters, Model& model,
+                                        std::string question, ConsensusOptions options,
+                                        RunContext context) {
   if (voters.empty()) throw ConfigError("consensus: no voters");
   if (options.rule == ConsensusRule::kQuorum &&
       (options.quorum == 0 || options.quorum > voters.size())) {
@@ -48,8 +45,9 @@ PatternResult run_consensus(std::span<const Agent* const> voters, Model& model,
                       std::to_string(voters.size()) + ")");
   }
   std::vector<AgentResult> runs(voters.size());
-  for_each_index(options.executor, voters.size(),
-                 [&](std::size_t i) { runs[i] = voters[i]->run(model, question, context); });
+  co_await for_each_async(options.executor, voters.size(), [&](std::size_t i) {
+    return run_into(*voters[i], model, question, context, runs[i]);
+  });
 
   PatternResult result;
   Json votes = Json::object();
@@ -73,24 +71,28 @@ PatternResult run_consensus(std::span<const Agent* const> voters, Model& model,
   const bool reached = best >= needed;
   result.answer = reached ? winner : std::string();
   result.runs = std::move(runs);
-  result.details = {{"votes", std::move(votes)},
-                    {"tally", tally},
-                    {"needed", needed},
-                    {"reached", reached}};
-  return result;
+  result.details = {
+      {"votes", std::move(votes)}, {"tally", tally}, {"needed", needed}, {"reached", reached}};
+  co_return std::move(result);
 }
 
-PatternResult run_fan_out(std::span<const Stage> branches, const Agent* aggregator,
-                          const std::string& aggregator_task, Model& model, Executor& executor,
-                          const std::string& input, const RunContext& context) {
+PatternResult run_consensus(std::span<const Agent* const> voters, Model& model,
+                            const std::string& question, const ConsensusOptions& options,
+                            const RunContext& context) {
+  return sync_wait(run_consensus_async(voters, model, question, options, context));
+}
+
+Task<PatternResult> run_fan_out_async(std::span<const Stage> branches, const Agent* aggregator,
+                                      std::string aggregator_task, Model& model, Executor& executor,
+                                      std::string input, RunContext context) {
   if (branches.empty()) throw ConfigError("fan-out: no branches");
   for (const Stage& branch : branches) {
     if (!branch.agent) throw ConfigError("fan-out: a branch has no agent");
   }
   std::vector<AgentResult> runs(branches.size());
-  for_each_index(&executor, branches.size(), [&](std::size_t i) {
-    runs[i] = branches[i].agent->run(model, detail::replace_all(branches[i].task, "{{input}}", input),
-                                     context);
+  co_await for_each_async(&executor, branches.size(), [&](std::size_t i) {
+    return run_into(*branches[i].agent, model,
+                    detail::replace_all(branches[i].task, "{{input}}", input), context, runs[i]);
   });
 
   PatternResult result;
@@ -102,8 +104,8 @@ PatternResult run_fan_out(std::span<const Stage> branches, const Agent* aggregat
   }
   result.runs = std::move(runs);
   if (aggregator) {
-    AgentResult combined =
-        aggregator->run(model, detail::replace_all(aggregator_task, "{{inputs}}", joined), context);
+    AgentResult combined = co_await aggregator->run_async(
+        model, detail::replace_all(aggregator_task, "{{inputs}}", joined), context);
     result.answer = combined.answer;
     result.usage += combined.usage;
     result.runs.push_back(std::move(combined));
@@ -111,7 +113,14 @@ PatternResult run_fan_out(std::span<const Stage> branches, const Agent* aggregat
     result.answer = std::move(joined);
   }
   result.details = {{"branches", branches.size()}};
-  return result;
+  co_return std::move(result);
+}
+
+PatternResult run_fan_out(std::span<const Stage> branches, const Agent* aggregator,
+                          const std::string& aggregator_task, Model& model, Executor& executor,
+                          const std::string& input, const RunContext& context) {
+  return sync_wait(
+      run_fan_out_async(branches, aggregator, aggregator_task, model, executor, input, context));
 }
 
 }  // namespace legion

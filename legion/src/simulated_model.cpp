@@ -11,6 +11,7 @@
 
 #include "json_util.hpp"
 #include "legion/error.hpp"
+#include "legion/timer.hpp"
 #include "script.hpp"
 
 namespace legion {
@@ -279,24 +280,22 @@ ChatMessage build_reply(const ModelRequest& request, const ScriptStep& step, con
   return reply;
 }
 
-// A stable hash of the conversation (not of the tools) that keys the latency draw.
-std::uint64_t request_key(const std::vector<ChatMessage>& messages) {
-  std::uint64_t hash = fnv1a("legion-request-v1");
-  for (const ChatMessage& message : messages) {
-    hash = fnv1a(to_string(message.role), hash);
-    hash = fnv1a(std::string_view("\x1f", 1), hash);
-    hash = fnv1a(message.content, hash);
-    hash = fnv1a(std::string_view("\x1f", 1), hash);
-    hash = fnv1a(message.name, hash);
-    hash = fnv1a(std::string_view("\x1f", 1), hash);
-    hash = fnv1a(message.tool_call_id, hash);
-    for (const ToolCall& call : message.tool_calls) {
-      hash = fnv1a(call.name, hash);
-      hash = detail::hash_json(call.arguments, hash);
-    }
-    hash = fnv1a("\x1e", hash);
+// What keys a random latency draw: the script and the step - where the request stands in the
+// scripted work - and not the request's wording, which every framework chooses for itself
+// (prompts, wrappers, how another agent's turn is presented). So every framework that does the
+// same work draws the same latencies, request by request.
+std::uint64_t latency_key(std::string_view script, std::size_t step) {
+  std::uint64_t hash = fnv1a("legion-latency-v2");
+  hash = fnv1a(script, hash);
+  return fnv1a(std::string_view(reinterpret_cast<const char*>(&step), sizeof step), hash);
+}
+
+std::size_t step_of(const ModelRequest& request, const ScriptLocation& where) {
+  std::size_t step = 0;
+  for (std::size_t i = where.message + 1; i < request.messages.size(); ++i) {
+    step += request.messages[i].role == Role::kAssistant ? 1 : 0;
   }
-  return hash;
+  return step;
 }
 
 }  // namespace
@@ -319,10 +318,7 @@ SimulatedModel::Deferred SimulatedModel::reply(const ModelRequest& request) cons
   const std::shared_ptr<const CachedScript> cached = impl_->scripts.get(where.body);
   const Script& script = cached->script;
 
-  std::size_t step = 0;
-  for (std::size_t i = where.message + 1; i < request.messages.size(); ++i) {
-    step += request.messages[i].role == Role::kAssistant ? 1 : 0;
-  }
+  const std::size_t step = step_of(request, where);
   if (step >= script.steps.size()) {
     throw ScriptError("script has " + std::to_string(script.steps.size()) + " steps; step " +
                       std::to_string(step + 1) + " requested");
@@ -334,7 +330,8 @@ SimulatedModel::Deferred SimulatedModel::reply(const ModelRequest& request) cons
   response.usage.prompt_tokens = count_prompt_tokens(request);
   response.usage.completion_tokens = count_completion_tokens(response.message);
   if (options_.latency.kind() != LatencyModel::Kind::kNone) {
-    out.wait = std::max(latency_for(request, response.usage.completion_tokens),
+    out.wait = std::max(options_.latency.sample(options_.seed, latency_key(where.body, step),
+                                                response.usage.completion_tokens),
                         std::chrono::nanoseconds{0});
   }
   return out;
@@ -356,6 +353,12 @@ ModelResponse SimulatedModel::complete(const ModelRequest& request) {
   return std::move(out.response);
 }
 
+Task<ModelResponse> SimulatedModel::complete_async(const ModelRequest& request) {
+  Deferred out = complete_deferred(request);
+  if (out.wait.count() > 0) co_await sleep_for(out.wait);
+  co_return std::move(out.response);
+}
+
 SimulatedModel::Deferred SimulatedModel::complete_deferred(const ModelRequest& request) {
   const auto start = std::chrono::steady_clock::now();
   Deferred out = reply(request);
@@ -367,10 +370,12 @@ SimulatedModel::Deferred SimulatedModel::complete_deferred(const ModelRequest& r
 std::chrono::nanoseconds SimulatedModel::latency_for(const ModelRequest& request,
                                                      std::uint64_t completion_tokens) const {
   const LatencyModel& latency = options_.latency;
-  // Only a random draw needs the request hash; skipping it keeps fixed latency cheap.
-  const std::uint64_t key =
-      latency.kind() == LatencyModel::Kind::kLognormal ? request_key(request.messages) : 0;
-  return latency.sample(options_.seed, key, completion_tokens);
+  if (latency.kind() != LatencyModel::Kind::kLognormal) {
+    return latency.sample(options_.seed, 0, completion_tokens);
+  }
+  const ScriptLocation where = detail::locate_script(request.messages);
+  return latency.sample(options_.seed, latency_key(where.body, step_of(request, where)),
+                        completion_tokens);
 }
 
 ModelCounters SimulatedModel::counters() const {

@@ -20,7 +20,9 @@ constexpr int kHelperYieldRounds = 256;
 TaskGroup::TaskGroup(Executor& executor) : executor_(executor) {}
 
 TaskGroup::~TaskGroup() {
-  if ((state_.load(std::memory_order_acquire) >> 1) == 0) return;
+  if (local_ == 0 && (state_.load(std::memory_order_acquire) >> 1) == 0) return;
+  // Only the owner can complete the count; returning would leave tasks running on a dead group.
+  if (std::this_thread::get_id() != owner_) std::terminate();
   try {
     wait();
   } catch (...) {  // by contract: errors of an unwaited group are dropped
@@ -39,7 +41,18 @@ void TaskGroup::record_error(std::exception_ptr error) noexcept {
   if (!failed_.exchange(true, std::memory_order_acq_rel)) error_ = std::move(error);
 }
 
+void TaskGroup::publish_local() noexcept {
+  if (local_ != 0) {
+    state_.fetch_add(static_cast<std::uint64_t>(local_) * kOneTask, std::memory_order_acq_rel);
+    local_ = 0;
+  }
+}
+
 void TaskGroup::finish_one() noexcept {
+  if (counts_locally()) {
+    --local_;
+    return;
+  }
   const std::uint64_t before = state_.fetch_sub(kOneTask, std::memory_order_acq_rel);
   if (before == (kOneTask | kWaiterBit)) {
     // Notify under the lock: the waiter cannot return (and destroy the group) before we leave.
@@ -50,11 +63,18 @@ void TaskGroup::finish_one() noexcept {
 }
 
 void TaskGroup::wait() {
+  if (std::this_thread::get_id() != owner_) {
+    throw ConfigError("TaskGroup::wait: only the thread that built the group may wait for it");
+  }
+  // From here on every finish, the owner's own too, goes to state_, which is then complete.
+  owner_waiting_ = true;
+  publish_local();
   if (executor_.on_worker_thread()) {
     help_until_done();
   } else {
     block_until_done();
   }
+  owner_waiting_ = false;
   if (failed_.load(std::memory_order_acquire)) {
     std::exception_ptr error = std::move(error_);
     error_ = nullptr;

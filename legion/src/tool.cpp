@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "legion/error.hpp"
+#include "legion/sync_wait.hpp"
 
 namespace legion {
 namespace {
@@ -106,7 +107,9 @@ void ToolRegistry::add(Tool tool) {
   const std::string& name = tool.spec.name;
   if (name.empty()) throw ConfigError("a tool needs a name");
   if (tools_.contains(name)) throw ConfigError("duplicate tool '" + name + "'");
-  if (!tool.function) throw ConfigError("tool '" + name + "' has no function");
+  if (!tool.function && !tool.async_function) {
+    throw ConfigError("tool '" + name + "' has no function");
+  }
   const Json& schema = tool.spec.parameters;
   // Models send an arguments object, so the schema must describe one ({} means "anything").
   if (!schema.is_object() || (schema.contains("type") && schema["type"] != "object")) {
@@ -120,6 +123,14 @@ void ToolRegistry::add(Tool tool) {
 void ToolRegistry::add(std::string name, std::string description, Json parameters,
                        ToolFunction function) {
   add(Tool{ToolSpec{std::move(name), std::move(description), std::move(parameters)},
+           std::move(function),
+           {}});
+}
+
+void ToolRegistry::add_async(std::string name, std::string description, Json parameters,
+                             AsyncToolFunction function) {
+  add(Tool{ToolSpec{std::move(name), std::move(description), std::move(parameters)},
+           {},
            std::move(function)});
 }
 
@@ -146,27 +157,76 @@ std::vector<ToolSpec> ToolRegistry::specs(const std::vector<std::string>& names)
   return out;
 }
 
+namespace {
+
+ToolResult success(const Json& result) {
+  if (result.is_string()) return {result.get<std::string>(), false};
+  return {safe_dump(result), false};
+}
+
+ToolResult failure(const std::string& name, std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return {"error: tool '" + name + "' failed: " + e.what(), true};
+  } catch (...) {
+    return {"error: tool '" + name + "' failed: unknown exception", true};
+  }
+}
+
+}  // namespace
+
+const Tool* ToolRegistry::checked(const ToolCall& call, ToolResult& rejection) const {
+  const Tool* tool = find(call.name);
+  if (tool == nullptr) {
+    rejection = {"error: unknown tool '" + call.name + "'", true};
+    return nullptr;
+  }
+  std::string reason = validate_arguments(tool->spec.parameters, call.arguments);
+  if (!reason.empty()) {
+    rejection = {"error: invalid arguments for '" + call.name + "': " + reason, true};
+    return nullptr;
+  }
+  return tool;
+}
+
 ToolResult ToolRegistry::invoke(const ToolCall& call) const {
   try {
-    const Tool* tool = find(call.name);
-    if (tool == nullptr) return {"error: unknown tool '" + call.name + "'", true};
-    std::string reason = validate_arguments(tool->spec.parameters, call.arguments);
-    if (!reason.empty()) {
-      return {"error: invalid arguments for '" + call.name + "': " + reason, true};
-    }
-    try {
-      Json result = tool->function(call.arguments);
-      if (result.is_string()) return {result.get<std::string>(), false};
-      return {safe_dump(result), false};
-    } catch (const std::exception& error) {
-      return {"error: tool '" + call.name + "' failed: " + error.what(), true};
-    } catch (...) {
-      return {"error: tool '" + call.name + "' failed: unknown exception", true};
-    }
+    ToolResult rejection;
+    const Tool* tool = checked(call, rejection);
+    if (tool == nullptr) return rejection;
+    if (tool->async_function) return sync_wait(run_async(*tool, call));
+    return run(*tool, call);
   } catch (...) {
     // Only allocation can fail out here; the run still gets an answer it can report.
     return {"error: tool call failed", true};
   }
+}
+
+Task<ToolResult> ToolRegistry::invoke_async(const ToolCall& call) const {
+  ToolResult rejection;
+  const Tool* tool = checked(call, rejection);
+  if (tool == nullptr) co_return std::move(rejection);
+  if (!tool->async_function) co_return run(*tool, call);
+  co_return co_await run_async(*tool, call);
+}
+
+ToolResult ToolRegistry::run(const Tool& tool, const ToolCall& call) {
+  try {
+    return success(tool.function(call.arguments));
+  } catch (...) {
+    return failure(call.name, std::current_exception());
+  }
+}
+
+Task<ToolResult> ToolRegistry::run_async(const Tool& tool, const ToolCall& call) {
+  std::exception_ptr error;
+  try {
+    co_return success(co_await tool.async_function(call.arguments));
+  } catch (...) {
+    error = std::current_exception();
+  }
+  co_return failure(call.name, error);
 }
 
 }  // namespace legion

@@ -8,12 +8,18 @@ namespace legion {
 
 const char* to_string(SpanKind kind) {
   switch (kind) {
-    case SpanKind::kRun: return "run";
-    case SpanKind::kAgentStep: return "agent_step";
-    case SpanKind::kModelCall: return "model_call";
-    case SpanKind::kToolCall: return "tool_call";
-    case SpanKind::kBusHop: return "bus_hop";
-    case SpanKind::kHuman: return "human";
+    case SpanKind::kRun:
+      return "run";
+    case SpanKind::kAgentStep:
+      return "agent_step";
+    case SpanKind::kModelCall:
+      return "model_call";
+    case SpanKind::kToolCall:
+      return "tool_call";
+    case SpanKind::kBusHop:
+      return "bus_hop";
+    case SpanKind::kHuman:
+      return "human";
   }
   return "run";
 }
@@ -83,17 +89,12 @@ Json Trace::to_json() const {
   return {{"spans", std::move(spans)}, {"counts", std::move(counts)}};
 }
 
-ScopedSpan::ScopedSpan(Trace* trace, SpanKind kind, std::string_view name, std::uint64_t parent)
-    : trace_(trace) {
-  if (trace_) id_ = trace_->begin(kind, std::string(name), parent);
+void ScopedSpan::begin(SpanKind kind, std::string_view name, std::uint64_t parent) {
+  id_ = trace_->begin(kind, std::string(name), parent);
 }
 
-ScopedSpan::~ScopedSpan() {
-  if (trace_) trace_->end(id_, std::move(attributes_));
-}
-
-void ScopedSpan::set(const std::string& key, Json value) {
-  if (trace_) attributes_[key] = std::move(value);
+void ScopedSpan::end() {
+  trace_->end(id_, std::move(attributes_));
 }
 
 }  // namespace legion

@@ -79,7 +79,7 @@ def summaries(groups: dict, level: float = 0.95) -> dict:
     return {names[b["name"]]: b for b in doc.get("benchmarks", []) if b.get("name") in names}
 
 
-def compare_samples(a: dict, b: dict, seed: int = 42) -> dict:
+def compare_samples(a: dict, b: dict) -> dict:
     """{key: legion-stats compare pair (ratio B/A, ratio_ci, verdict, ...)} for keys in both."""
     keys = [k for k in a if k in b and len(a[k]) >= 2 and len(b[k]) >= 2]
     if not keys:
@@ -88,14 +88,14 @@ def compare_samples(a: dict, b: dict, seed: int = 42) -> dict:
         na = _write_csv(Path(tmp) / "a.csv", {k: a[k] for k in keys})
         _write_csv(Path(tmp) / "b.csv", {k: b[k] for k in keys})
         doc = run_json("legion-stats", ["--format", "json", "compare", Path(tmp) / "a.csv",
-                                        Path(tmp) / "b.csv", "--seed", seed],
+                                        Path(tmp) / "b.csv"],
                        bad_input_is_input_error=False)
     return {na[p["name"]]: p for p in doc.get("pairs", []) if p.get("name") in na}
 
 
-def compare_files(a: Path, b: Path, seed: int = 42) -> dict:
+def compare_files(a: Path, b: Path) -> dict:
     """legion-stats compare of two Google Benchmark files (one process each)."""
-    return run_json("legion-stats", ["--format", "json", "compare", a, b, "--seed", seed])
+    return run_json("legion-stats", ["--format", "json", "compare", a, b])
 
 
 def check_targets(targets: Path, results: Path) -> dict:

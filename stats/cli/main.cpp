@@ -239,7 +239,7 @@ int main(int argc, char** argv) {
   std::string file_b;
   auto* compare = app.add_subcommand(
       "compare",
-      "pair benchmarks by name: ratio B/A with a Welch t interval on the logs at the family "
+      "pair benchmarks by name: ratio B/A with Banerjee's interval on the logs at the family "
       "level (Bonferroni over the pairs), the verdict read off it, mde, Welch and Mann-Whitney "
       "p (raw and Holm), effect sizes");
   compare->add_option("A", file_a, "baseline results")->required();

@@ -108,6 +108,11 @@ void run_bus_flood(WorkloadRun& run) {
           if (boxes[s]->closed()) break;
           continue;
         }
+        // Consumers of a known capacity (1 / consume_us each): the overload scenario's yardstick.
+        if (c.consume_us > 0) {
+          std::this_thread::sleep_for(
+              std::chrono::nanoseconds(static_cast<std::int64_t>(c.consume_us * 1e3)));
+        }
         std::uint64_t seq = 0;
         const auto& p = message->payload;
         std::from_chars(p.data(), p.data() + p.size(), seq);
@@ -141,6 +146,8 @@ void run_bus_flood(WorkloadRun& run) {
     }
   });
 
+  auto quiet_until = SteadyClock::now();
+  if (run.faults) run.faults->start();
   // The load model starts message `seq`: one delivery id per subscriber.
   run.load = drive_load(
       c, run.start, tracker,
@@ -148,14 +155,29 @@ void run_bus_flood(WorkloadRun& run) {
         // The load model dispatched id seq (subscriber 0); the other deliveries share its times.
         for (std::uint64_t s = 1; s < subscribers; ++s)
           tracker.dispatched_like(delivery(seq, s), seq);
+        // The drop policy at work: arrivals beyond max_backlog in flight are not offered.
+        if (run.faults &&
+            tracker.in_flight() + subscribers >= static_cast<std::uint64_t>(c.max_backlog)) {
+          run.faults->events().add("drop_policy",
+                                   "max_backlog deliveries in flight: arrivals "
+                                   "beyond it are dropped and counted");
+        }
         try {
+          const auto before = SteadyClock::now();
           bus.publish("flood", "stress", std::to_string(seq));
+          // A full mailbox blocks the publisher (kBlock): the system pushing back.
+          if (run.faults && SteadyClock::now() - before > std::chrono::milliseconds(2) &&
+              SteadyClock::now() >= quiet_until) {
+            run.faults->events().add("backpressure", "publisher blocked on a full mailbox");
+            quiet_until = SteadyClock::now() + std::chrono::milliseconds(250);
+          }
           for (std::uint64_t s = 0; s < subscribers; ++s) tracker.invoked(delivery(seq, s));
         } catch (const legion::QueueFullError&) {
           for (std::uint64_t s = 0; s < subscribers; ++s) tracker.failed(delivery(seq, s));
         }
       },
       stop);
+  if (run.faults) run.faults->stop();
   run.load_end =
       tracker.drain(std::chrono::nanoseconds(static_cast<std::int64_t>(c.drain_timeout_s * 1e9)));
   guard.release();

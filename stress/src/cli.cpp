@@ -12,6 +12,7 @@
 #include <ostream>
 #include <thread>
 
+#include "faults/command.hpp"
 #include "legion/error.hpp"
 #include "stress/config.hpp"
 #include "stress/report_hook.hpp"
@@ -23,7 +24,8 @@ namespace {
 // The scenario folders of the source tree: where `list` looks and where a bare NAME is found.
 std::vector<std::string> default_folders() {
   std::vector<std::string> out;
-  for (const char* folder : {"load_tests", "spike_tests", "endurance_tests", "scalability_tests"}) {
+  for (const char* folder :
+       {"load_tests", "spike_tests", "endurance_tests", "scalability_tests", "failure_tests"}) {
     out.push_back(std::string(LEGION_STRESS_SOURCE_DIR) + "/tests/" + folder);
   }
   return out;
@@ -108,6 +110,37 @@ nlohmann::json host_json() {
   if (::getloadavg(load.data(), 3) == 3) j["load_avg"] = load;
   return j;
 }
+// A throwaway PostgreSQL (scripts/postgres) for the scenarios that ask for one when no URL was
+// given: started on first use, in a directory of its own, stopped and deleted at the end.
+class ThrowawayPostgres {
+ public:
+  std::string url() {
+    if (!url_.empty()) return url_;
+    char pattern[] = "/tmp/legion-stress-pg-XXXXXX";
+    if (!::mkdtemp(pattern)) throw legion::Error("cannot create a directory for PostgreSQL");
+    dir_ = pattern;
+    const auto r = faults::run_command({"env", "LEGION_PG_DIR=" + dir_, script(), "start"});
+    if (!r.ok()) {
+      throw legion::Error("could not start a throwaway PostgreSQL (scripts/postgres start): " +
+                          r.output);
+    }
+    url_ =
+        r.output.substr(r.output.rfind('\n') == std::string::npos ? 0 : r.output.rfind('\n') + 1);
+    return url_;
+  }
+  ~ThrowawayPostgres() {
+    if (dir_.empty()) return;
+    faults::run_command({"env", "LEGION_PG_DIR=" + dir_, script(), "stop"});
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+ private:
+  static std::string script() {
+    return std::string(LEGION_STRESS_SOURCE_DIR) + "/scripts/postgres";
+  }
+  std::string dir_, url_;
+};
 
 int command_run(const std::vector<std::string>& paths, double scale, std::uint64_t seed,
                 const std::string& out_dir, const std::string& pg_url,
@@ -131,6 +164,8 @@ int command_run(const std::vector<std::string>& paths, double scale, std::uint64
   options.progress = quiet ? nullptr : &err;
   options.progress_bar = &err == &std::cerr && ::isatty(STDERR_FILENO);
   std::filesystem::create_directories(options.out_dir);
+  ThrowawayPostgres postgres;
+  options.start_postgres = [&postgres] { return postgres.url(); };
 
   nlohmann::json summary = {{"time_scale", scale},
                             {"seed", seed},
@@ -152,11 +187,19 @@ int command_run(const std::vector<std::string>& paths, double scale, std::uint64
     out << (result.pass ? "PASS " : "FAIL ") << config.name << ": ok " << result.json["audit"]["ok"]
         << ", lost " << result.json["audit"]["lost"] << ", error rate "
         << result.json["totals"]["error_rate"].get<double>() << ", p99 "
-        << (pct.contains("p99_ms") ? pct["p99_ms"].dump() + " ms" : std::string("n/a")) << " -> "
-        << file.string() << "\n";
+        << (pct.contains("p99_ms") ? pct["p99_ms"].dump() + " ms" : std::string("n/a"));
+    if (result.json.contains("recovery_s")) {
+      out << ", recovery " << result.json["recovery_s"].dump() << " s, detection "
+          << result.json["detect_s"].dump() << " s";
+    }
+    out << " -> " << file.string() << "\n";
     if (!result.pass) out << "  breached: " << verdict_line(result.json, true) << "\n";
     if (auto line = verdict_line(result.json, false); !line.empty()) {
       out << "  not judged: " << line << "\n";
+    }
+    if (result.json.contains("worker_failure")) {
+      err << "legion-stress: " << config.name << ": "
+          << result.json["worker_failure"].get<std::string>() << "\n";
     }
     if (result.json.contains("errors")) {
       for (const auto& e : result.json["errors"]) {

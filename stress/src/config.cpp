@@ -157,19 +157,144 @@ void read_store(FieldReader& top, const json& store, ScenarioConfig& c) {
   r.number("worker_threads", c.worker_threads, 1, 1024);
   r.number("batch", c.batch, 1, 10000);
   r.optional_number("restart_at_s", c.restart_at_s, 0, kHuge);
+  r.number("lease_ms", c.lease_ms, 100, 86'400'000);
+  r.number("task_timeout_ms", c.task_timeout_ms, 0, 86'400'000);
+  r.number("max_attempts", c.max_attempts, 0, 1000);
+  r.boolean("restart_workers", c.restart_workers);
+  r.boolean("start_server", c.start_server);
   r.reject_unknown();
 }
 
 void read_thresholds(FieldReader& top, const json& thresholds, Thresholds& t) {
   FieldReader r(thresholds, top.where(), "thresholds.");
+  long long zero_loss = 0;
   r.optional_number("p99_ms", t.p99_ms, 0, kHuge);
   r.optional_number("error_rate", t.error_rate, 0, 1);
-  r.optional_number("lost", t.lost, 0, 1e12);
+  // Accepted for the configs that state it, but only as 0: lost > 0 always fails.
+  r.number("lost", zero_loss, 0, 0);
   r.optional_number("leak_kb_per_min", t.leak_kb_per_min, -kHuge, kHuge);
   r.optional_number("recovery_s", t.recovery_s, 0, kHuge);
   r.optional_number("degradation_ms_per_min", t.degradation_ms_per_min, -kHuge, kHuge);
   r.optional_number("min_throughput", t.min_throughput, 0, kHuge);
   r.reject_unknown();
+}
+
+// Which parameters each fault type takes (besides duration_s and min_duration_s).
+const std::vector<std::pair<std::string, std::set<std::string>>>& fault_types() {
+  static const std::vector<std::pair<std::string, std::set<std::string>>> types = {
+      {"sigkill", {"count"}},
+      {"sigstop", {"count"}},
+      {"throw", {"fraction"}},
+      {"hang", {"fraction", "hang_ms"}},
+      {"reset_peer", {}},
+      {"blackhole", {}},
+      {"down", {}},
+      {"limit_data", {"bytes"}},
+      {"sqlite_io_error", {"error"}},
+      {"partition", {"count"}},
+      {"overload", {"factor"}},
+      {"memory_leak", {"fraction", "limit_mb", "leak_kb"}},
+      {"disk_full", {"size_mb"}},
+  };
+  return types;
+}
+
+void read_faults(FieldReader& top, const json& faults, FaultsConfig& f) {
+  FieldReader r(faults, top.where(), "faults.");
+  r.number("baseline_s", f.baseline_s, 0, kHuge);
+  r.number("min_baseline_s", f.min_baseline_s, 2, kHuge);
+  r.number("spacing_s", f.spacing_s, 0, kHuge);
+  r.number("jitter_s", f.jitter_s, 0, kHuge);
+  r.number("settle_s", f.settle_s, 1, kHuge);
+  r.number("recovery_fraction", f.recovery_fraction, 0.01, 1);
+  r.number("hold_s", f.hold_s, 1, 3600);
+  r.number("error_threshold", f.error_threshold, 0, 1);
+  r.number("recovery_limit_s", f.recovery_limit_s, 0, kHuge);
+  r.number("rss_growth_kb", f.rss_growth_kb, 0, kHuge);
+  r.number("rss_slope_kb_per_min", f.rss_slope_kb_per_min, 0, kHuge);
+  const json* events = r.find("events");
+  if (!events || !events->is_array() || events->empty()) {
+    r.fail("faults.events", "must be a non-empty array");
+  }
+  for (std::size_t i = 0; i < events->size(); ++i) {
+    FieldReader e((*events)[i], top.where(), "faults.events[" + std::to_string(i) + "].");
+    FaultSpec spec;
+    e.string("type", spec.type, true);
+    const std::set<std::string>* params = nullptr;
+    std::string known;
+    for (const auto& [type, accepted] : fault_types()) {
+      if (type == spec.type) params = &accepted;
+      known += (known.empty() ? "" : ", ") + type;
+    }
+    if (!params) {
+      e.fail(e.name("type"), "unknown fault '" + spec.type + "' (known: " + known + ")");
+    }
+    for (const auto& [key, value] : (*events)[i].items()) {
+      if (key != "type" && key != "duration_s" && key != "min_duration_s" && !params->count(key)) {
+        e.fail(e.name(key), "not a parameter of fault '" + spec.type + "'");
+      }
+    }
+    e.number("duration_s", spec.duration_s, 0, kHuge);
+    e.number("min_duration_s", spec.min_duration_s, 0, kHuge);
+    e.number("count", spec.count, 1, 1024);
+    e.number("fraction", spec.fraction, 0.0001, 1);
+    e.number("hang_ms", spec.hang_ms, 1, 3'600'000);
+    e.number("bytes", spec.bytes, 1, 1e12);
+    e.number("limit_mb", spec.limit_mb, 1, 1'000'000);
+    e.number("leak_kb", spec.leak_kb, 1, 1'000'000);
+    e.number("size_mb", spec.size_mb, 1, 1'000'000);
+    e.number("factor", spec.factor, 1, 1e6);
+    e.string("error", spec.error);
+    if (spec.error != "ioerr" && spec.error != "full") {
+      e.fail(e.name("error"), "unknown value '" + spec.error + "' (known: ioerr, full)");
+    }
+    if (spec.type == "hang" && spec.hang_ms == 0) e.fail(e.name("hang_ms"), "missing");
+    if (spec.type == "limit_data" && spec.bytes == 0) e.fail(e.name("bytes"), "missing");
+    if (spec.type == "memory_leak" && (spec.limit_mb == 0 || spec.leak_kb == 0)) {
+      e.fail(e.name(spec.limit_mb == 0 ? "limit_mb" : "leak_kb"), "missing");
+    }
+    if (spec.type == "disk_full" && spec.size_mb == 0) e.fail(e.name("size_mb"), "missing");
+    e.reject_unknown();
+    f.events.push_back(spec);
+  }
+  r.reject_unknown();
+}
+
+// What the faults need of the rest of the config, checked once the whole file is read.
+void check_faults(FieldReader& r, const ScenarioConfig& c) {
+  if (c.faults.empty()) return;
+  if (c.model != LoadModel::kOpen) {
+    r.fail("load.model",
+           "a failure scenario needs model 'open' (its baseline is the arrival rate)");
+  }
+  const bool processes = c.worker_mode == WorkerMode::kProcesses;
+  for (std::size_t i = 0; i < c.faults.events.size(); ++i) {
+    const auto& f = c.faults.events[i];
+    const std::string field = "faults.events[" + std::to_string(i) + "].type";
+    auto need = [&](bool ok, const std::string& what) {
+      if (!ok) r.fail(field, "fault '" + f.type + "' needs " + what);
+    };
+    const bool bus = c.workload == Workload::kBusFlood;
+    if (f.type == "overload") {
+      need(bus, "the bus_flood workload");
+    } else {
+      need(!bus, "the agent_tasks workload");
+    }
+    if (f.type == "sigstop" || f.type == "partition" || f.type == "memory_leak") {
+      need(processes, "worker_mode 'processes'");
+    }
+    if (f.type == "sqlite_io_error" || f.type == "disk_full") {
+      need(c.store == "sqlite" && !processes, "backend 'sqlite' with worker_mode 'threads'");
+    }
+    if (f.type == "reset_peer" || f.type == "blackhole" || f.type == "down" ||
+        f.type == "limit_data" || f.type == "partition") {
+      need(c.store == "postgresql", "backend 'postgresql'");
+    }
+    if (f.type == "sigkill" || f.type == "sigstop" || f.type == "partition") {
+      need(f.count <= c.workers, "count <= store.workers");
+    }
+    if (f.type == "hang") need(c.task_timeout_ms > 0, "store.task_timeout_ms");
+  }
 }
 
 }  // namespace
@@ -195,11 +320,13 @@ ScenarioConfig parse_config(const json& document, const std::filesystem::path& s
   if (const json* load = r.find("load")) read_load(r, *load, c);
   if (const json* store = r.find("store")) read_store(r, *store, c);
   if (const json* thresholds = r.find("thresholds")) read_thresholds(r, *thresholds, c.thresholds);
+  if (const json* faults = r.find("faults")) read_faults(r, *faults, c.faults);
   if (const json* bus = r.find("bus")) {
     FieldReader b(*bus, source.string(), "bus.");
     b.number("subscribers", c.subscribers, 1, 1024);
     b.boolean("limit_search", c.limit_search);
     b.number("limit_p99_ms", c.limit_p99_ms, 0.001, kHuge);
+    b.number("consume_us", c.consume_us, 0, 1e7);
     b.reject_unknown();
   }
   r.number("warmup_fraction", c.warmup_fraction, 0, 0.9);
@@ -214,6 +341,9 @@ ScenarioConfig parse_config(const json& document, const std::filesystem::path& s
   if (c.limit_search && c.model != LoadModel::kOpen) {
     r.fail("bus.limit_search", "needs model 'open' (one stage per rate step)");
   }
+  check_faults(r, c);
+  c.faults = scale_faults(c.faults, 1.0);  // the floors apply at full scale too
+  stretch_for_faults(c);
   return c;
 }
 
@@ -252,7 +382,20 @@ ScenarioConfig scaled(const ScenarioConfig& config, double factor) {
       c.model == LoadModel::kClosed ? std::max<long long>(c.min_tasks, c.agents) : c.min_tasks;
   c.tasks = std::max(floor, static_cast<long long>(std::llround(config.tasks * effective)));
   c.tasks = std::min(c.tasks, config.tasks);
+  if (!c.faults.empty()) {
+    c.faults = scale_faults(config.faults, effective);
+    stretch_for_faults(c);
+  }
   return c;
+}
+
+void stretch_for_faults(ScenarioConfig& c) {
+  if (c.faults.empty() || c.stages.empty()) return;
+  // The floors (a fault lasts at least min_duration_s, recovery needs settle_s after the last
+  // heal) can make the schedule outlast the scaled load: the last stage then runs longer, at
+  // its rate.
+  const double missing = faults_span_s(c.faults) - planned_duration_s(c);
+  if (missing > 0) c.stages.back().duration_s += missing;
 }
 
 double planned_duration_s(const ScenarioConfig& config) {

@@ -1,5 +1,6 @@
 #include "stress/history.hpp"
 
+#include <algorithm>
 #include <unordered_set>
 
 namespace stress {
@@ -35,6 +36,14 @@ void History::record(std::uint64_t id, Op op) {
   }
 }
 
+void History::record_token(std::uint64_t id, std::int64_t token) {
+  std::lock_guard lock(mutex_);
+  auto& kept = entry(id).token;
+  // Fencing allows one accepted completion per task: a second, different one means an
+  // acknowledgement that was not the durable completion (-1 never matches a store token).
+  kept = kept == 0 || kept == token ? token : -1;
+}
+
 void History::close_open_operations() {
   std::lock_guard lock(mutex_);
   for_each(*this, [](std::uint64_t, Entry& e) {
@@ -66,31 +75,64 @@ Audit audit(const History& history, const Drained& drained) {
   std::unordered_map<std::uint64_t, std::uint32_t> completed;
   for (auto id : drained.completed) ++completed[id];
   const std::unordered_set<std::uint64_t> failed(drained.failed.begin(), drained.failed.end());
+  const std::unordered_set<std::uint64_t> wrong(drained.wrong.begin(), drained.wrong.end());
 
   Audit a;
+  auto note = [](std::vector<std::uint64_t>& sample, std::uint64_t id) {
+    if (sample.size() < Audit::kSample) sample.push_back(id);
+  };
   for (const auto& [id, e] : entries) {
     if (e.invoke == 0) continue;
     ++a.invoked;
     const bool done = completed.count(id) > 0;
+    bool lost = false;
     if (e.ok > 0) {
       ++a.ok;
-      if (!done) ++a.lost;  // acknowledged as completed, yet not in the durable state
+      if (!done) lost = true;  // acknowledged as completed, yet not in the durable state
+      // Acknowledged with one completion, kept with another: the acknowledged one was never
+      // durable (a worker that acknowledges before its commit, then dies, shows here).
+      if (done && e.token != 0) {
+        auto it = drained.done_token.find(id);
+        if (it != drained.done_token.end() && it->second != e.token) {
+          lost = true;
+          ++a.ack_not_kept;
+        }
+      }
     } else if (e.fail > 0) {
       ++a.fail;
     } else {
       ++a.info;
       if (done) ++a.recovered;
     }
-    if (!done && e.ok == 0 && !failed.count(id) && e.fail == 0) ++a.lost;
+    if (!done && e.ok == 0 && !failed.count(id) && e.fail == 0) lost = true;
+    if (lost) {
+      ++a.lost;
+      note(a.lost_ids, id);
+    }
+    if (wrong.count(id)) {
+      ++a.wrong_answer;
+      note(a.wrong_ids, id);
+    } else if (failed.count(id)) {
+      ++a.dead_lettered;
+      note(a.dead_ids, id);
+    }
     if (e.ok > 1) ++a.duplicated;
   }
   for (const auto& [id, count] : completed) {
     auto it = entries.find(id);
-    if (it == entries.end() || it->second.invoke == 0) {
+    if (it != entries.end() && it->second.invoke == 0 && it->second.info > 0) {
+      // A submission whose outcome was in doubt (its reply lost, an error after the commit):
+      // it did land.
+      ++a.recovered;
+    } else if (it == entries.end() || it->second.invoke == 0) {
       ++a.unexpected;
+      note(a.unexpected_ids, id);
     } else if (count > 1 && it->second.ok <= 1) {
       ++a.duplicated;
     }
+  }
+  for (auto* ids : {&a.lost_ids, &a.unexpected_ids, &a.dead_ids, &a.wrong_ids}) {
+    std::sort(ids->begin(), ids->end());
   }
   return a;
 }

@@ -54,6 +54,10 @@ void Metrics::record_ok(SteadyClock::time_point now, std::chrono::nanoseconds co
   }
   uncorrected_.record(ns(uncorrected));
   ++totals_.ok;
+  if (kept_.size() < keep_capacity_) {
+    kept_.push_back({static_cast<float>(std::chrono::duration<double>(now - start_).count()),
+                     static_cast<float>(ms(corrected))});
+  }
   Bucket& b = bucket_at(now);
   ++b.ok;
   b.latency_sum_ms += ms(corrected);
@@ -148,6 +152,28 @@ Metrics::Series Metrics::queue_depth() const {
     s.value.push_back(static_cast<double>(buckets_[i].queue_depth));
   }
   return s;
+}
+
+std::vector<Metrics::BucketCounts> Metrics::buckets() const {
+  std::lock_guard lock(mutex_);
+  std::vector<BucketCounts> out;
+  const double w = bucket_width_s();
+  for (std::size_t i = 0; i < buckets_.size(); ++i) {
+    const Bucket& b = buckets_[i];
+    out.push_back({static_cast<double>(i) * w, b.ok, b.errors, b.started, b.queue_depth});
+  }
+  return out;
+}
+
+void Metrics::keep_completions(std::size_t capacity) {
+  std::lock_guard lock(mutex_);
+  keep_capacity_ = capacity;
+  kept_.reserve(capacity);
+}
+
+std::vector<Metrics::Completion> Metrics::completions() const {
+  std::lock_guard lock(mutex_);
+  return kept_;
 }
 
 double Metrics::corrected_p99_ms() const {

@@ -25,9 +25,17 @@ std::unique_ptr<legion::store::TaskStore> observe_store(
   auto leases = std::make_shared<Leases>();
   const bool track = observer.on_completed || observer.on_dead;
   legion::store::StoreObserver inner_observer;
+  inner_observer.watch = observer.watch;
   if (observer.on_query) {
     inner_observer.on_call = [on_query = observer.on_query](const char*, std::chrono::nanoseconds d,
-                                                            bool) { on_query(d); };
+                                                            bool ok) {
+      if (ok) on_query(d);
+    };
+  }
+  if (observer.on_error) {
+    inner_observer.on_error = [on_error = observer.on_error](const char*, const StoreError& e) {
+      on_error(e.what());
+    };
   }
   if (track) {
     inner_observer.on_claimed = [leases](const std::vector<Task>& tasks) {
@@ -41,7 +49,7 @@ std::unique_ptr<legion::store::TaskStore> observe_store(
         std::string key = leases->take(batch[i].task_id);
         // kAlreadyDone is a retry of a completion already reported: not a second effect.
         if (on_completed && i < outcomes.size() && outcomes[i] == CompleteOutcome::kAccepted) {
-          on_completed(key, batch[i].result);
+          on_completed(key, batch[i]);
         }
       }
     };

@@ -8,8 +8,10 @@
 #include <ostream>
 #include <string>
 
+#include "fault_report.hpp"
 #include "legion/store/sqlite_db.hpp"
 #include "stats/quantile.hpp"
+#include "stress/fault_driver.hpp"
 #include "stress/load_driver.hpp"
 #include "stress/thresholds.hpp"
 #include "workload.hpp"
@@ -61,6 +63,12 @@ std::optional<double> recovery_time(const Metrics::Series& depth, double restart
   return std::max(0.0, depth.t[from] - restart_s);
 }
 
+std::string id_list(const std::vector<std::uint64_t>& ids) {
+  std::string out;
+  for (auto id : ids) out += (out.empty() ? "" : ", ") + std::to_string(id);
+  return out;
+}
+
 }  // namespace
 
 namespace detail {
@@ -87,15 +95,46 @@ void progress_line(const WorkloadRun& run, std::uint64_t in_flight, std::int64_t
 
 }  // namespace detail
 
-RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) {
-  const double planned = planned_duration_s(config);
+RunResult run_scenario(const ScenarioConfig& unshaped, const RunOptions& options) {
+  // A failure scenario: its schedule drawn from the seed, the load as the faults shape it, and
+  // what the faults need set up (a server, a proxy, namespaces, a small file system) before
+  // the clock starts.
+  std::unique_ptr<FaultDriver> faults;
+  ScenarioConfig config = unshaped;
+  std::string setup_error;
+  if (!unshaped.faults.empty()) {
+    const auto work_dir = options.out_dir / "faults" / unshaped.name;
+    faults = std::make_unique<FaultDriver>(unshaped, options.seed, work_dir);
+    faults->shape_load(config);
+    try {
+      if (config.store == "postgresql") {
+        auto& url = faults->context().pg_url;
+        url = !options.pg_url.empty()                         ? options.pg_url
+              : config.start_server && options.start_postgres ? options.start_postgres()
+                                                              : "";
+        if (url.empty()) {
+          throw legion::Error("scenario '" + config.name +
+                              "' needs PostgreSQL: pass --pg-url or set LEGION_PG_URL "
+                              "(`scripts/postgres start` prints one)");
+        }
+      }
+      faults->prepare();
+    } catch (const std::exception& e) {
+      setup_error = e.what();
+    }
+  }
   const auto start = SteadyClock::now();
+  if (faults) faults->set_start(start);
+  const double planned = planned_duration_s(config);
+  // Failure runs: whole seconds, the unit of the timeline and of the recovery rule.
+  const auto width = faults ? std::chrono::nanoseconds(1'000'000'000) : bucket_width_for(planned);
   Metrics metrics(start,
                   std::chrono::nanoseconds(
                       static_cast<std::int64_t>((planned * 2.0 + config.drain_timeout_s) * 1e9)),
-                  bucket_width_for(planned));
+                  width);
   const std::uint64_t deliveries =
       config.workload == Workload::kBusFlood ? static_cast<std::uint64_t>(config.subscribers) : 1;
+  if (faults) metrics.keep_completions(planned_tasks(config) * deliveries);
   History history(planned_tasks(config) * deliveries);
   ResourceMonitor monitor({::getpid()}, config.sample_hz);
   // An in-process SQLite store: its page caches (cache_size per connection) fill as the file
@@ -107,8 +146,11 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
   }
   monitor.start();
   detail::WorkloadRun run(config, options, start, metrics, history, monitor);
+  run.faults = faults.get();
   try {
-    if (config.workload == Workload::kAgentTasks) {
+    if (!setup_error.empty()) {
+      throw EnvironmentMissing(setup_error);
+    } else if (config.workload == Workload::kAgentTasks) {
       detail::run_agent_tasks(run);
     } else {
       detail::run_bus_flood(run);
@@ -116,6 +158,7 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
   } catch (const std::exception& e) {
     run.errors.push_back(e.what());
   }
+  if (faults) faults->stop();  // heals whatever an early end left injected
   monitor.stop();
 
   Audit a = audit(history, run.drained);
@@ -149,8 +192,46 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
                                  config.workers * config.worker_threads);
 
   auto verdicts = evaluate(config.thresholds, m);
+  if (!a.lost_ids.empty())
+    verdicts.front().note =
+        "ids (first " + std::to_string(a.lost_ids.size()) + "): " + id_list(a.lost_ids);
   verdicts.push_back({"completed", "> 0", static_cast<double>(a.ok), a.ok > 0,
                       "a run that completed nothing proves nothing"});
+  verdicts.push_back(
+      {"wrong_answer", "== 0", static_cast<double>(a.wrong_answer), a.wrong_answer == 0,
+       a.wrong_answer ? "ids: " + id_list(a.wrong_ids) : "results checked against the operands"});
+  if (config.workload == Workload::kAgentTasks && run.errors.empty()) {
+    // The store's own ledger (legion verify): judged too, not only reported.
+    std::string keys;
+    for (const auto& k : run.ledger_lost_keys) keys += (keys.empty() ? "" : ", ") + k;
+    verdicts.push_back(
+        {"store_ledger_lost", "== 0", static_cast<double>(run.ledger_lost), run.ledger_lost == 0,
+         run.ledger_lost == 0 ? "the store's verify(drained)"
+                              : "done without an effect, or still pending after the drain" +
+                                    (keys.empty() ? std::string() : ": " + keys)});
+  }
+  if (!run.worker_failure.empty()) {
+    verdicts.push_back({"workers", "kept running", 1.0, false, run.worker_failure});
+  }
+  nlohmann::json fault_json;
+  if (faults && setup_error.empty()) {
+    auto outcome = detail::fault_outcome(config, *faults, metrics, monitor, a, run.drained,
+                                         metrics.duration_s(run.load_end));
+    fault_json = std::move(outcome.json);
+    if (run.errors.empty())
+      verdicts.insert(verdicts.end(), outcome.verdicts.begin(), outcome.verdicts.end());
+  } else if (faults) {
+    // The set-up failed (the environment verdict says why): nothing ran, no timeline to show.
+    fault_json = {{"fault", config.name},
+                  {"acknowledged", 0},
+                  {"lost", 0},
+                  {"duplicated", 0},
+                  {"unexpected", 0},
+                  {"detect_s", nullptr},
+                  {"recovery_s", nullptr},
+                  {"timeline", nlohmann::json::array()},
+                  {"faults", faults->report()}};
+  }
   if (!run.errors.empty()) {
     std::string all;
     for (const auto& e : run.errors) all += (all.empty() ? "" : "; ") + e;
@@ -172,9 +253,15 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
   j["duration_s"] = load_s;
   j["load"] = run.load;
   const auto totals = metrics.totals();
-  j["totals"] = {
-      {"ok", totals.ok},     {"errors", totals.errors},          {"started", totals.started},
-      {"late", totals.late}, {"throughput_per_s", m.throughput}, {"error_rate", m.error_rate}};
+  j["totals"] = {{"ok", totals.ok},
+                 {"errors", totals.errors},
+                 {"started", totals.started},
+                 {"late", totals.late},
+                 {"throughput_per_s", m.throughput},
+                 {"error_rate", m.error_rate},
+                 // Of the errors: the ones that are not transient (named in audit.*_ids).
+                 {"dead_lettered", a.dead_lettered},
+                 {"wrong_answer", a.wrong_answer}};
   j["audit"] = {{"invoked", a.invoked},
                 {"ok", a.ok},
                 {"fail", a.fail},
@@ -183,7 +270,14 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
                 {"unexpected", a.unexpected},
                 {"duplicated", a.duplicated},
                 {"recovered", a.recovered},
+                {"dead_lettered", a.dead_lettered},
+                {"wrong_answer", a.wrong_answer},
+                {"acknowledged_not_kept", a.ack_not_kept},
                 {"pending_after_drain", run.drained.pending},
+                {"lost_ids", a.lost_ids},
+                {"unexpected_ids", a.unexpected_ids},
+                {"dead_lettered_ids", a.dead_ids},
+                {"wrong_answer_ids", a.wrong_ids},
                 {"pass", a.pass()}};
   j["percentiles"] = metrics.percentiles_json();
   j["series"] = metrics.series_json();
@@ -199,7 +293,11 @@ RunResult run_scenario(const ScenarioConfig& config, const RunOptions& options) 
                      {"recovery_s", m.recovery_s ? nlohmann::json(*m.recovery_s) : nullptr}};
   }
   for (auto& [key, value] : run.extra.items()) j[key] = value;
+  if (faults) {
+    for (auto& [key, value] : fault_json.items()) j[key] = value;
+  }
   if (!run.errors.empty()) j["errors"] = run.errors;
+  if (!run.worker_failure.empty()) j["worker_failure"] = run.worker_failure;
   j["verdicts"] = to_json(verdicts);
   j["pass"] = pass;
   return {std::move(j), pass};

@@ -74,9 +74,8 @@ nlohmann::json to_json(const Trend& t) {
 
 std::vector<Verdict> evaluate(const Thresholds& th, const Measurements& m) {
   std::vector<Verdict> out;
-  const double lost_limit = static_cast<double>(th.lost.value_or(0));
-  out.push_back({"lost", text("<=", lost_limit), static_cast<double>(m.lost),
-                 static_cast<double>(m.lost) <= lost_limit, ""});
+  // Not configurable: an acknowledged task that vanished fails every run.
+  out.push_back({"lost", "== 0", static_cast<double>(m.lost), m.lost == 0, ""});
   out.push_back({"unexpected", "== 0", static_cast<double>(m.unexpected), m.unexpected == 0, ""});
   if (th.p99_ms) {
     const bool measured = !std::isnan(m.p99_ms);

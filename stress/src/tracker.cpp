@@ -1,5 +1,6 @@
 #include "stress/tracker.hpp"
 
+#include <algorithm>
 #include <thread>
 
 namespace stress {
@@ -67,6 +68,11 @@ void Tracker::failed(std::uint64_t id) {
   if (finish(id)) metrics_.record_error(SteadyClock::now());
 }
 
+void Tracker::indeterminate(std::uint64_t id) {
+  history_.record(id, Op::kInfo);
+  if (finish(id)) metrics_.record_error(SteadyClock::now());
+}
+
 void Tracker::completed(std::uint64_t id, bool correct) {
   const auto now = SteadyClock::now();
   history_.record(id, correct ? Op::kOk : Op::kFail);
@@ -83,14 +89,19 @@ void Tracker::completed(std::uint64_t id, bool correct) {
 bool Tracker::wait(std::uint64_t id, int waiter, SteadyClock::time_point deadline) {
   auto& semaphore = *waiters_[static_cast<std::size_t>(waiter)];
   while (!finished_flag_[id].load()) {
-    if (!semaphore.try_acquire_until(deadline)) return finished_flag_[id].load();
+    if (aborted_.load()) return false;
+    // In slices, so an abort is seen within 50 ms.
+    const auto slice = std::min(deadline, SteadyClock::now() + std::chrono::milliseconds(50));
+    if (!semaphore.try_acquire_until(slice) && SteadyClock::now() >= deadline) {
+      return finished_flag_[id].load();
+    }
   }
   return true;
 }
 
 SteadyClock::time_point Tracker::drain(std::chrono::nanoseconds timeout) const {
   const auto deadline = SteadyClock::now() + timeout;
-  while (finished_.load() < invoked_.load() && SteadyClock::now() < deadline) {
+  while (finished_.load() < invoked_.load() && SteadyClock::now() < deadline && !aborted_.load()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   return SteadyClock::now();

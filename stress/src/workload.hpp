@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "stress/config.hpp"
+#include "stress/fault_driver.hpp"
 #include "stress/history.hpp"
 #include "stress/metrics.hpp"
 #include "stress/monitor.hpp"
@@ -37,6 +38,11 @@ struct WorkloadRun {
   std::optional<double> restart_at_s;  // when the workers were restarted
   SteadyClock::time_point load_end;    // last completion or the drain deadline
   std::vector<std::string> errors;     // environment problems; any makes the run fail
+
+  FaultDriver* faults = nullptr;              // a failure scenario's schedule, or none
+  std::string worker_failure;                 // the worker supervisor gave up: why
+  std::int64_t ledger_lost = 0;               // the store's own count of lost tasks
+  std::vector<std::string> ledger_lost_keys;  // some of them, by key
 };
 
 void run_agent_tasks(WorkloadRun& run);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "add_tool.hpp"
 #include "legion/error.hpp"
 #include "legion/memory.hpp"
 #include "legion/simulated_model.hpp"
@@ -12,19 +13,15 @@ namespace {
 
 ToolRegistry make_tools() {
   ToolRegistry tools;
-  tools.add("add", "Add two numbers.",
-            Json{{"type", "object"},
-                 {"properties", {{"a", {{"type", "number"}}}, {"b", {{"type", "number"}}}}},
-                 {"required", {"a", "b"}}},
-            [](const Json& args) -> Json {
-              return std::to_string(args["a"].get<int>() + args["b"].get<int>());
-            });
+  legion_test::add_add_tool(tools);
   tools.add("explode", "Always throws.", Json{{"type", "object"}},
             [](const Json&) -> Json { throw std::runtime_error("boom"); });
   return tools;
 }
 
-std::string script(const std::string& lines) { return "[[script]]\n" + lines + "\n[[/script]]"; }
+std::string script(const std::string& lines) {
+  return "[[script]]\n" + lines + "\n[[/script]]";
+}
 
 TEST(Agent, RunsAToolThenAnswers) {
   ToolRegistry tools = make_tools();
@@ -100,9 +97,8 @@ TEST(Agent, SearchesItsMemory) {
   memory.add("doc-2", "the weather is mild");
   SimulatedModel model;
   Agent agent({"librarian", "", "", "", {}}, nullptr, &memory);
-  AgentResult result = agent.run(
-      model, script("call search_memory {\"query\": \"launch code\"}\n"
-                    "answer {{find:launch code is (\\w+)}}"));
+  AgentResult result = agent.run(model, script("call search_memory {\"query\": \"launch code\"}\n"
+                                               "answer {{find:launch code is (\\w+)}}"));
   EXPECT_EQ(result.answer, "alpha");
 }
 

@@ -200,6 +200,18 @@ int fib(Executor& executor, int n) {
   return a + b;
 }
 
+// The owner keeps part of the count to itself until it waits, so only it may wait.
+TEST(TaskGroup, OnlyTheThreadThatBuiltTheGroupWaits) {
+  Executor executor(2);
+  TaskGroup group(executor);
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 100; ++i) group.spawn([&] { ++ran; });
+  std::thread other([&] { EXPECT_THROW(group.wait(), ConfigError); });
+  other.join();
+  group.wait();
+  EXPECT_EQ(ran.load(), 100);
+}
+
 TEST(TaskGroup, RecursiveForkJoin) {
   Executor executor(2);
   EXPECT_EQ(executor.async([&] { return fib(executor, 16); }).get(), 987);

@@ -7,12 +7,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
 
 #include "legion/error.hpp"
+#include "legion/executor.hpp"
+#include "legion/fork_join.hpp"
 #include "legion/simulated_model.hpp"
+#include "legion/sync_wait.hpp"
 
 namespace legion {
 namespace {
@@ -54,12 +58,20 @@ struct RecordedRequest {
   std::string body;
 };
 
-// A one-connection-at-a-time HTTP/1.1 server on 127.0.0.1 that answers each connection with
-// the next canned response and records what it was sent.
+// How the server pairs requests and connections.
+enum class Serving {
+  kConnectionPerResponse,  // one request per connection, answered and closed, one at a time
+  kKeepAlive,              // one connection for every request (HTTP keep-alive)
+  kAllAtOnce,              // one connection per request; answers only once all have arrived
+};
+
+// An HTTP/1.1 server on 127.0.0.1 that answers with the canned responses in order and records
+// what it was sent.
 class LoopbackServer {
  public:
-  explicit LoopbackServer(std::vector<CannedResponse> responses)
-      : responses_(std::move(responses)) {
+  explicit LoopbackServer(std::vector<CannedResponse> responses,
+                          Serving serving = Serving::kConnectionPerResponse)
+      : responses_(std::move(responses)), serving_(serving) {
     listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
     const int yes = 1;
     ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
@@ -83,6 +95,8 @@ class LoopbackServer {
     return requests_;
   }
 
+  int connections() const { return connections_.load(); }  // accepted so far
+
  private:
   // Waits for `fd` to be readable, giving up when the server stops.
   bool readable(int fd) {
@@ -93,7 +107,53 @@ class LoopbackServer {
     return false;
   }
 
+  static std::string http_reply(const CannedResponse& response, bool keep_alive) {
+    return "HTTP/1.1 " + std::to_string(response.status) + " Canned\r\n" +
+           "Content-Type: application/json\r\nContent-Length: " +
+           std::to_string(response.body.size()) +
+           "\r\nConnection: " + (keep_alive ? "keep-alive" : "close") + "\r\n" +
+           response.extra_headers + "\r\n" + response.body;
+  }
+
+  int accept_one() {
+    if (!readable(listener_)) return -1;
+    const int client = ::accept(listener_, nullptr, nullptr);
+    if (client >= 0) ++connections_;
+    return client;
+  }
+
+  void record(RecordedRequest request) {
+    std::lock_guard lock(mutex_);
+    requests_.push_back(std::move(request));
+  }
+
   void serve() {
+    if (serving_ == Serving::kKeepAlive) {
+      const int client = accept_one();
+      if (client < 0) return;
+      for (const CannedResponse& response : responses_) {
+        record(read_request(client));
+        const std::string reply = http_reply(response, true);
+        ::send(client, reply.data(), reply.size(), MSG_NOSIGNAL);
+      }
+      ::close(client);
+      return;
+    }
+    if (serving_ == Serving::kAllAtOnce) {
+      std::vector<int> clients;
+      for (std::size_t i = 0; i < responses_.size(); ++i) {
+        const int client = accept_one();
+        if (client < 0) break;
+        clients.push_back(client);
+        record(read_request(client));
+      }
+      for (std::size_t i = 0; i < clients.size(); ++i) {
+        const std::string reply = http_reply(responses_[i], false);
+        ::send(clients[i], reply.data(), reply.size(), MSG_NOSIGNAL);
+        ::close(clients[i]);
+      }
+      return;
+    }
     for (const CannedResponse& response : responses_) {
       if (!readable(listener_)) return;
       const int client = ::accept(listener_, nullptr, nullptr);
@@ -143,6 +203,8 @@ class LoopbackServer {
   }
 
   std::vector<CannedResponse> responses_;
+  Serving serving_;
+  std::atomic<int> connections_{0};
   int listener_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};
@@ -326,6 +388,38 @@ TEST(OpenAIModel, MalformedReplies) {
   OpenAIModel model(fast_options(server.url()));
   for (int i = 0; i < 3; ++i) EXPECT_THROW(model.complete(sample_request()), ModelError) << i;
   EXPECT_EQ(server.requests().size(), 3u);
+}
+
+// Non-blocking transfers: four calls from coroutines on a one-worker executor all reach the
+// server before it answers any (it answers only then), so no call held the thread.
+TEST(OpenAIModel, AsyncCallsRunAtOnceWithoutHoldingThreads) {
+  std::vector<CannedResponse> replies;
+  for (int i = 0; i < 4; ++i) {
+    replies.emplace_back(200,
+                         completion({{"role", "assistant"}, {"content", "r" + std::to_string(i)}}));
+  }
+  LoopbackServer server(replies, Serving::kAllAtOnce);
+  OpenAIModel model(fast_options(server.url()));
+  Executor executor(1);
+  const ModelRequest request = sample_request();
+  std::vector<std::string> answers(4);
+  auto call = [](OpenAIModel& m, const ModelRequest& r, std::string& out) -> Task<void> {
+    out = (co_await m.complete_async(r)).message.content;
+  };
+  sync_wait(for_each_async(&executor, answers.size(),
+                           [&](std::size_t i) { return call(model, request, answers[i]); }));
+  std::sort(answers.begin(), answers.end());
+  EXPECT_EQ(answers, (std::vector<std::string>{"r0", "r1", "r2", "r3"}));
+  EXPECT_EQ(server.requests().size(), 4u);
+}
+
+// Calls after the first reuse its connection (one multi handle, pooled easy handles).
+TEST(OpenAIModel, ConnectionsAreReused) {
+  const std::string reply = completion({{"role", "assistant"}, {"content", "ok"}});
+  LoopbackServer server({{200, reply}, {200, reply}, {200, reply}}, Serving::kKeepAlive);
+  OpenAIModel model(fast_options(server.url()));
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(model.complete(sample_request()).message.content, "ok");
+  EXPECT_EQ(server.connections(), 1);
 }
 
 }  // namespace

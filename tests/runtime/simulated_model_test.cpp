@@ -402,10 +402,19 @@ TEST(SimulatedModel, DeterministicAcrossCallsAndInstances) {
   SimulatedModel reseeded(options);
   EXPECT_EQ(reseeded.complete(conversation).message, a.message);
   EXPECT_NE(reseeded.latency_for(conversation, 3), first.latency_for(conversation, 3));
-  // The draw depends on the conversation too.
-  ModelRequest other = conversation;
-  other.messages.back().content = "6";
-  EXPECT_NE(first.latency_for(other, 3), first.latency_for(conversation, 3));
+  // The draw depends on where the request stands in the scripted work (script and step), not
+  // on its wording: a framework that wraps the task or words a tool result its own way draws
+  // the same latency for the same step, so every framework sees the same draws.
+  ModelRequest reworded = conversation;
+  reworded.messages.back().content = "the tool said 5";
+  reworded.messages[1].content = "Current Task: add";
+  EXPECT_EQ(first.latency_for(reworded, 3), first.latency_for(conversation, 3));
+  ModelRequest first_step = conversation;
+  first_step.messages.resize(2);
+  EXPECT_NE(first.latency_for(first_step, 3), first.latency_for(conversation, 3));
+  ModelRequest other_script = conversation;
+  other_script.messages[0] = system_message(script("call add {\"a\": 2, \"b\": 4}\nanswer x"));
+  EXPECT_NE(first.latency_for(other_script, 3), first.latency_for(conversation, 3));
 }
 
 TEST(SimulatedModel, ModelTimeCoversTheFixedLatency) {

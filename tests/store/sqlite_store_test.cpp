@@ -146,7 +146,7 @@ TEST(SqliteStore, DiskFullIsAClearRetryableErrorThatLosesNothingAcknowledged) {
     complete_next();
     ++round;
   }
-  EXPECT_GT(fault_vfs::injected().load(), 0);
+  EXPECT_GT(fault_vfs::injected(), 0);
 
   store.reset();  // and after reopening, everything acknowledged is still there
   store = open_store(backend.url());

@@ -65,5 +65,51 @@ TEST(Worker, RecordsHandlerFailuresForRetry) {
   EXPECT_EQ(store->find("flaky")->result, "{\"after\":3}");
 }
 
+TEST(Worker, FailsAHandlerThatOverrunsTheTaskTimeoutAndDropsItsLateResult) {
+  SqliteBackend backend;
+  StoreOptions store_options;
+  store_options.retry.base_backoff = 10ms;
+  auto store = open_store(backend.url(), store_options);
+  store->submit({"hangs", "{}", 2});
+  WorkerOptions options;
+  options.worker_id = "w";
+  options.lease = 5000ms;  // longer than the whole test: only the timeout can end an attempt
+  options.task_timeout = 100ms;
+  options.exit_when_drained = true;
+  options.idle_wait = 5ms;
+  int calls = 0;
+  auto report = run_worker(*store, options, [&](const Task&) {
+    ++calls;
+    std::this_thread::sleep_for(400ms);  // returns, but too late
+    return std::string("{\"late\":true}");
+  });
+  EXPECT_EQ(calls, 2);  // retried once, then out of attempts
+  EXPECT_EQ(report.timed_out, 2);
+  EXPECT_EQ(report.completed, 0);
+  const auto task = store->find("hangs");
+  ASSERT_TRUE(task);
+  EXPECT_EQ(task->state, TaskState::kDead);
+  EXPECT_NE(task->error.find("timed out after 100 ms"), std::string::npos) << task->error;
+  EXPECT_TRUE(store->verify(true).ok());
+}
+
+TEST(Worker, OutOfMemoryInAHandlerEndsTheWorkerInsteadOfFailingTheTask) {
+  SqliteBackend backend;
+  auto store = open_store(backend.url());
+  store->submit({"big", "{}", 0});
+  WorkerOptions options;
+  options.worker_id = "w";
+  options.lease = 200ms;
+  options.exit_when_drained = true;
+  EXPECT_THROW(
+      run_worker(*store, options, [](const Task&) -> std::string { throw std::bad_alloc(); }),
+      std::bad_alloc);
+  // Not recorded as the task's failure: once the lease expires another worker runs it.
+  std::this_thread::sleep_for(300ms);
+  const auto again = store->claim("other", 1, 1000ms);
+  ASSERT_EQ(again.size(), 1U);
+  EXPECT_EQ(again[0].error, "");
+}
+
 }  // namespace
 }  // namespace legion::store::testing

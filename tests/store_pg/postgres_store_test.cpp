@@ -10,6 +10,7 @@
 #include "legion/store/task_store.hpp"
 #include "store/backends.hpp"
 #include "store/worker_process.hpp"
+#include "store_pg/tcp_relay.hpp"
 
 namespace legion::store::testing {
 namespace {
@@ -108,6 +109,40 @@ TEST(PostgresStore, UnreachableServerIsAClearErrorAfterTheDeadline) {
   auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_GE(elapsed, 300ms);
   EXPECT_LT(elapsed, 3s);
+}
+
+TEST(PostgresStore, ASilentConnectionIsDroppedAfterTheIoTimeoutAndTheCallRetried) {
+  PostgresBackend backend;
+  // The server's port, and the same URL through a relay that can go silent.
+  const std::string direct = backend.url();
+  const auto colon = direct.find(':', direct.find('@'));
+  const int port = std::stoi(direct.substr(colon + 1));
+  TcpRelay relay(port);
+  const std::string relayed = direct.substr(0, colon + 1) + std::to_string(relay.port()) +
+                              direct.substr(direct.find('/', colon)) + "&io_timeout_ms=500";
+  auto store = open_store(relayed);
+  store->submit({"before", "{}", 0});
+
+  relay.blackhole(true);
+  std::atomic<bool> done{false};
+  std::thread during([&] {
+    store->submit({"during", "{}", 0});
+    done = true;
+  });
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_FALSE(done.load()) << "a statement went through a blackhole";
+  relay.blackhole(false);
+  const auto deadline = std::chrono::steady_clock::now() + 15s;
+  while (!done.load() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);
+  }
+  const bool finished = done.load();
+  if (!finished) relay.close_all();  // unblocks the call so the thread can be joined
+  during.join();
+  ASSERT_TRUE(finished) << "the call waited on the silent connection instead of retrying";
+  auto check = open_store(direct);
+  EXPECT_TRUE(check->find("during"));
+  EXPECT_EQ(check->stats().total(), 2);  // the retry did not submit it twice
 }
 
 TEST(PostgresStore, IdleWorkersWakeOnNotify) {

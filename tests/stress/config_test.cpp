@@ -38,7 +38,76 @@ TEST(StressConfig, ParsesTheFullScaleFigures) {
   EXPECT_DOUBLE_EQ(c.duration_s, 300);
   ASSERT_TRUE(c.thresholds.p99_ms);
   EXPECT_DOUBLE_EQ(*c.thresholds.p99_ms, 250);
-  EXPECT_EQ(*c.thresholds.lost, 0);
+}
+
+TEST(StressConfig, TheLossThresholdCannotBeRaised) {
+  auto d = minimal();
+  d["thresholds"]["lost"] = 3;
+  EXPECT_EQ(error_of(d), "dir/x.json: field 'thresholds.lost': must be in [0, 0]");
+}
+
+nlohmann::json failure_config() {
+  return nlohmann::json::parse(R"({"name": "f", "model_latency": "fixed:1ms",
+    "load": {"model": "open", "stages": [{"rate": 100, "duration_s": 600}]},
+    "store": {"worker_mode": "processes", "workers": 3, "backend": "postgresql"},
+    "faults": {"baseline_s": 60, "spacing_s": 120, "jitter_s": 20,
+               "events": [{"type": "sigkill", "count": 2, "duration_s": 0, "min_duration_s": 0},
+                          {"type": "partition", "duration_s": 30}]}})");
+}
+
+TEST(StressConfig, FaultsAreReadScaledAndDrawnFromTheSeed) {
+  const auto c = stress::parse_config(failure_config(), "x.json");
+  ASSERT_EQ(c.faults.events.size(), 2u);
+  EXPECT_EQ(c.faults.events[0].type, "sigkill");
+  EXPECT_EQ(c.faults.events[0].count, 2);
+  const auto s = stress::scaled(c, 0.05);
+  EXPECT_DOUBLE_EQ(s.faults.baseline_s, 5);            // 3 s, floored at min_baseline_s
+  EXPECT_DOUBLE_EQ(s.faults.spacing_s, 8);             // 6 s, floored at settle_s
+  EXPECT_DOUBLE_EQ(s.faults.events[0].duration_s, 0);  // an instant fault stays instant
+  EXPECT_DOUBLE_EQ(s.faults.events[1].duration_s, 1.5);
+  // The load outlasts the schedule: last heal + settle_s, with the largest jitter.
+  EXPECT_GE(stress::planned_duration_s(s), stress::faults_span_s(s.faults));
+
+  const auto a = stress::draw_schedule(s.faults, s.workers, 11);
+  const auto b = stress::draw_schedule(s.faults, s.workers, 11);
+  const auto other = stress::draw_schedule(s.faults, s.workers, 12);
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0].targets.size(), 2u);
+  EXPECT_NE(a[0].targets[0], a[0].targets[1]);
+  for (std::size_t i = 0; i < a.size(); ++i) {  // replayable
+    EXPECT_DOUBLE_EQ(a[i].inject_s, b[i].inject_s);
+    EXPECT_EQ(a[i].targets, b[i].targets);
+    EXPECT_EQ(a[i].seed, b[i].seed);
+  }
+  EXPECT_TRUE(a[0].inject_s != other[0].inject_s || a[0].targets != other[0].targets);
+  EXPECT_GE(a[0].inject_s, 5);
+  EXPECT_LE(a[0].inject_s, 6);  // baseline + jitter (20 x 0.05)
+  EXPECT_GE(a[1].inject_s, a[0].heal_s + 8);
+}
+
+TEST(StressConfig, FaultErrorsNameTheField) {
+  auto d = failure_config();
+  d["faults"]["events"][0]["type"] = "meteor";
+  EXPECT_NE(error_of(d).find("field 'faults.events[0].type': unknown fault 'meteor'"),
+            std::string::npos);
+  d = failure_config();
+  d["faults"]["events"][0]["hang_ms"] = 5;
+  EXPECT_EQ(error_of(d),
+            "dir/x.json: field 'faults.events[0].hang_ms': not a parameter of fault 'sigkill'");
+  d = failure_config();
+  d["store"]["worker_mode"] = "threads";
+  EXPECT_EQ(error_of(d),
+            "dir/x.json: field 'faults.events[1].type': fault 'partition' needs worker_mode "
+            "'processes'");
+  d = failure_config();
+  d["faults"]["events"][0]["count"] = 4;
+  EXPECT_EQ(error_of(d),
+            "dir/x.json: field 'faults.events[0].type': fault 'sigkill' needs count <= "
+            "store.workers");
+  d = failure_config();
+  d["load"] = {{"model", "backlog"}, {"tasks", 10}};
+  EXPECT_NE(error_of(d).find("field 'load.model': a failure scenario needs model 'open'"),
+            std::string::npos);
 }
 
 TEST(StressConfig, ErrorsNameTheFileAndTheField) {

@@ -22,16 +22,28 @@ _JSON_TYPES: dict[str, type] = {
 }
 
 
+def _python_type(spec: dict[str, Any]) -> Any:
+    """The Python type of a property: its JSON type, or for an optional one (pydantic's
+    `anyOf: [T, null]`, as AgentDojo's tools declare them) T's; Any when it is ambiguous."""
+    if "anyOf" in spec:
+        kinds = [s for s in spec["anyOf"] if s.get("type") != "null"]
+        return _python_type(kinds[0]) if len(kinds) == 1 else Any
+    return _JSON_TYPES.get(spec.get("type", "string"), Any)
+
+
 def args_model(name: str, schema: dict[str, Any]) -> type[BaseModel]:
-    """A pydantic model for a JSON object schema (flat: the catalogue's tools take scalars)."""
+    """A pydantic model for a JSON object schema: one field per property, typed by
+    `_python_type` (nested objects and arrays stay dicts and lists)."""
     required = set(schema.get("required", []))
     fields: dict[str, Any] = {}
     for prop, spec in schema.get("properties", {}).items():
-        kind = _JSON_TYPES.get(spec.get("type", "string"), Any)
+        kind = _python_type(spec)
         if prop in required:
             fields[prop] = (kind, ...)
         else:
-            fields[prop] = (kind | None, None)
+            # CrewAI hands the tool every field, so an omitted one arrives as this default:
+            # the schema's own (AgentDojo's `description: str = ""`), not None.
+            fields[prop] = (kind | None, spec.get("default"))
     return create_model(f"{name.title()}Arguments", **fields)
 
 

@@ -82,8 +82,22 @@ class Agent {
   std::string respond(Model& model, std::vector<ChatMessage>& conversation, Usage& usage,
                       const RunContext& context = {}) const;
 
+  // The same two without holding a thread while the model (or an asynchronous tool) is away.
+  // Same steps, messages, usage and hash as run() and respond(), which block instead (the model's
+  // complete(), an asynchronous tool waited for on the calling thread). The agent, the model,
+  // `conversation`, `usage` and what the context points to must outlive the task; the context
+  // itself is copied.
+  Task<AgentResult> run_async(Model& model, std::string task, RunContext context = {}) const;
+  Task<std::string> respond_async(Model& model, std::vector<ChatMessage>& conversation,
+                                  Usage& usage, RunContext context = {}) const;
+
  private:
-  ToolResult invoke_tool(const ToolCall& call, const RunContext& context) const;
+  struct ToolRoute {
+    const ToolRegistry* registry;  // invoke the call there, or
+    ToolResult result;             // the answer already known
+  };
+  ToolRoute route(const ToolCall& call, const RunContext& context) const;
+  AgentResult start_run(std::string task) const;
   std::vector<ToolSpec> tool_specs(const RunContext& context) const;
 
   AgentConfig config_;

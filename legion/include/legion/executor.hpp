@@ -33,11 +33,17 @@
 
 #include "legion/cancellation.hpp"
 #include "legion/detail/job.hpp"
+#include "legion/scheduler.hpp"
+#include "legion/task.hpp"
 #include "legion/task_graph.hpp"
 
 namespace legion {
 
-class Executor {
+namespace detail {
+class WaitLoop;
+}
+
+class Executor final : public Scheduler {
  public:
   explicit Executor(std::size_t workers = 0);  // 0 -> std::thread::hardware_concurrency()
   ~Executor();
@@ -56,10 +62,26 @@ class Executor {
 
   bool on_worker_thread() const;
 
+  // Scheduler: resumes the coroutines as jobs on the workers (a worker's own deque when posted
+  // from one of them, the injection queue otherwise). Workers have this executor as their
+  // current_scheduler(), so a coroutine that runs here resumes here after every wait.
+  using Scheduler::post;
+  void post(std::coroutine_handle<> coroutine) override;
+  void post(std::span<const std::coroutine_handle<>> coroutines) override;
+
+  // Starts `task` on a worker and forgets it: nobody awaits it, its result is dropped, and an
+  // exception it lets escape terminates the process (like an exception leaving a std::thread).
+  // For tasks that report through their own state; to wait for tasks use for_each_async.
+  void spawn(Task<void> task);
+
  private:
   friend class TaskGroup;
   friend class TaskGraph;
+  friend class detail::WaitLoop;
   struct Impl;
+
+  // The executor whose worker the calling thread is, or nullptr.
+  static Executor* current_worker_owner() noexcept;
 
   void schedule(detail::Job* job);  // takes ownership
   // Worker threads only: runs one queued job (own deque first, then stealing); false if none.

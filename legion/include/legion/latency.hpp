@@ -2,7 +2,8 @@
 // Latency models for the simulated model. A spec string selects one:
 //   none                       no added latency (the default)
 //   fixed:DURATION             e.g. fixed:2ms
-//   lognormal:MEDIAN,SIGMA     e.g. lognormal:20ms,0.5 (median and log-space sigma)
+//   lognormal:MEDIAN,SIGMA     e.g. lognormal:20ms,0.5 (median > 0 and log-space sigma in
+//                              (0, 10]; sigma 0 is spelled fixed:MEDIAN)
 //   per-token:DURATION[+BASE]  e.g. per-token:50us+2ms (per completion token, plus a base)
 // DURATION is a number with a unit of ns, us, ms or s. Anything else throws ConfigError
 // naming the spec.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "legion/message.hpp"
+#include "legion/task.hpp"
 
 namespace legion {
 
@@ -39,8 +40,15 @@ struct ModelResponse {
 class Model {
  public:
   virtual ~Model() = default;
-  // Thread-safe: many agents may call one model concurrently.
+  // Thread-safe: many agents may call one model concurrently. Blocks the calling thread for the
+  // whole call, latency included, as a synchronous client does.
   virtual ModelResponse complete(const ModelRequest& request) = 0;
+  // The same call without holding a thread while the model is away: the coroutine suspends and
+  // resumes on its scheduler when the reply is there (task.hpp, scheduler.hpp). `request` must
+  // outlive the task (await it where it is created). The default runs complete() on the calling
+  // thread, blocking it: correct for any back-end, asynchronous only for those that override it
+  // (SimulatedModel: a timer; OpenAIModel: non-blocking HTTP transfers).
+  virtual Task<ModelResponse> complete_async(const ModelRequest& request);
   virtual std::string name() const = 0;
 };
 

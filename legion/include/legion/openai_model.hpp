@@ -10,6 +10,10 @@
 
 namespace legion {
 
+namespace detail {
+class HttpTransfers;
+}
+
 struct OpenAIModelOptions {
   std::string base_url = "http://127.0.0.1:8080";
   std::string model;
@@ -25,7 +29,8 @@ struct OpenAIModelOptions {
 
 class OpenAIModel final : public Model {
  public:
-  // Reads the API key from options.api_key_env once, here.
+  // Reads the API key from options.api_key_env once, here. Throws ModelError when libcurl
+  // cannot be initialised. Must not be destroyed while calls are running.
   explicit OpenAIModel(OpenAIModelOptions options);
   ~OpenAIModel() override;
 
@@ -33,7 +38,11 @@ class OpenAIModel final : public Model {
   // ModelError once retries are spent, on any other HTTP error, or on a malformed reply.
   // model_time is the wall time of the whole exchange, retries and backoff included. Usage
   // falls back to the deterministic token rule when the server reports none.
+  // Transfers are non-blocking (one libcurl multi handle and one transfer thread per model,
+  // connections reused across calls); complete_async holds no thread while the server works or
+  // while it backs off between attempts. complete() is sync_wait() over it.
   ModelResponse complete(const ModelRequest& request) override;
+  Task<ModelResponse> complete_async(const ModelRequest& request) override;
   std::string name() const override;
 
   const OpenAIModelOptions& options() const { return options_; }
@@ -41,6 +50,7 @@ class OpenAIModel final : public Model {
  private:
   OpenAIModelOptions options_;
   std::string api_key_;  // empty when the variable is unset
+  std::unique_ptr<detail::HttpTransfers> transfers_;
 };
 
 }  // namespace legion

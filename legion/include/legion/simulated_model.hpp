@@ -35,6 +35,10 @@ class SimulatedModel final : public Model {
   // Throws ScriptError for a conversation without a script, a malformed script (the message
   // names the line), or a script with no step left for this turn.
   ModelResponse complete(const ModelRequest& request) override;
+  // The latency is served by a timer (timer.hpp): the coroutine suspends and no thread waits.
+  // model_time is the reply's own work plus the drawn latency (as complete_deferred reports
+  // it), so the scheduler's delay in resuming the caller is not booked as model time.
+  Task<ModelResponse> complete_async(const ModelRequest& request) override;
   std::string name() const override { return "simulated"; }
 
   // The same reply without sleeping, for callers that wait on an event loop the way an HTTP
@@ -47,8 +51,10 @@ class SimulatedModel final : public Model {
   Deferred complete_deferred(const ModelRequest& request);
 
   // The latency complete() sleeps for on this request and reply size: a pure function of the
-  // seed, the request's messages and the completion tokens, exposed so tests and reports
-  // can see the draw without timing a sleep.
+  // seed, the request's script and step (where it stands in the scripted work, not its
+  // wording: every framework doing the same work draws the same) and the completion tokens,
+  // exposed so tests and reports can see the draw without timing a sleep. Throws ScriptError
+  // for a lognormal model and a request without a script.
   std::chrono::nanoseconds latency_for(const ModelRequest& request,
                                        std::uint64_t completion_tokens) const;
 

@@ -7,10 +7,13 @@
 // - wait() returns when every spawned task has finished. On a worker thread it runs other queued
 //   tasks meanwhile, so nested groups never deadlock, even with a single worker. Then it rethrows
 //   the first task exception (other tasks still run), or throws CancelledError if cancel() was
-//   called. Only one thread may wait at a time; the group may be reused after wait().
+//   called. The thread that built the group is its owner, and only it waits: wait() on another
+//   thread throws ConfigError (the owner keeps part of the count to itself until it waits, see
+//   state_). The group may be reused after wait().
 // - cancel() is final: tasks that have not started are skipped, running tasks finish (pass them a
 //   CancellationToken to stop early).
-// - The destructor waits for outstanding tasks and swallows their errors.
+// - The destructor waits for outstanding tasks and swallows their errors; destroying a group
+//   with outstanding tasks on another thread than its owner terminates the process.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -18,6 +21,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <type_traits>
 #include <utility>
 
@@ -40,18 +44,32 @@ class TaskGroup {
   bool cancelled() const;
 
  private:
-  // state_ = pending tasks << 1 | kWaiterBit. The bit tells the last finishing task that a thread
-  // sleeps in wait() and must be woken; without it the last task touches nothing after its
-  // decrement, so the waiter may destroy the group as soon as it sees zero.
+  // state_ = pending tasks << 1 | kWaiterBit, as a two's-complement count. The bit tells the last
+  // finishing task that a thread sleeps in wait() and must be woken; without it the last task
+  // touches nothing after its decrement, so the waiter may destroy the group as soon as it sees
+  // zero.
+  //
+  // The owner (the thread that built the group) counts its own spawns and the finishes of tasks
+  // it runs itself in local_ and publishes the sum once, when it waits: the shared counter is
+  // then written only by other threads' finishes, so it does not bounce between the owner's core
+  // and a thief's on every task (it may dip below zero meanwhile; only the waiter reads it).
   static constexpr std::uint64_t kWaiterBit = 1;
   static constexpr std::uint64_t kOneTask = 2;
 
+  // Other threads never read owner_waiting_: the id comparison fails first.
+  bool counts_locally() const noexcept {
+    return std::this_thread::get_id() == owner_ && !owner_waiting_;
+  }
+  void publish_local() noexcept;
   void finish_one() noexcept;
   void record_error(std::exception_ptr error) noexcept;
   void help_until_done();
   void block_until_done();
 
   Executor& executor_;
+  const std::thread::id owner_ = std::this_thread::get_id();
+  std::int64_t local_ = 0;      // owner only: spawns minus finishes not yet in state_
+  bool owner_waiting_ = false;  // owner only: in wait(), when every count goes to state_
   std::atomic<std::uint64_t> state_{0};
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> failed_{false};
@@ -77,7 +95,11 @@ void TaskGroup::spawn(F&& f) {
         fn.reset();
         finish_one();
       });
-  state_.fetch_add(kOneTask, std::memory_order_relaxed);
+  if (counts_locally()) {
+    ++local_;
+  } else {
+    state_.fetch_add(kOneTask, std::memory_order_relaxed);
+  }
   executor_.schedule(job);
 }
 

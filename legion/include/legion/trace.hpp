@@ -49,16 +49,28 @@ class Trace {
 };
 
 // RAII span; a no-op on a null trace.
+// Without a trace every member is a branch, inline: an agent step opens three spans.
 class ScopedSpan {
  public:
-  ScopedSpan(Trace* trace, SpanKind kind, std::string_view name, std::uint64_t parent = 0);
-  ~ScopedSpan();
+  ScopedSpan(Trace* trace, SpanKind kind, std::string_view name, std::uint64_t parent = 0)
+      : trace_(trace) {
+    if (trace_) begin(kind, name, parent);
+  }
+  ~ScopedSpan() {
+    if (trace_) end();
+  }
   ScopedSpan(const ScopedSpan&) = delete;
   ScopedSpan& operator=(const ScopedSpan&) = delete;
   std::uint64_t id() const { return id_; }
-  void set(const std::string& key, Json value);
+  template <class Value>
+  void set(std::string_view key, Value&& value) {
+    if (trace_) attributes_[std::string(key)] = Json(std::forward<Value>(value));
+  }
 
  private:
+  void begin(SpanKind kind, std::string_view name, std::uint64_t parent);
+  void end();
+
   Trace* trace_;
   std::uint64_t id_ = 0;
   Json attributes_;

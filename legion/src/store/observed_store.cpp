@@ -12,10 +12,22 @@ class ObservedStore final : public TaskStore {
   template <typename Call>
   auto timed(const char* operation, Call&& call) {
     const auto start = std::chrono::steady_clock::now();
+    CallWatch* watch = observer_.watch.get();
+    struct InFlight {
+      CallWatch* watch;
+      std::size_t slot;
+      ~InFlight() {
+        if (watch) watch->end(slot);
+      }
+    } in_flight{watch, watch ? watch->begin() : CallWatch::kNone};
     try {
       auto result = call();
       report(operation, start, true);
       return result;
+    } catch (const StoreError& error) {
+      if (observer_.on_error) observer_.on_error(operation, error);
+      report(operation, start, false);
+      throw;
     } catch (...) {
       report(operation, start, false);
       throw;

@@ -1,7 +1,9 @@
 #include "legion/store/pg_connection.hpp"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <cerrno>
 #include <thread>
 
 #include "legion/store/store_error.hpp"
@@ -31,10 +33,12 @@ std::int64_t PgResult::affected() const {
 }
 
 PgConnection::PgConnection(std::string conninfo, std::string session_sql,
-                           std::chrono::milliseconds reconnect_deadline)
+                           std::chrono::milliseconds reconnect_deadline,
+                           std::chrono::milliseconds io_timeout)
     : conninfo_(std::move(conninfo)),
       session_sql_(std::move(session_sql)),
-      reconnect_deadline_(reconnect_deadline) {
+      reconnect_deadline_(reconnect_deadline),
+      io_timeout_(io_timeout) {
   ensure_connected();
 }
 
@@ -60,10 +64,11 @@ bool PgConnection::try_connect(std::string& error) {
   PQsetNoticeProcessor(
       conn_, [](void*, const char*) {}, nullptr);
   if (!session_sql_.empty()) {
-    PgResult setup(PQexec(conn_, session_sql_.c_str()));
+    PgResult setup(exec(session_sql_));
     if (PQresultStatus(setup.get()) != PGRES_COMMAND_OK &&
         PQresultStatus(setup.get()) != PGRES_TUPLES_OK) {
-      error = PQerrorMessage(conn_);
+      error = timed_out_ ? "no reply to the session set-up within the I/O timeout"
+                         : PQerrorMessage(conn_);
       disconnect();
       return false;
     }
@@ -105,10 +110,74 @@ PgConnection::Failure PgConnection::classify(pg_result* result) const {
   throw StoreError("postgresql: " + message);
 }
 
+pg_result* PgConnection::await_reply() {
+  const auto deadline = std::chrono::steady_clock::now() + io_timeout_;
+  pg_result* kept = nullptr;  // the last result, or the first error among several
+  for (;;) {
+    while (PQisBusy(conn_)) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        PQclear(kept);
+        timed_out_ = true;
+        return nullptr;
+      }
+      pollfd p{PQsocket(conn_), POLLIN, 0};
+      const int ready = ::poll(&p, 1, static_cast<int>(left.count()) + 1);
+      if (ready < 0 && errno != EINTR) break;
+      if (ready > 0 && !PQconsumeInput(conn_)) break;  // the connection failed: say so below
+    }
+    pg_result* r = PQgetResult(conn_);
+    if (!r) return kept;
+    const auto status = PQresultStatus(r);
+    const bool error = status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK;
+    const bool kept_error =
+        kept && PQresultStatus(kept) != PGRES_COMMAND_OK && PQresultStatus(kept) != PGRES_TUPLES_OK;
+    if (kept_error && !error) {
+      PQclear(r);
+    } else {
+      PQclear(kept);
+      kept = r;
+    }
+    if (PQstatus(conn_) != CONNECTION_OK) return kept;
+  }
+}
+
+pg_result* PgConnection::exec(const std::string& script) {
+  timed_out_ = false;
+  if (io_timeout_.count() <= 0) return PQexec(conn_, script.c_str());
+  if (!PQsendQuery(conn_, script.c_str())) return nullptr;
+  return await_reply();
+}
+
+pg_result* PgConnection::prepare(const std::string& name, const char* sql, int params) {
+  timed_out_ = false;
+  if (io_timeout_.count() <= 0) return PQprepare(conn_, name.c_str(), sql, params, nullptr);
+  if (!PQsendPrepare(conn_, name.c_str(), sql, params, nullptr)) return nullptr;
+  return await_reply();
+}
+
+pg_result* PgConnection::exec_prepared(const std::string& name,
+                                       const std::vector<const char*>& values) {
+  timed_out_ = false;
+  const int n = static_cast<int>(values.size());
+  if (io_timeout_.count() <= 0) {
+    return PQexecPrepared(conn_, name.c_str(), n, values.data(), nullptr, nullptr, 0);
+  }
+  if (!PQsendQueryPrepared(conn_, name.c_str(), n, values.data(), nullptr, nullptr, 0)) {
+    return nullptr;
+  }
+  return await_reply();
+}
+
 bool PgConnection::succeeded(pg_result* result, std::string& error) {
   Failure failure = classify(result);
   if (failure == Failure::kNone) return true;
-  error = conn_ ? PQerrorMessage(conn_) : "connection lost";
+  if (timed_out_) {
+    error = "no reply within " + std::to_string(io_timeout_.count()) + " ms (io_timeout_ms)";
+  } else {
+    error = conn_ ? PQerrorMessage(conn_) : "connection lost";
+  }
   if (failure == Failure::kConnection) disconnect();
   return false;
 }
@@ -120,23 +189,21 @@ std::optional<PgResult> PgConnection::attempt(const char* sql, const std::string
     if (!try_connect(error)) return std::nullopt;
   }
   if (sql == nullptr) {
-    PgResult result(PQexec(conn_, script.c_str()));
+    PgResult result(exec(script));
     if (!succeeded(result.get(), error)) return std::nullopt;
     return result;
   }
   auto& name = names_[sql];
   if (name.empty()) name = "legion_s" + std::to_string(names_.size());
   if (!prepared_.contains(sql)) {
-    PgResult prepared(
-        PQprepare(conn_, name.c_str(), sql, static_cast<int>(params.size()), nullptr));
+    PgResult prepared(prepare(name, sql, static_cast<int>(params.size())));
     if (!succeeded(prepared.get(), error)) return std::nullopt;
     prepared_.insert(sql);
   }
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p.c_str());
-  PgResult result(PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
-                                 values.data(), nullptr, nullptr, 0));
+  PgResult result(exec_prepared(name, values));
   if (!succeeded(result.get(), error)) return std::nullopt;
   return result;
 }

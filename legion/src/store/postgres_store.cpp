@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <csignal>
 #include <map>
 #include <mutex>
@@ -100,7 +101,7 @@ class PostgresStore final : public TaskStore {
         session_sql_(schema.empty() ? "" : "SET search_path TO \"" + schema + "\""),
         channel_("legion_" + (schema.empty() ? std::string("public") : schema)),
         options_(options),
-        db_(conninfo, session_sql_, options.reconnect_deadline) {
+        db_(conninfo, session_sql_, options.reconnect_deadline, options.io_timeout) {
     std::string setup = "BEGIN; SELECT pg_advisory_xact_lock(7461293); ";
     if (!schema.empty()) setup += "CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"; ";
     db_.run_script(setup + session_sql_ + ";" + kSchema + "COMMIT;");
@@ -421,7 +422,8 @@ class PostgresStore final : public TaskStore {
     std::lock_guard lock(listen_mutex_);
     try {
       if (!listener_ || PQstatus(listener_->raw()) != CONNECTION_OK) {
-        listener_ = std::make_unique<PgConnection>(conninfo_, session_sql_, timeout);
+        listener_ =
+            std::make_unique<PgConnection>(conninfo_, session_sql_, timeout, options_.io_timeout);
         listener_->run_script("LISTEN \"" + channel_ + "\"");
       }
     } catch (const StoreError&) {
@@ -521,14 +523,25 @@ std::unique_ptr<TaskStore> open_postgres_store(StoreUrl url, const StoreOptions&
   std::signal(SIGPIPE, SIG_IGN);
   std::string schema = url.take("schema", "");
   StoreOptions effective = options;
-  std::string deadline = url.take("reconnect_deadline_ms", "");
-  if (!deadline.empty()) {
+  auto milliseconds = [&url](const char* name, std::chrono::milliseconds& out) {
+    const std::string text = url.take(name, "");
+    if (text.empty()) return;
     try {
-      effective.reconnect_deadline = std::chrono::milliseconds(std::stoll(deadline));
+      std::size_t used = 0;
+      const long long value = std::stoll(text, &used);
+      if (used != text.size() || value < 0) throw ConfigError("");
+      out = std::chrono::milliseconds(value);
     } catch (const std::exception&) {
-      throw ConfigError("store url: reconnect_deadline_ms must be milliseconds, not '" + deadline +
+      throw ConfigError(std::string("store url: ") + name + " must be milliseconds, not '" + text +
                         "'");
     }
+  };
+  milliseconds("reconnect_deadline_ms", effective.reconnect_deadline);
+  milliseconds("io_timeout_ms", effective.io_timeout);
+  // Connecting is I/O too: without a timeout a connect into a silent network waits for TCP.
+  if (effective.io_timeout.count() > 0 && !url.params.count("connect_timeout")) {
+    url.params["connect_timeout"] =
+        std::to_string(std::max<long long>(2, (effective.io_timeout.count() + 999) / 1000));
   }
   if (!schema.empty() && !valid_identifier(schema)) {
     throw ConfigError("store url: schema must be [a-z0-9_]{1,48}, not '" + schema + "'");

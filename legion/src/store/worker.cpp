@@ -1,7 +1,10 @@
 #include "legion/store/worker.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <new>
+#include <optional>
 #include <stop_token>
 #include <thread>
 #include <vector>
@@ -31,20 +34,45 @@ bool with_backpressure(const WorkerOptions& options, WorkerReport& report, Step&
   }
 }
 
+// The handler running now (index into the batch) and since when; written by the worker
+// thread, read by the lease keeper for the task timeout.
+struct Running {
+  std::atomic<std::size_t> index{static_cast<std::size_t>(-1)};
+  std::atomic<std::int64_t> since_ns{0};
+};
+
+std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 // Extends the leases of a batch every lease/3 while its handlers run, so a slow task is not
-// handed to a second worker behind this one's back. Stops (and joins) when destroyed.
+// handed to a second worker behind this one's back. With a task timeout it also fails the
+// handler that overran it (timed_out[i] set first, so the worker drops its late result).
+// Stops (and joins) when destroyed.
 class LeaseKeeper {
  public:
-  LeaseKeeper(TaskStore& store, const std::vector<Task>& tasks, std::chrono::milliseconds lease)
-      : thread_([&store, &tasks, lease, this](std::stop_token stop) {
+  LeaseKeeper(TaskStore& store, const std::vector<Task>& tasks, const WorkerOptions& options,
+              const Running& running, std::vector<std::atomic<bool>>& timed_out)
+      : thread_([&store, &tasks, &options, &running, &timed_out, this](std::stop_token stop) {
+          const auto lease = options.lease;
+          auto tick = lease / 3;
+          if (options.task_timeout.count() > 0) tick = std::min(tick, options.task_timeout / 4);
+          tick = std::max(tick, std::chrono::milliseconds(1));
+          auto next_beat = std::chrono::steady_clock::now() + lease / 3;
           std::mutex mutex;
           std::unique_lock lock(mutex);
           for (;;) {
-            wake_.wait_for(lock, stop, lease / 3, [] { return false; });
+            wake_.wait_for(lock, stop, tick, [] { return false; });
             if (stop.stop_requested()) return;
-            for (const auto& task : tasks) {
+            check_timeout(store, tasks, options, running, timed_out);
+            if (std::chrono::steady_clock::now() < next_beat) continue;
+            next_beat += lease / 3;
+            for (std::size_t i = 0; i < tasks.size(); ++i) {
+              if (timed_out[i].load()) continue;
               try {
-                store.heartbeat(task.id, task.lease_token, lease);
+                store.heartbeat(tasks[i].id, tasks[i].lease_token, lease);
               } catch (const StoreError&) {
                 // Missing one beat is fine; the lease still has two thirds to run.
               }
@@ -53,6 +81,24 @@ class LeaseKeeper {
         }) {}
 
  private:
+  static void check_timeout(TaskStore& store, const std::vector<Task>& tasks,
+                            const WorkerOptions& options, const Running& running,
+                            std::vector<std::atomic<bool>>& timed_out) {
+    if (options.task_timeout.count() <= 0) return;
+    const auto i = running.index.load();
+    if (i >= tasks.size() || timed_out[i].load()) return;
+    const auto elapsed = std::chrono::nanoseconds(steady_ns() - running.since_ns.load());
+    if (elapsed < options.task_timeout || running.index.load() != i) return;
+    timed_out[i] = true;
+    try {
+      store.fail(tasks[i].id, tasks[i].lease_token,
+                 "handler timed out after " + std::to_string(options.task_timeout.count()) + " ms");
+    } catch (const StoreError&) {
+      // Not recorded: the lease is no longer renewed, so it expires and the task is offered
+      // again all the same (or dead-lettered on its last attempt).
+    }
+  }
+
   std::condition_variable_any wake_;
   std::jthread thread_;  // last: it must stop before wake_ is destroyed
 };
@@ -81,9 +127,11 @@ WorkerReport run_worker(TaskStore& store, const WorkerOptions& options,
     }
     completions.clear();
     {
-      LeaseKeeper keeper(store, tasks, options.lease);
+      Running running;
+      std::vector<std::atomic<bool>> timed_out(tasks.size());
+      LeaseKeeper keeper(store, tasks, options, running, timed_out);
       for (std::size_t i = 0; i < tasks.size(); ++i) {
-        const Task& task = tasks[i];
+        const auto& task = tasks[i];
         if (stopping(options)) {
           // Shutting down: the tasks not started go back now, so another worker takes them at
           // once instead of after their leases expire. Best effort: a release that fails
@@ -98,11 +146,27 @@ WorkerReport run_worker(TaskStore& store, const WorkerOptions& options,
           }
           break;
         }
+        running.since_ns = steady_ns();
+        running.index = i;
+        std::optional<std::string> result;
         try {
-          completions.push_back({task.id, task.lease_token, handler(task)});
+          result = handler(task);
+        } catch (const std::bad_alloc&) {
+          throw;
         } catch (const std::exception& error) {
-          with_backpressure(options, report,
-                            [&] { store.fail(task.id, task.lease_token, error.what()); });
+          running.index = static_cast<std::size_t>(-1);
+          if (!timed_out[i].load()) {
+            with_backpressure(options, report,
+                              [&] { store.fail(task.id, task.lease_token, error.what()); });
+          }
+        }
+        running.index = static_cast<std::size_t>(-1);
+        if (timed_out[i].load()) {
+          ++report.timed_out;
+          ++report.failed;
+        } else if (result) {
+          completions.push_back({task.id, task.lease_token, std::move(*result)});
+        } else {
           ++report.failed;
         }
       }

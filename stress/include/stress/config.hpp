@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "stress/fault_schedule.hpp"
+
 namespace stress {
 
 // One stage of an open (arrival-rate) model: the rate moves linearly from the previous
@@ -33,9 +35,10 @@ enum class Workload {
 enum class WorkerMode { kThreads, kProcesses };
 
 struct Thresholds {
-  std::optional<double> p99_ms;                  // corrected p99 latency
-  std::optional<double> error_rate;              // (fail + info) / invoked, strictly below
-  std::optional<long long> lost;                 // lost <= this (0: zero loss)
+  std::optional<double> p99_ms;      // corrected p99 latency
+  std::optional<double> error_rate;  // (fail + info) / invoked, strictly below
+  // No `lost` here: the zero-loss verdict is not configurable (a config may say "lost": 0,
+  // nothing else).
   std::optional<double> leak_kb_per_min;         // upper 95% bound of the RSS slope
   std::optional<double> recovery_s;              // after the restart, strictly below
   std::optional<double> degradation_ms_per_min;  // upper bound of the latency slope
@@ -63,10 +66,19 @@ struct ScenarioConfig {
   int worker_threads = 1;              // threads per worker process
   int batch = 16;                      // tasks per claim / group commit
   std::optional<double> restart_at_s;  // stop every worker then start them again (scaled)
+  int lease_ms = 30'000;               // the workers' lease (renewed every lease/3)
+  int task_timeout_ms = 0;             // a handler running longer loses its lease (0: never)
+  int max_attempts = 0;                // per task; 0: the store's default
+  // Worker processes that exit on their own are restarted, unless they exit within
+  // `min_uptime_s` of their start `crash_loop` times in a row (then the run fails).
+  bool restart_workers = true;
+  // PostgreSQL without --pg-url: start a throwaway server (scripts/postgres) for the run.
+  bool start_server = false;
 
   int subscribers = 1;         // bus workload: consumers of the topic
   bool limit_search = false;   // bus: one rate per stage; the limit is the last one kept up with
   double limit_p99_ms = 10.0;  // a stage is kept up with when its deliveries' p99 is below
+  double consume_us = 0.0;     // bus: work per delivery, so the consumers' capacity is known
 
   double warmup_fraction = 0.25;  // leak and degradation fits skip this share of the run
   // A trend over less data than this (seconds after warm-up, not scaled) is reported but not
@@ -81,6 +93,7 @@ struct ScenarioConfig {
   double min_duration_s = 1.0;
 
   Thresholds thresholds;
+  FaultsConfig faults;  // failure scenarios: the fault schedule (empty: none)
   // The effective scaling factor scaled() applied (1 at full scale), reported in the result.
   double time_factor = 1.0;
   nlohmann::json raw;  // the file as read, echoed in the result
@@ -97,6 +110,9 @@ ScenarioConfig load_config(const std::filesystem::path& file);
 // thresholds unchanged, so a scaled run is the same load for a shorter time.
 // factor in (0, 1]; 1 returns the config.
 ScenarioConfig scaled(const ScenarioConfig& config, double factor);
+// A failure scenario's last stage lengthened, when needed, so the load outlasts the fault
+// schedule (last heal + settle_s). scaled() applies it; so does parse_config at full scale.
+void stretch_for_faults(ScenarioConfig& config);
 
 // Total planned duration: the stages' sum for an open model, duration_s otherwise.
 double planned_duration_s(const ScenarioConfig& config);

@@ -49,6 +49,22 @@ class Metrics {
   Series mean_latency_ms() const;  // mean corrected latency per bucket (NaN-free: empty skipped)
   Series queue_depth() const;      // last sample per bucket
 
+  // Every bucket's counts (the failure timeline is built from them).
+  struct BucketCounts {
+    double t_s = 0.0;
+    std::uint64_t ok = 0, errors = 0, started = 0;
+    std::int64_t queue_depth = -1;  // -1: not sampled
+  };
+  std::vector<BucketCounts> buckets() const;
+  // Keep each completion's time and corrected latency (up to `capacity`, allocated now), for
+  // percentiles over a window of the run (before and after a fault).
+  void keep_completions(std::size_t capacity);
+  struct Completion {
+    float t_s = 0.0F;
+    float ms = 0.0F;
+  };
+  std::vector<Completion> completions() const;
+
   nlohmann::json percentiles_json() const;  // corrected and uncorrected, in ms
   nlohmann::json series_json() const;
   double corrected_p99_ms() const;  // NaN when nothing completed
@@ -74,6 +90,8 @@ class Metrics {
   stats::LatencyHistogram uncorrected_;
   stats::LatencyHistogram secondary_[kSecondaryCount];
   Totals totals_;
+  std::vector<Completion> kept_;
+  std::size_t keep_capacity_ = 0;
 };
 
 // The bucket width for a planned duration: 1 s, narrower for short (scaled) runs so a series

@@ -3,11 +3,13 @@
 // zero-loss audit, verdicts; returns the JSON result (schema in docs/stress.md).
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "stress/config.hpp"
+#include "stress/test_seams.hpp"
 
 namespace stress {
 
@@ -20,6 +22,10 @@ struct RunOptions {
   std::string commit;      // recorded in the result
   std::ostream* progress = nullptr;  // one line per second on stderr
   bool progress_bar = false;         // stderr is a terminal: a bar redrawn in place instead
+  // PostgreSQL for a scenario with store.start_server and no pg_url: starts a throwaway
+  // server on first use and returns its URL (throws when it cannot).
+  std::function<std::string()> start_postgres;
+  const TestSeams* seams = nullptr;  // tests only: nothing in the CLI or a config sets it
 };
 
 struct RunResult {

@@ -29,6 +29,14 @@ class Tracker {
   void dispatched_like(std::uint64_t id, std::uint64_t like);
   void invoked(std::uint64_t id);  // the store (or bus) acknowledged it
   void failed(std::uint64_t id);   // a definite error
+  // The submission's outcome is unknown (a retryable error, retries exhausted): the task may
+  // or may not be in the store; the audit finds out.
+  void indeterminate(std::uint64_t id);
+  // The completion of `id` with lease token `token` was acknowledged (see History).
+  void acknowledged(std::uint64_t id, std::int64_t token) { history_.record_token(id, token); }
+  // The run is over early (its workers are gone): waits and the drain return now.
+  void abort() { aborted_ = true; }
+  bool aborted() const { return aborted_.load(); }
   // A committed completion; a wrong answer counts as a failure. Repeats are recorded in the
   // history (the duplicate check) but measured once.
   void completed(std::uint64_t id, bool correct);
@@ -60,6 +68,7 @@ class Tracker {
   std::atomic<std::uint64_t> dispatched_{0};
   std::atomic<std::uint64_t> invoked_{0};
   std::atomic<std::uint64_t> finished_{0};
+  std::atomic<bool> aborted_{false};
 };
 
 }  // namespace stress

@@ -40,8 +40,12 @@ class PgResult {
 class PgConnection {
  public:
   // `session_sql` runs after every (re)connect: per-session settings such as search_path.
+  // io_timeout > 0: a reply must arrive within it, or the connection is dropped and the
+  // statement sent again on a new one (a server or network that silently stopped answering
+  // would otherwise hold the caller forever: TCP alone may never notice).
   PgConnection(std::string conninfo, std::string session_sql,
-               std::chrono::milliseconds reconnect_deadline);
+               std::chrono::milliseconds reconnect_deadline,
+               std::chrono::milliseconds io_timeout = std::chrono::milliseconds(0));
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
   ~PgConnection();
@@ -70,10 +74,18 @@ class PgConnection {
   PgResult with_retry(const char* sql, const std::string& script,
                       const std::vector<std::string>& params);
   [[noreturn]] void give_up(const std::string& error) const;
+  // libpq's blocking calls, or with io_timeout_ their asynchronous form and a deadline;
+  // nullptr when the connection failed or the deadline passed (timed_out_ set).
+  pg_result* exec(const std::string& script);
+  pg_result* prepare(const std::string& name, const char* sql, int params);
+  pg_result* exec_prepared(const std::string& name, const std::vector<const char*>& values);
+  pg_result* await_reply();
 
   std::string conninfo_;
   std::string session_sql_;
   std::chrono::milliseconds reconnect_deadline_;
+  std::chrono::milliseconds io_timeout_;
+  bool timed_out_ = false;
   pg_conn* conn_ = nullptr;
   std::int64_t reconnects_ = -1;  // the first connect is not a reconnect
   std::unordered_map<const char*, std::string> names_;

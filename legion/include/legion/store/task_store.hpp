@@ -133,6 +133,9 @@ struct StoreOptions {
   Clock clock = system_now_ms;  // injectable so tests can move time instead of sleeping
   // PostgreSQL: how long to keep reconnecting before giving up with a StoreError.
   std::chrono::milliseconds reconnect_deadline{30'000};
+  // PostgreSQL: a reply must come within this, or the connection is dropped and the statement
+  // retried on a new one (0: wait as long as TCP does). URL parameter io_timeout_ms.
+  std::chrono::milliseconds io_timeout{0};
 };
 
 class TaskStore {
