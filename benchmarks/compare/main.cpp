@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
       "(one file = one process; a framework needs >= 2) and compares each framework with the "
       "baseline: ratio of geometric means of the process means with Banerjee's interval on the "
       "logs, simultaneous per framework (Bonferroni), the verdict read off the interval, the "
-      "minimum detectable ratio, the A/A gate, geometric means per regime"};
+      "minimum detectable ratio, the A/A gate, geometric means per regime; under a latency "
+      "model the coordination overhead over the critical path; the seed's criteria"};
   std::vector<std::string> files;
   std::string json_file;
   std::string format;
@@ -28,9 +29,9 @@ int main(int argc, char** argv) {
   app.add_option("--baseline", options.baseline, "the framework ratios refer to (default legion)");
   app.add_option("--json", json_file, "also write the full comparison as JSON to this file");
   app.add_option("--format", format,
-                 "stdout: summary (<= 100 columns), full (the wide table) or markdown; default "
-                 "the summary, then the full table")
-      ->check(CLI::IsMember({"summary", "full", "markdown"}));
+                 "stdout: summary (<= 100 columns), full (the wide table), markdown, or criteria "
+                 "(the seed's criteria alone); default the summary, then the full table")
+      ->check(CLI::IsMember({"summary", "full", "markdown", "criteria"}));
   app.add_option("--alpha", options.stats.alpha,
                  "family-wise error rate per framework (default 0.05): all of a framework's "
                  "intervals hold together with probability >= 1 - alpha")
@@ -67,6 +68,7 @@ int main(int argc, char** argv) {
     if (format.empty()) std::cout << '\n';
     if (format == "full" || format.empty()) legion_compare::print_full(std::cout, comparison);
     if (format == "markdown") legion_compare::print_markdown(std::cout, comparison);
+    if (format == "criteria") legion_compare::print_criteria(std::cout, comparison);
     return 0;
   } catch (const legion_compare::InputError& e) {
     std::cerr << "legion-compare: " << e.what() << '\n';

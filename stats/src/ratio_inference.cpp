@@ -41,11 +41,15 @@ detail::SampleMoments log_moments(const char* function, std::span<const double> 
   return detail::sample_moments(function, logs);
 }
 
-// Banerjee's half-width on the log scale.
+// Banerjee's half-width on the log scale. A side without variance adds nothing (and may be a
+// known constant, n = infinity, which has no t quantile).
 double half_width(const LogScale& s, double level) {
-  const double ta = t_critical(s.n_a - 1.0, level);
-  const double tb = t_critical(s.n_b - 1.0, level);
-  return std::sqrt(ta * ta * s.var_a / s.n_a + tb * tb * s.var_b / s.n_b);
+  auto part = [&](double var, double n) {
+    if (!(var > 0.0)) return 0.0;
+    const double t = t_critical(n - 1.0, level);
+    return t * t * var / n;
+  };
+  return std::sqrt(part(s.var_a, s.n_a) + part(s.var_b, s.n_b));
 }
 
 // Would an interval of half-width `half` around d reach the goal?
@@ -103,6 +107,15 @@ LogScale log_scale(std::span<const double> a, std::span<const double> b) {
   return {mb.mean - ma.mean, ma.m2 / (ma.n - 1.0), ma.n, mb.m2 / (mb.n - 1.0), mb.n};
 }
 
+LogScale log_scale_to_constant(std::span<const double> b, double a) {
+  if (!(a > 0.0) || !std::isfinite(a)) {
+    detail::fail("log_scale_to_constant", "the constant must be finite and > 0");
+  }
+  const auto mb = log_moments("log_scale_to_constant", b);
+  return {mb.mean - std::log(a), 0.0, std::numeric_limits<double>::infinity(), mb.m2 / (mb.n - 1.0),
+          mb.n};
+}
+
 Interval banerjee_log_interval(const LogScale& s, double level) {
   detail::require_level("banerjee_log_interval", level);
   if (!(s.se() > 0.0)) return {std::exp(s.d), std::exp(s.d), level};
@@ -133,6 +146,22 @@ std::optional<std::size_t> processes_to_settle(const LogScale& s, double level,
     (ok(mid) ? hi : lo) = mid;
   }
   return hi;
+}
+
+LimitVerdict read_limit(const Interval& ci, double limit) {
+  if (ci.upper < limit) return LimitVerdict::kBelow;
+  if (ci.lower > limit) return LimitVerdict::kAbove;
+  return LimitVerdict::kStraddles;
+}
+
+std::optional<std::size_t> processes_to_settle_limit(const LogScale& s, double level,
+                                                     double limit) {
+  if (!(limit > 0.0) || !std::isfinite(limit)) {
+    detail::fail("processes_to_settle_limit", "the limit must be finite and > 0");
+  }
+  LogScale shifted = s;
+  shifted.d -= std::log(limit);
+  return processes_to_settle(shifted, level, EquivalenceBounds{});
 }
 
 double minimum_detectable_ratio(const LogScale& s, double level, double power) {

@@ -116,7 +116,16 @@ TEST(CompareCli, WritesTheJsonDocumentedInDocsComparison) {
   EXPECT_EQ(doc["family"]["per_framework_rows"]["direct"], 5);
   EXPECT_EQ(doc["summary"]["aa_gate"]["status"], "absent");
   EXPECT_EQ(doc["summary"]["machines"]["mixed"], false);
-  EXPECT_TRUE(doc["criteria"].is_null());
+  // Zero-latency fixtures without LangChain: the criteria say what they do not judge, and why.
+  EXPECT_TRUE(doc["latency"].is_null());
+  EXPECT_EQ(doc["model_latency"], "none");
+  EXPECT_EQ(doc["criteria"]["latency_regime"], "zero_latency");
+  EXPECT_TRUE(doc["criteria"]["lines"].empty());
+  bool why = false;
+  for (const auto& n : doc["criteria"]["not_judged"]) {
+    why = why || n["reason"] == "langchain's processes are not among the inputs";
+  }
+  EXPECT_TRUE(why) << doc["criteria"].dump();
   bool unsupported_seen = false;
   for (const auto& c : doc["comparisons"]) {
     EXPECT_EQ(c["role"], "comparison");
@@ -150,6 +159,111 @@ TEST(CompareCli, LooksSplitAlphaAndTheSameInputGivesTheSameOutput) {
   const double level3 = three["family"]["row_level"]["slow"].get<double>();
   EXPECT_NEAR(1.0 - level3, (1.0 - level1) / 3.0, 1e-15);
   EXPECT_EQ(run(kAll).out, run(kAll).out);
+}
+
+void expect_bad_input(const std::string& args, const std::string& message);
+
+// legion, direct and langchain under a latency model, 3 processes each (wall = the critical
+// path x a framework's factor x a small process effect), into a fresh directory.
+std::filesystem::path latency_files(const std::string& model_latency, bool counters = true) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("legion-compare-latency-" + std::to_string(::getpid()) + "-" + model_latency);
+  std::filesystem::create_directories(dir);
+  const std::vector<std::pair<std::string, double>> cases = {
+      {"multi_agent_workflow/hot/real_time", 60e6},
+      {"concurrent_execution/agents=64/concurrency/real_time", 40e6}};
+  const std::vector<std::pair<std::string, double>> frameworks = {
+      {"legion", 1.02}, {"direct", 1.01}, {"langchain", 1.6}};
+  for (const auto& [framework, factor] : frameworks) {
+    for (int k = 1; k <= 3; ++k) {
+      nlohmann::json benchmarks = nlohmann::json::array();
+      for (const auto& [name, path] : cases) {
+        for (int r = 0; r < 3; ++r) {
+          nlohmann::json e = {{"name", name},
+                              {"run_name", name},
+                              {"run_type", "iteration"},
+                              {"real_time", path * factor * (1.0 + 0.002 * k + 0.0005 * r) / 1e3},
+                              {"time_unit", "us"},
+                              {"model_calls", 3},
+                              {"label", "ab"}};
+          if (counters) {
+            e["critical_path_model_ns"] = path;
+            e["model_latency_ns"] = 5 * path;
+          }
+          benchmarks.push_back(e);
+        }
+      }
+      std::ofstream(dir / (framework + "." + std::to_string(k) + ".json")) << nlohmann::json{
+          {"context", {{"framework", framework}, {"seed", "42"}, {"model_latency", model_latency}}},
+          {"benchmarks", benchmarks}}.dump();
+    }
+  }
+  return dir;
+}
+
+std::string all_in(const std::filesystem::path& dir) {
+  std::string out;
+  for (const char* f : {"legion", "direct", "langchain"}) {
+    for (int k = 1; k <= 3; ++k)
+      out += " " + (dir / (std::string(f) + "." + std::to_string(k) + ".json")).string();
+  }
+  return out;
+}
+
+TEST(CompareCli, UnderModelLatencyTheCriteriaAreVerdictLinesWithIntervals) {
+  const auto dir = latency_files("lognormal:20ms,0.5");
+  const auto criteria = run("--format criteria" + all_in(dir));
+  EXPECT_EQ(criteria.status, 0) << criteria.out;
+  EXPECT_EQ(criteria.out.rfind("== the seed's criteria: the latency regime (model latency "
+                               "lognormal:20ms,0.5) ==",
+                               0),
+            0u)
+      << criteria.out;
+  EXPECT_TRUE(has(criteria.out, "coordination overhead < 15%")) << criteria.out;
+  EXPECT_TRUE(has(criteria.out, "LEGION within 20% of LangChain")) << criteria.out;
+  EXPECT_FALSE(has(criteria.out, "== hot ==")) << criteria.out;  // the criteria alone
+  const auto summary = run("--format summary" + all_in(dir));
+  EXPECT_TRUE(has(summary.out, "critical path 60 ms")) << summary.out;
+  EXPECT_TRUE(has(summary.out, criteria.out)) << summary.out;
+  EXPECT_LE(widest_line(summary.out), 100u) << summary.out;
+  const auto doc = run_json(all_in(dir));
+  EXPECT_EQ(doc["latency"]["reference"], "direct");
+  EXPECT_EQ(doc["latency"]["lines"].size(), 6u);
+  const auto& lines = doc["criteria"]["lines"];
+  EXPECT_EQ(lines.size(), 8u);  // 2 scenarios x 3 frameworks, 2 LEGION/LangChain
+  for (const auto& line : lines) {
+    const std::string wrong = legion_test::criterion_disagreement(line);
+    EXPECT_TRUE(wrong.empty()) << line.dump() << ": " << wrong;
+    if (line["framework"] == "direct") {
+      EXPECT_EQ(line["verdict"], "met") << line.dump();
+    }
+    if (line["criterion"] == "coordination_overhead_below_15pct" &&
+        line["framework"] == "langchain") {
+      EXPECT_EQ(line["verdict"], "missed") << line.dump();
+    }
+    if (line["criterion"] == "legion_within_20pct_of_langchain") {
+      EXPECT_EQ(line["verdict"], "met") << line.dump();
+    }
+  }
+  // Without the counters: not measured, and a zero-latency set next to a latency set is refused.
+  const auto bare = latency_files("fixed:20ms", false);
+  const auto missing = run_json(all_in(bare));
+  for (const auto& line : missing["criteria"]["lines"]) {
+    if (line["criterion"] != "coordination_overhead_below_15pct") continue;
+    EXPECT_EQ(line["verdict"], "not_measured") << line.dump();
+    EXPECT_TRUE(line["estimate"].is_null());
+  }
+  const auto zero = latency_files("none", false);
+  std::string crossed;
+  for (int k = 1; k <= 3; ++k) {
+    const std::string n = std::to_string(k) + ".json";
+    crossed += " " + (dir / ("legion." + n)).string() + " " + (zero / ("direct." + n)).string() +
+               " " + (zero / ("langchain." + n)).string();
+  }
+  expect_bad_input(crossed, "in a legion-compare run of its own");
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(bare);
+  std::filesystem::remove_all(zero);
 }
 
 void expect_bad_input(const std::string& args, const std::string& message) {

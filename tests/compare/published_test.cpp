@@ -53,6 +53,21 @@ TEST(PublishedRun, NoVerdictContradictsItsInterval) {
   }
 }
 
+TEST(PublishedRun, TheZeroLatencyCriterionLinesAgreeWithTheirIntervals) {
+  const auto json = legion_compare::to_json(published());
+  const auto& criteria = json["criteria"];
+  EXPECT_EQ(criteria["latency_regime"], "zero_latency");
+  int lines = 0;
+  for (const auto& line : criteria["lines"]) {
+    ++lines;
+    EXPECT_EQ(line["criterion"], "legion_within_20pct_of_langchain");
+    const std::string wrong = legion_test::criterion_disagreement(line);
+    EXPECT_TRUE(wrong.empty()) << line.dump() << ": " << wrong;
+  }
+  EXPECT_GE(lines, 20);  // every hot and concurrency benchmark both ran
+  EXPECT_TRUE(json["latency"].is_null());
+}
+
 TEST(PublishedRun, TheAARowIsJudgedByTheGateNotCountedAsAComparison) {
   const auto c = published();
   EXPECT_NE(c.aa_gate.status, "absent");

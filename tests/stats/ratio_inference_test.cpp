@@ -112,6 +112,63 @@ TEST(ProcessesToSettle, IsTheSmallestReplicationWhoseIntervalGivesAVerdict) {
   EXPECT_GE(*inside, *any);
 }
 
+TEST(AgainstAConstant, IsStudentsIntervalOfTheMeanLogOverTheConstant) {
+  // The critical-path model time is exact: only the sample's side has a spread.
+  const std::vector<double> b = {44.0, 46.0, 45.0, 47.0};
+  const double c = 40.0;
+  const auto s = stats::log_scale_to_constant(b, c);
+  double m = 0.0;
+  for (double v : b) m += std::log(v) / 4.0;
+  double var = 0.0;
+  for (double v : b) var += std::pow(std::log(v) - m, 2) / 3.0;
+  EXPECT_NEAR(s.d, m - std::log(c), 1e-14);
+  EXPECT_EQ(s.var_a, 0.0);
+  EXPECT_NEAR(s.var_b, var, 1e-14);
+  EXPECT_NEAR(s.df(), 3.0, 1e-12);  // one-sample: n - 1
+  const double t =
+      boost::math::quantile(boost::math::students_t_distribution<double>(3), 1.0 - 0.01 / 2.0);
+  const auto ci = stats::banerjee_log_interval(s, 0.99);
+  EXPECT_NEAR(std::log(ci.lower), s.d - t * std::sqrt(var / 4.0), 1e-12);
+  EXPECT_NEAR(std::log(ci.upper), s.d + t * std::sqrt(var / 4.0), 1e-12);
+  EXPECT_GT(stats::minimum_detectable_ratio(s, 0.99), 1.0);
+  const std::vector<double> one = {1.0};
+  EXPECT_THROW(stats::log_scale_to_constant(one, c), stats::StatsError);
+  EXPECT_THROW(stats::log_scale_to_constant(b, 0.0), stats::StatsError);
+  EXPECT_THROW(stats::log_scale_to_constant(b, std::nan("")), stats::StatsError);
+}
+
+TEST(ReadLimit, BelowAboveOrStraddling) {
+  EXPECT_EQ(stats::read_limit({0.02, 0.12}, 0.15), stats::LimitVerdict::kBelow);
+  EXPECT_EQ(stats::read_limit({0.16, 0.40}, 0.15), stats::LimitVerdict::kAbove);
+  EXPECT_EQ(stats::read_limit({0.10, 0.20}, 0.15), stats::LimitVerdict::kStraddles);
+  EXPECT_EQ(stats::read_limit({0.10, 0.15}, 0.15), stats::LimitVerdict::kStraddles);  // touches
+  EXPECT_EQ(stats::read_limit({0.15, 0.20}, 0.15), stats::LimitVerdict::kStraddles);
+}
+
+TEST(ProcessesToSettleLimit, IsTheSmallestReplicationThatPutsTheIntervalOnOneSide) {
+  // 10% over a constant with a 5% log sd: against a 15% limit.
+  const std::vector<double> b = {1.04, 1.16, 1.10};
+  const auto s = stats::log_scale_to_constant(b, 1.0);
+  const double level = 0.99;
+  ASSERT_EQ(stats::read_limit(stats::banerjee_log_interval(s, level), 1.15),
+            stats::LimitVerdict::kStraddles);
+  const auto n = stats::processes_to_settle_limit(s, level, 1.15);
+  ASSERT_TRUE(n.has_value());
+  auto at = [&](std::size_t k) {
+    auto t = s;
+    t.n_b = static_cast<double>(k);
+    return stats::read_limit(stats::banerjee_log_interval(t, level), 1.15);
+  };
+  EXPECT_EQ(at(*n), stats::LimitVerdict::kBelow);
+  EXPECT_EQ(at(*n - 1), stats::LimitVerdict::kStraddles);
+  // On the limit nothing settles it.
+  const auto on = stats::log_scale_to_constant(std::vector<double>{1.1, 1.2, 1.15}, 1.0);
+  auto shifted = on;
+  shifted.d = std::log(1.15);
+  EXPECT_FALSE(stats::processes_to_settle_limit(shifted, level, 1.15).has_value());
+  EXPECT_THROW(stats::processes_to_settle_limit(s, level, 0.0), stats::StatsError);
+}
+
 TEST(MinimumDetectableRatio, IsWithinTwoPercentOfTheExactNoncentralTRoot) {
   for (double df_side : {3.0, 4.0, 6.0, 11.0, 31.0}) {  // processes per side
     for (double level : {0.95, 1.0 - 0.05 / 45.0, 1.0 - 0.05 / 450.0}) {

@@ -6,30 +6,27 @@
 
 #include "compare/benchmark_name.hpp"
 #include "compare/input_error.hpp"
+#include "criteria_builder.hpp"
+#include "framework_data.hpp"
 #include "geomeans.hpp"
+#include "latency_table.hpp"
 #include "stats/descriptive.hpp"
 #include "stats/error.hpp"
 #include "stats/quantile.hpp"
+#include "stats/table.hpp"
 
 namespace legion_compare {
 
 namespace {
 
-struct Framework {
-  FrameworkInfo info;
-  std::vector<const ProcessRun*> processes;
-};
-
-// What one framework did for one benchmark, over its processes.
-struct Gathered {
-  bool present = false;
-  std::optional<std::string> error;
-  Side side;
-};
-
 // The counters legion-bench writes per repetition that the side reports as a mean over
 // processes (each process's mean first: processes are the replicates).
-constexpr const char* kPerProcessCounters[] = {"cpu_ns", "iter_p50_ns", "iter_p95_ns"};
+constexpr const char* kPerProcessCounters[] = {"cpu_ns", "iter_p50_ns", "iter_p95_ns",
+                                               "critical_path_model_ns", "model_latency_ns"};
+
+constexpr const char* kOneRegime =
+    ": one comparison is one latency regime; compare each regime's files in a legion-compare "
+    "run of its own";
 
 std::string context_string(const nlohmann::json& context, const char* key) {
   const auto it = context.find(key);
@@ -71,7 +68,10 @@ std::vector<Framework> group_by_framework(const std::vector<ProcessRun>& runs,
       if (context_string(run.context, key) != context_string(first.context, key)) {
         throw InputError(run.source + ": context." + key + " '" + context_string(run.context, key) +
                          "' differs from '" + context_string(first.context, key) + "' in " +
-                         first.source + " (same framework: the processes must be replicates)");
+                         first.source +
+                         (std::string(key) == "model_latency"
+                              ? kOneRegime
+                              : " (same framework: the processes must be replicates)"));
       }
     }
     it->info.files.push_back(run.source);
@@ -86,6 +86,17 @@ std::vector<Framework> group_by_framework(const std::vector<ProcessRun>& runs,
                      "); choose one with --baseline");
   }
   std::rotate(out.begin(), base, base + 1);
+  // One comparison is one latency regime: a ratio between a framework waiting for a model and
+  // one that is not measures the latency, not the frameworks (and the criteria are per regime).
+  const std::string latency = context_string(out.front().info.context, "model_latency");
+  for (const auto& f : out) {
+    if (context_string(f.info.context, "model_latency") != latency) {
+      throw InputError(f.info.files.front() + ": context.model_latency '" +
+                       context_string(f.info.context, "model_latency") +
+                       "' differs from the baseline's '" + latency + "' in " +
+                       out.front().info.files.front() + kOneRegime);
+    }
+  }
   if (out.size() < 2) {
     throw InputError("only framework '" + options.baseline +
                      "' in the files: nothing to compare it with");
@@ -115,6 +126,33 @@ Machines machines_of(const std::vector<ProcessRun>& runs) {
   m.mixed = m.ids.size() > 1;
   return m;
 }
+
+// The nominal latency counters: one value for the case, so every process must have it and
+// agree (a difference means the processes did not run the same case).
+void latency_counters(Side& s, std::map<std::string, std::vector<double>>& per_process) {
+  for (const auto& [counter, field] :
+       {std::pair{"critical_path_model_ns", &s.critical_path_model_ns},
+        std::pair{"model_latency_ns", &s.model_latency_ns}}) {
+    const auto it = per_process.find(counter);
+    if (it == per_process.end()) continue;
+    const auto& values = it->second;
+    if (values.size() != s.processes) {
+      s.latency_problem = std::string(counter) + " in " + std::to_string(values.size()) + " of " +
+                          std::to_string(s.processes) + " processes";
+      continue;
+    }
+    const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+    if (*hi - *lo > 1e-9 * std::max(std::abs(*hi), 1.0)) {
+      s.latency_problem = std::string(counter) + " differs between processes (" +
+                          stats::text::number(*lo) + " to " + stats::text::number(*hi) +
+                          " ns): not the same case";
+      continue;
+    }
+    *field = stats::mean(values);
+  }
+}
+
+}  // namespace
 
 Gathered gather(const Framework& f, const std::string& name) {
   Gathered g;
@@ -175,12 +213,15 @@ Gathered gather(const Framework& f, const std::string& name) {
   s.cpu_ns = over_processes("cpu_ns");
   s.iter_p50_ns = over_processes("iter_p50_ns");
   s.iter_p95_ns = over_processes("iter_p95_ns");
+  latency_counters(s, per_process);
   return g;
 }
 
 bool is_unsupported(const std::string& message) {
   return message.rfind("unsupported", 0) == 0;
 }
+
+namespace {
 
 // "unsupported: no tools" -> "no tools".
 std::string unsupported_reason(const std::string& message) {
@@ -315,10 +356,10 @@ std::vector<std::string> benchmark_order(const std::vector<Framework>& framework
 
 // Each framework's comparison rows are one family (Bonferroni at alpha / (m looks)); each A/A
 // row is judged on its own against the A/A bounds.
-void decide_families(Comparison& c) {
-  const auto& o = c.options.stats;
+void decide_families(std::vector<Row>& rows, const stats::CompareOptions& o,
+                     std::map<std::string, std::size_t>& family_rows) {
   std::map<std::string, std::vector<Row*>> families;
-  for (auto& row : c.rows) {
+  for (auto& row : rows) {
     if (!row.stats) continue;
     if (row.role == Role::kAaControl) {
       std::vector<stats::PairComparison> one = {*row.stats};
@@ -328,16 +369,40 @@ void decide_families(Comparison& c) {
       families[row.framework].push_back(&row);
     }
   }
-  for (auto& [framework, rows] : families) {
+  for (auto& [framework, members] : families) {
     std::vector<stats::PairComparison> family;
-    for (const Row* row : rows) family.push_back(*row->stats);
+    for (const Row* row : members) family.push_back(*row->stats);
     stats::correct_and_decide(family, o);
-    for (std::size_t i = 0; i < rows.size(); ++i) rows[i]->stats = family[i];
-    c.family_rows[framework] = rows.size();
+    for (std::size_t i = 0; i < members.size(); ++i) members[i]->stats = family[i];
+    family_rows[framework] = members.size();
   }
 }
 
 }  // namespace
+
+std::optional<std::size_t> framework_index(const std::vector<Framework>& frameworks,
+                                           const std::string& name) {
+  for (std::size_t i = 0; i < frameworks.size(); ++i) {
+    if (frameworks[i].info.name == name) return i;
+  }
+  return std::nullopt;
+}
+
+std::vector<Row> compare_against(const std::vector<Framework>& frameworks, std::size_t base,
+                                 const std::vector<std::string>& names, const Options& options,
+                                 std::map<std::string, std::size_t>& family_rows) {
+  std::vector<Row> rows;
+  for (std::size_t i = 0; i < frameworks.size(); ++i) {
+    if (i != base) family_rows[frameworks[i].info.name] = 0;
+  }
+  for (const auto& name : names) {
+    for (std::size_t i = 0; i < frameworks.size(); ++i) {
+      if (i != base) rows.push_back(compare_one(name, frameworks[base], frameworks[i], options));
+    }
+  }
+  decide_families(rows, options.stats, family_rows);
+  return rows;
+}
 
 const char* role_name(Role r) {
   return r == Role::kAaControl ? "aa_control" : "comparison";
@@ -371,16 +436,8 @@ Comparison compare_frameworks(const std::vector<ProcessRun>& runs, const Options
   c.options = options;
   const auto frameworks = group_by_framework(runs, options);
   c.seed = context_string(runs.front().context, "seed");
-  const Framework& base = frameworks.front();
-  for (const auto& f : frameworks) {
-    c.frameworks.push_back(f.info);
-    c.family_rows[f.info.name] = 0;
-    if (context_string(f.info.context, "model_latency") !=
-        context_string(base.info.context, "model_latency")) {
-      c.warnings.push_back(f.info.name + ": context.model_latency differs from the baseline's");
-    }
-  }
-  c.family_rows.erase(base.info.name);
+  c.model_latency = context_string(frameworks.front().info.context, "model_latency");
+  for (const auto& f : frameworks) c.frameworks.push_back(f.info);
   c.machines = machines_of(runs);
   if (c.machines.mixed) {
     std::string ids;
@@ -389,15 +446,13 @@ Comparison compare_frameworks(const std::vector<ProcessRun>& runs, const Options
                          " machines (context.machine.id " + ids +
                          "): ratios are per machine, and these mix them");
   }
-  for (const auto& name : benchmark_order(frameworks)) {
-    for (std::size_t i = 1; i < frameworks.size(); ++i) {
-      c.rows.push_back(compare_one(name, base, frameworks[i], options));
-    }
-  }
-  decide_families(c);
+  const auto names = benchmark_order(frameworks);
+  c.rows = compare_against(frameworks, 0, names, options, c.family_rows);
   for (auto& row : c.rows) add_derived(row);
   c.geomeans = compute_geomeans(c.rows, options);
   c.aa_gate = judge_aa_gate(c.rows, options);
+  build_latency_table(c, frameworks, names);
+  judge_criteria(c, frameworks, names);
   return c;
 }
 

@@ -2,6 +2,8 @@
 
 // Formatting shared by the summary, the full table, Markdown and JSON (private).
 
+#include <ostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -9,6 +11,36 @@
 #include "stats/table.hpp"
 
 namespace legion_compare::report {
+
+inline constexpr std::size_t kWidth = 100;  // of the summary's lines
+
+// A line as it is when it fits in kWidth columns; else wrapped at word boundaries, its own
+// indentation kept and continuation lines indented by `indent` more.
+inline void wrap(std::ostream& out, const std::string& text, std::size_t indent = 2) {
+  if (text.size() <= kWidth) {
+    out << text << '\n';
+    return;
+  }
+  const std::size_t lead = text.find_first_not_of(' ');
+  const std::string margin(lead == std::string::npos ? 0 : lead, ' ');
+  std::istringstream words(text);
+  std::string word;
+  std::string line = margin;
+  while (words >> word) {
+    if (line.size() > margin.size() && line.size() + 1 + word.size() > kWidth) {
+      out << line << '\n';
+      line = margin + std::string(indent, ' ');
+    } else if (line.size() > margin.size() && line.back() != ' ') {
+      line += ' ';
+    }
+    line += word;
+  }
+  out << line << '\n';
+}
+
+inline std::string pad(const std::string& s, std::size_t width) {
+  return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
+}
 
 // "4159 [2998, 1.005e+04]"
 inline std::string ratio_ci(double ratio, const stats::Interval& ci) {

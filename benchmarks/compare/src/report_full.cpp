@@ -5,6 +5,7 @@
 
 #include "compare/report.hpp"
 #include "report_common.hpp"
+#include "report_latency.hpp"
 #include "stats/table.hpp"
 
 namespace legion_compare {
@@ -193,6 +194,7 @@ void print_full(std::ostream& out, const Comparison& c) {
       << " power; Welch and Mann-Whitney p (Holm within the framework) are supplementary\n";
   for (const auto& regime : report::regimes_in_order(c)) print_regime(out, c, regime);
   print_geomeans(out, c);
+  report::print_latency_full(out, c);
   for (const auto& w : c.warnings) out << "warning: " << w << '\n';
 }
 

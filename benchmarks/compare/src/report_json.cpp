@@ -6,6 +6,7 @@
 
 #include "compare/report.hpp"
 #include "report_common.hpp"
+#include "report_latency.hpp"
 
 namespace legion_compare {
 
@@ -20,19 +21,23 @@ json optional_json(const std::optional<double>& v) {
 
 json side_json(const std::optional<Side>& s) {
   if (!s) return nullptr;
-  return {{"processes", s->processes},
-          {"repetitions", s->repetitions},
-          {"files", s->files},
-          {"process_means_ns", s->process_means_ns},
-          {"mean_ns", s->mean_ns},
-          {"geomean_ns", number_json(s->geomean_ns)},
-          {"median_ns", s->median_ns},
-          {"process_log_sd", number_json(s->process_log_sd)},
-          {"cpu_ns", optional_json(s->cpu_ns)},
-          {"iter_p50_ns", optional_json(s->iter_p50_ns)},
-          {"iter_p95_ns", optional_json(s->iter_p95_ns)},
-          {"counters", s->counters},
-          {"labels", s->labels}};
+  return {
+      {"processes", s->processes},
+      {"repetitions", s->repetitions},
+      {"files", s->files},
+      {"process_means_ns", s->process_means_ns},
+      {"mean_ns", s->mean_ns},
+      {"geomean_ns", number_json(s->geomean_ns)},
+      {"median_ns", s->median_ns},
+      {"process_log_sd", number_json(s->process_log_sd)},
+      {"cpu_ns", optional_json(s->cpu_ns)},
+      {"iter_p50_ns", optional_json(s->iter_p50_ns)},
+      {"iter_p95_ns", optional_json(s->iter_p95_ns)},
+      {"critical_path_model_ns", optional_json(s->critical_path_model_ns)},
+      {"model_latency_ns", optional_json(s->model_latency_ns)},
+      {"latency_problem", s->latency_problem.empty() ? json(nullptr) : json(s->latency_problem)},
+      {"counters", s->counters},
+      {"labels", s->labels}};
 }
 
 json row_json(const Row& r) {
@@ -121,6 +126,101 @@ json summary_json(const Comparison& c) {
        {{"ids", c.machines.ids}, {"unknown", c.machines.unknown}, {"mixed", c.machines.mixed}}}};
 }
 
+json ratio_json(const std::optional<RatioWithCi>& r) {
+  if (!r) return nullptr;
+  return {{"ratio", r->ratio},
+          {"ci", stats::interval_json(r->interval)},
+          {"verdict_text", r->verdict_text}};
+}
+
+json levels_json(const Comparison& c, const std::map<std::string, std::size_t>& family) {
+  json out = json::object();
+  for (const auto& [framework, m] : family) {
+    out[framework] = stats::family_level(m, c.options.stats);
+  }
+  return out;
+}
+
+json latency_json(const Comparison& c) {
+  const auto& t = c.latency;
+  if (t.empty()) return nullptr;
+  json lines = json::array();
+  for (const auto& l : t.lines) {
+    lines.push_back(
+        {{"benchmark", l.benchmark},
+         {"scenario", l.scenario},
+         {"point", l.point},
+         {"regime", l.regime},
+         {"framework", l.framework},
+         {"status", l.status},
+         {"reason", l.reason.empty() ? json(nullptr) : json(l.reason)},
+         {"processes", l.processes},
+         {"wall_ns", optional_json(l.wall_ns)},
+         {"critical_path_model_ns", optional_json(l.critical_path_ns)},
+         {"model_latency_ns", optional_json(l.latency_sum_ns)},
+         {"vs_baseline", ratio_json(l.vs_baseline)},
+         {"vs_direct", ratio_json(l.vs_direct)},
+         {"overhead", l.overhead ? json{{"value", l.overhead->value},
+                                        {"ci", stats::interval_json(l.overhead->interval)}}
+                                 : json(nullptr)},
+         {"flags", l.flags}});
+  }
+  return {{"model_latency", c.model_latency},
+          {"overhead", "(wall - critical_path_model_ns) / critical_path_model_ns"},
+          {"wall", "geometric mean of the process means"},
+          {"ci_method", "student_log_to_exact_constant_bonferroni"},
+          {"reference", t.reference.empty() ? json(nullptr) : json(t.reference)},
+          {"family",
+           {{"overhead_rows", t.overhead_family},
+            {"overhead_level", levels_json(c, t.overhead_family)},
+            {"direct_rows", t.direct_family},
+            {"direct_level", levels_json(c, t.direct_family)}}},
+          {"lines", lines}};
+}
+
+json criteria_json(const Comparison& c) {
+  const auto& k = c.criteria;
+  json lines = json::array();
+  std::map<std::string, std::size_t> counts = {
+      {"met", 0}, {"missed", 0}, {"inconclusive", 0}, {"not_measured", 0}};
+  for (const auto& l : k.lines) {
+    ++counts[l.verdict];
+    lines.push_back(
+        {{"criterion", l.criterion},
+         {"text", report::criterion_text(l.criterion)},
+         {"latency_regime", l.latency_regime},
+         {"benchmark", l.benchmark},
+         {"scenario", l.scenario},
+         {"point", l.point},
+         {"regime", l.regime},
+         {"pattern", l.pattern.empty() ? json(nullptr) : json(l.pattern)},
+         {"framework", l.framework},
+         {"reference", l.reference},
+         {"limit", l.limit},
+         {"estimate", optional_json(l.estimate)},
+         {"ci", l.interval ? stats::interval_json(*l.interval) : json(nullptr)},
+         {"verdict", l.verdict},
+         {"verdict_text", l.verdict_text},
+         {"needs_processes", l.needs_processes ? json(*l.needs_processes) : json(nullptr)},
+         {"flags", l.flags}});
+  }
+  json not_judged = json::array();
+  for (const auto& n : k.not_judged) {
+    not_judged.push_back({{"criterion", n.criterion},
+                          {"text", report::criterion_text(n.criterion)},
+                          {"latency_regime", n.latency_regime},
+                          {"reason", n.reason}});
+  }
+  return {{"latency_regime", k.latency_regime},
+          {"model_latency", k.model_latency.empty() ? json(nullptr) : json(k.model_latency)},
+          {"rule",
+           "met: the CI lies wholly below the limit; missed: wholly above it; otherwise "
+           "inconclusive"},
+          {"counts", counts},
+          {"lines", lines},
+          {"not_judged", not_judged}};
+}
+
 }  // namespace
 
 json to_json(const Comparison& c) {
@@ -148,7 +248,9 @@ json to_json(const Comparison& c) {
               {"comparisons", json::array()},
               {"geometric_means", json::array()},
               {"summary", summary_json(c)},
-              {"criteria", nullptr},
+              {"model_latency", c.model_latency.empty() ? json(nullptr) : json(c.model_latency)},
+              {"latency", latency_json(c)},
+              {"criteria", criteria_json(c)},
               {"warnings", c.warnings}};
   for (const auto& f : c.frameworks) {
     out["frameworks"].push_back(

@@ -7,6 +7,7 @@
 #include "compare/benchmark_name.hpp"
 #include "compare/report.hpp"
 #include "report_common.hpp"
+#include "report_latency.hpp"
 
 namespace legion_compare {
 
@@ -16,35 +17,8 @@ using report::percent;
 using report::ratio_ci;
 using stats::text::number;
 
-constexpr std::size_t kWidth = 100;
-
-// A line as it is when it fits in kWidth columns; else wrapped at word boundaries, its own
-// indentation kept and continuation lines indented by `indent` more.
-void wrap(std::ostream& out, const std::string& text, std::size_t indent = 2) {
-  if (text.size() <= kWidth) {
-    out << text << '\n';
-    return;
-  }
-  const std::size_t lead = text.find_first_not_of(' ');
-  const std::string margin(lead == std::string::npos ? 0 : lead, ' ');
-  std::istringstream words(text);
-  std::string word;
-  std::string line = margin;
-  while (words >> word) {
-    if (line.size() > margin.size() && line.size() + 1 + word.size() > kWidth) {
-      out << line << '\n';
-      line = margin + std::string(indent, ' ');
-    } else if (line.size() > margin.size() && line.back() != ' ') {
-      line += ' ';
-    }
-    line += word;
-  }
-  out << line << '\n';
-}
-
-std::string pad(const std::string& s, std::size_t width) {
-  return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
-}
+using report::pad;
+using report::wrap;
 
 // What the summary says for a row: the verdict, or only the status (the reason is in the full
 // table: it can be a sentence).
@@ -127,7 +101,7 @@ void print_regime(std::ostream& out, const Comparison& c, const std::string& reg
   }
   out << "\n== " << (regime.empty() ? "(no regime)" : regime) << " ==\n";
   // One line per row when it fits, else the scenario on a line of its own.
-  const bool one_line = point_w + 2 + fw_w + 2 + ratio_w + 2 + verdict_w <= kWidth;
+  const bool one_line = point_w + 2 + fw_w + 2 + ratio_w + 2 + verdict_w <= report::kWidth;
   std::string last_point;
   for (const Row* r : rows) {
     const std::string rest =
@@ -231,6 +205,9 @@ void print_summary(std::ostream& out, const Comparison& c) {
   }
   for (const auto& regime : report::regimes_in_order(c)) print_regime(out, c, regime);
   print_geomeans(out, c);
+  report::print_latency_summary(out, c);
+  out << '\n';
+  print_criteria(out, c);
   const auto inconclusive = inconclusive_rows(c);
   if (!inconclusive.empty()) {
     out << "\n== inconclusive: " << inconclusive.size()
@@ -294,6 +271,7 @@ void print_markdown(std::ostream& out, const Comparison& c) {
         << (g.value ? ratio_ci(g.value->ratio, g.value->interval) : "- (" + g.reason + ")") << " | "
         << g.benchmarks << " | " << g.scenarios << " |\n";
   }
+  report::print_criteria_markdown(out, c);
   for (const auto& w : c.warnings) out << "\n> warning: " << w << '\n';
 }
 

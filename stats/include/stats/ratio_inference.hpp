@@ -60,6 +60,14 @@ struct LogScale {
 // From two samples of positive values (n >= 2 each; throws StatsError otherwise).
 LogScale log_scale(std::span<const double> a, std::span<const double> b);
 
+// Sample b against a known constant a > 0 (a nominal figure without sampling error, such as the
+// critical-path model time a run cannot beat): d = mean(log b) - log a, side a exact (var_a = 0,
+// n_a = infinity). Banerjee's interval then reduces to the Student t interval of mean(log b),
+// exp(d -+ t_{n_b - 1} s_b / sqrt(n_b)), and processes_to_settle, minimum_detectable_ratio and
+// df to their one-sample forms. Needs n_b >= 2 values > 0 and a finite a > 0; throws StatsError
+// otherwise.
+LogScale log_scale_to_constant(std::span<const double> b, double a);
+
 // Banerjee's interval for d at `level`, mapped back: [exp(d - h), exp(d + h)],
 // h = sqrt(t_a^2 var_a / n_a + t_b^2 var_b / n_b). Zero spread on both sides gives the point
 // [exp d, exp d].
@@ -84,6 +92,18 @@ std::optional<std::size_t> processes_to_settle(const LogScale& s, double level,
 // Abramowitz & Stegun 26.7.10 (within 2.1% above the exact root for df >= 2), r = exp(ncp se).
 // A planning figure. 1 when se == 0.
 double minimum_detectable_ratio(const LogScale& s, double level, double power = 0.8);
+
+// A one-sided claim about a ratio, "it lies below `limit`", read off its two-sided interval:
+// kBelow when the upper bound is under the limit, kAbove when the lower bound is over it,
+// kStraddles otherwise (the interval contains the limit). Read off an interval at level L it
+// is a one-sided test at (1 - L) / 2 in each direction.
+enum class LimitVerdict { kBelow, kAbove, kStraddles };
+LimitVerdict read_limit(const Interval& ci, double limit);
+
+// Smallest n (processes per side, as processes_to_settle) at which the interval at `level`
+// around the observed d would lie wholly on one side of `limit` (> 0); std::nullopt when none
+// would (d on the limit) or both variances are 0.
+std::optional<std::size_t> processes_to_settle_limit(const LogScale& s, double level, double limit);
 
 // (log upper - log lower) / 2: the interval's relative half-width on the log scale
 // (0.10 ~ +-10%); infinite for an unbounded or non-positive lower bound.

@@ -23,7 +23,7 @@ def context(framework, seed=42):
     return {"date": "2026-11-24T08:00:00+00:00", "host_name": "fixture", "executable": "legion-bench",
             "num_cpus": 2, "mhz_per_cpu": 2000, "cpu_scaling_enabled": False, "caches": [],
             "load_avg": [0.5, 0.5, 0.5], "library_build_type": "debug", "framework": framework,
-            "framework_version": "0.1.0", "seed": seed, "model_latency": "0",
+            "framework_version": "0.1.0", "seed": seed, "model_latency": "none",
             "git_commit": "31151f3", "compiler": "g++ 12.2.0", "build_type": "Release",
             "cpu_governor": "performance", "load_average": "0.50"}
 

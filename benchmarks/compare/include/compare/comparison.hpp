@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "compare/aa_gate.hpp"
+#include "compare/criteria.hpp"
+#include "compare/latency.hpp"
 #include "compare/run_file.hpp"
 #include "stats/compare.hpp"
 #include "stats/process_geomean.hpp"
@@ -42,6 +44,13 @@ struct Side {
   std::optional<double> cpu_ns;
   std::optional<double> iter_p50_ns;
   std::optional<double> iter_p95_ns;
+  // legion-bench's latency counters (hot and concurrency rows under a latency model,
+  // docs/harness.md): nominal figures of the case, the same in every repetition of every
+  // process. Absent when the files lack them, or when some processes lack them or disagree
+  // (latency_problem says which).
+  std::optional<double> critical_path_model_ns;
+  std::optional<double> model_latency_ns;
+  std::string latency_problem;
   std::map<std::string, double> counters;  // mean per repetition of each counter present
   std::vector<std::string> labels;         // distinct output hashes over all processes
 };
@@ -128,19 +137,23 @@ struct Machines {
 struct Comparison {
   Options options;
   std::string seed;                       // the files' common context.seed, as written
+  std::string model_latency;              // the files' common context.model_latency ("" absent)
   std::vector<FrameworkInfo> frameworks;  // the baseline first, then in order of appearance
   std::vector<Row> rows;  // by regime, then benchmark (baseline order), then framework
   std::map<std::string, std::size_t> family_rows;  // per framework: rows in its family (m)
   std::vector<Geomean> geomeans;
   AaGate aa_gate;
   Machines machines;
+  LatencyTable latency;  // empty without latency counters in the files
+  Criteria criteria;
   std::vector<std::string> warnings;
 };
 
 // Throws InputError (one line naming the problem; the CLI exits 2) when the baseline is absent,
 // fewer than two frameworks are given, the same file is given twice, the files disagree on
-// context.seed, a framework's processes disagree on model_latency or version, a framework has
-// fewer than 2 processes, or a row of a framework has fewer than 2 processes with data.
+// context.seed or context.model_latency (one comparison is one latency regime), a framework's
+// processes disagree on version, a framework has fewer than 2 processes, or a row of a
+// framework has fewer than 2 processes with data.
 Comparison compare_frameworks(const std::vector<ProcessRun>& runs, const Options& options);
 
 }  // namespace legion_compare

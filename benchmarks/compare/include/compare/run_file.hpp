@@ -58,7 +58,9 @@ inline constexpr const char* kHarnessCounters[] = {"model_calls",
                                                    "rss_start_growth_bytes",
                                                    "cpu_ns",
                                                    "iter_p50_ns",
-                                                   "iter_p95_ns"};
+                                                   "iter_p95_ns",
+                                                   "critical_path_model_ns",
+                                                   "model_latency_ns"};
 bool is_harness_counter(std::string_view name);
 
 // Throws InputError naming `source` on malformed JSON, a missing context.framework, an entry
