@@ -1,7 +1,12 @@
 #include "code_runner.hpp"
 
+#include <sys/stat.h>
+
 #include <array>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
@@ -15,6 +20,7 @@ SandboxOptions python_options() {
   options.interpreter = default_python();
   options.args = {"-I", "-S"};  // no user site, no site import: isolated and faster to start
   options.limits.timeout = std::chrono::seconds(10);
+  options.allow_unsandboxed = unsandboxed_code_allowed();
   return options;
 }
 
@@ -36,13 +42,46 @@ std::string resolve_launcher(const std::string& python) {
   return find_executable(path).empty() ? python : path;
 }
 
+const SandboxSupport& support_here() {
+  static const SandboxSupport support = sandbox_support();
+  return support;
+}
+
 }  // namespace
+
+bool unsandboxed_code_allowed() {
+  const char* allowed = std::getenv("LEGION_ALLOW_UNSANDBOXED_CODE");
+  return allowed != nullptr && std::strcmp(allowed, "1") == 0;
+}
+
+Support code_execution_support() {
+  if (support_here().isolation || unsandboxed_code_allowed()) return {};
+  return {false, "no sandbox for model-written code here (" + support_here().detail +
+                     "); LEGION_ALLOW_UNSANDBOXED_CODE=1 runs it without isolation"};
+}
+
+std::string code_sandbox_description() {
+  if (support_here().isolation) return support_here().detail;
+  if (unsandboxed_code_allowed()) {
+    return "none: code runs UNSANDBOXED (LEGION_ALLOW_UNSANDBOXED_CODE=1; environment scrubbed, "
+           "process tree killed; " +
+           support_here().detail + ")";
+  }
+  return "unavailable: " + support_here().detail + " (code-execution scenarios unsupported)";
+}
 
 std::string default_python() {
   static const std::string python = [] {
+    const char* env = std::getenv("LEGION_VENV");
     const std::filesystem::path venv =
-        std::filesystem::path(LEGION_SOURCE_DIR) / ".venv/bin/python";
-    if (std::filesystem::exists(venv)) return venv.string();
+        std::filesystem::path(env != nullptr && *env != '\0' ? env : LEGION_SOURCE_DIR "/.venv") /
+        "bin/python";
+    struct stat st {};
+    if (stat(venv.c_str(), &st) == 0) return venv.string();
+    if (errno != ENOENT && errno != ENOTDIR) {
+      throw ConfigError("the virtualenv's python " + venv.string() + " cannot be accessed (" +
+                        std::strerror(errno) + ")");
+    }
     const std::string found = find_executable("python3");
     return found.empty() ? std::string("python3") : resolve_launcher(found);
   }();
@@ -65,7 +104,6 @@ std::string CodeRunner::feedback_for(const std::string& reply) const {
   const std::optional<std::string> code = extract_fenced_code(reply);
   if (!code) throw Error("code execution: the reply holds no fenced code block");
   const SandboxResult result = sandbox_.run(*code);
-  network_isolated_ = result.network_isolated;
   if (!result.ok()) {
     return "error: the code failed (" + result.describe() + "): " + trim(result.stderr_text);
   }

@@ -63,7 +63,8 @@ auto with_python(F&& f) {
 // In an anonymous namespace: it holds pybind11 objects, whose types have hidden visibility.
 class PythonAdapter final : public Adapter {
  public:
-  explicit PythonAdapter(PythonFramework framework) : framework_(std::move(framework)) {}
+  PythonAdapter(PythonFramework framework, std::filesystem::path venv)
+      : framework_(std::move(framework)), venv_(std::move(venv)) {}
   ~PythonAdapter() override {
     teardown();
     if (package_) with_python([&] { package_ = py::object(); });
@@ -83,7 +84,7 @@ class PythonAdapter final : public Adapter {
     // only its own imports.
     const bool first = !python::interpreter_running();
     const python::StartReport& interpreter =
-        python::start_interpreter({{}, {framework_.directory, kCommonDirectory}});
+        python::start_interpreter({venv_, {framework_.directory, kCommonDirectory}});
     if (first) report_.interpreter = interpreter.duration;
     python_ = (python::interpreter_venv() / "bin" / "python").string();
     for (const std::string& module : framework_.modules)
@@ -170,6 +171,7 @@ class PythonAdapter final : public Adapter {
 
  private:
   PythonFramework framework_;
+  std::filesystem::path venv_;
   bool started_ = false;
   StartReport report_;
   std::string python_;  // the virtualenv's, for generated code: sys.executable is us
@@ -181,8 +183,9 @@ class PythonAdapter final : public Adapter {
 
 }  // namespace
 
-std::unique_ptr<Adapter> make_python_adapter(PythonFramework framework) {
-  return std::make_unique<PythonAdapter>(std::move(framework));
+std::unique_ptr<Adapter> make_python_adapter(PythonFramework framework,
+                                             std::filesystem::path venv) {
+  return std::make_unique<PythonAdapter>(std::move(framework), std::move(venv));
 }
 
 }  // namespace legion::harness

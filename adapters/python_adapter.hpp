@@ -29,6 +29,9 @@ struct PythonFramework {
   std::vector<std::string> modules;  // the framework's own, imported (and timed) first
 };
 
-std::unique_ptr<Adapter> make_python_adapter(PythonFramework framework);
+// `venv` empty: the project's .venv. Else the framework's own virtualenv (its pins conflict
+// with requirements.txt): .venv-NAME, made by scripts/setup from requirements-NAME.txt.
+std::unique_ptr<Adapter> make_python_adapter(PythonFramework framework,
+                                             std::filesystem::path venv = {});
 
 }  // namespace legion::harness

@@ -2,11 +2,13 @@
 
 #include <stdexcept>
 
+#include "agent_framework/agent_framework_adapter.hpp"
 #include "autogen/autogen_adapter.hpp"
 #include "crewai/crewai_adapter.hpp"
 #include "direct/direct_adapter.hpp"
 #include "langchain/langchain_adapter.hpp"
 #include "legion/legion_adapter.hpp"
+#include "openai_agents/openai_agents_adapter.hpp"
 
 namespace legion::harness {
 namespace {
@@ -15,11 +17,13 @@ struct Entry {
   const char* name;
   std::unique_ptr<Adapter> (*make)();
 };
-constexpr Entry kAdapters[] = {{"autogen", make_autogen_adapter},
+constexpr Entry kAdapters[] = {{"agent_framework", make_agent_framework_adapter},
+                               {"autogen", make_autogen_adapter},
                                {"crewai", make_crewai_adapter},
                                {"direct", make_direct_adapter},
                                {"langchain", make_langchain_adapter},
-                               {"legion", make_legion_adapter}};
+                               {"legion", make_legion_adapter},
+                               {"openai_agents", make_openai_agents_adapter}};
 
 }  // namespace
 

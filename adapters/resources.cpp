@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <fstream>
 
-#include "legion/corpus.hpp"
+#include "corpus_store.hpp"
 #include "tool_catalogue.hpp"
 
 namespace legion::harness {
@@ -23,8 +23,7 @@ void ScenarioResources::build(const Scenario& scenario, const ScenarioInput& inp
   add_catalogue_tools(tools, catalogue);
   for (const Tool& tool : config.extra_tools) tools.add(tool);
   if (input.corpus_documents > 0) {
-    memory = std::make_unique<DocumentStore>();
-    memory->add_batch(generate_corpus(input.corpus_documents, config.seed));
+    memory = shared_corpus_store(input.corpus_documents, config.seed);
   }
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // What every in-process adapter builds in prepare() from a scenario: the one simulated model
 // (seed, latency), the catalogue tools the scenario lists, and the seeded corpus in a
-// DocumentStore when the scenario retrieves. Frameworks differ in what they build on top.
+// DocumentStore when the scenario retrieves (shared by every instance of the process:
+// corpus_store.hpp). Frameworks differ in what they build on top.
 #include <memory>
 
 #include "adapter.hpp"
@@ -14,7 +15,7 @@ namespace legion::harness {
 struct ScenarioResources {
   std::unique_ptr<SimulatedModel> model;
   ToolRegistry tools;  // search_memory excluded: each framework wires retrieval its own way
-  std::unique_ptr<DocumentStore> memory;  // null without corpus_documents
+  std::shared_ptr<const DocumentStore> memory;  // null without corpus_documents
 
   void build(const Scenario& scenario, const ScenarioInput& input, const RunConfig& config);
   void reset();

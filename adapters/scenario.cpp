@@ -1,11 +1,12 @@
 #include "scenario.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "legion/corpus.hpp"
+#include "legion/error.hpp"
+#include "legion/json_input.hpp"
 #include "legion/message.hpp"
 #include "legion/splitmix64.hpp"
 #include "spec_template.hpp"
@@ -199,15 +200,15 @@ const char* to_string(Pattern pattern) {
 }
 
 Scenario load_scenario(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw ScenarioError(file.string() + ": cannot be read");
-  Json spec;
+  std::string text;
   try {
-    spec = Json::parse(in);
-  } catch (const Json::parse_error& error) {
-    throw ScenarioError(file.string() + ": not valid JSON: " + error.what());
+    text = read_text_file(file.string());
+  } catch (const ConfigError& error) {
+    throw ScenarioError(error.what());
   }
-  Scenario s = parse(spec, file.string());
+  ParsedJson spec = parse_json(text);
+  if (!spec.ok()) throw ScenarioError(file.string() + ": " + spec.error);
+  Scenario s = parse(spec.value, file.string());
   if (s.id != file.stem().string()) {
     throw ScenarioError(file.string() + ": field 'id': '" + s.id + "' must match the file name");
   }

@@ -1,10 +1,22 @@
 #include "spec_template.hpp"
 
 #include <cctype>
+#include <charconv>
+#include <limits>
 #include <stdexcept>
 
 namespace legion::harness {
 namespace {
+
+bool add(std::int64_t a, std::int64_t b, std::int64_t* out) {
+  return __builtin_add_overflow(a, b, out);
+}
+bool subtract(std::int64_t a, std::int64_t b, std::int64_t* out) {
+  return __builtin_sub_overflow(a, b, out);
+}
+bool multiply(std::int64_t a, std::int64_t b, std::int64_t* out) {
+  return __builtin_mul_overflow(a, b, out);
+}
 
 // Recursive descent; the grammar is small enough that a table would hide more than it saves.
 class Parser {
@@ -30,13 +42,22 @@ class Parser {
     if (i_ < s_.size() && s_[i_] == c) return ++i_, true;
     return false;
   }
+  // Every operation is checked: an overflow would turn a spec's parameter into a silently
+  // wrong figure (and a wrong expected answer).
+  // `op` is one of the __builtin_*_overflow functions.
+  template <class Op>
+  std::int64_t checked(Op op, std::int64_t lhs, std::int64_t rhs) const {
+    std::int64_t result = 0;
+    if (op(lhs, rhs, &result)) fail("overflows a 64-bit integer");
+    return result;
+  }
   std::int64_t sum() {
     std::int64_t value = product();
     for (;;) {
       if (eat('+')) {
-        value += product();
+        value = checked(add, value, product());
       } else if (eat('-')) {
-        value -= product();
+        value = checked(subtract, value, product());
       } else {
         return value;
       }
@@ -51,11 +72,19 @@ class Parser {
       if (!mul && !div && !mod) return value;
       const std::int64_t rhs = unary();
       if ((div || mod) && rhs == 0) fail("division by zero");
-      value = mul ? value * rhs : div ? value / rhs : value % rhs;
+      if (mul) {
+        value = checked(multiply, value, rhs);
+      } else {
+        // INT64_MIN / -1 (and % -1) overflow too.
+        if (value == std::numeric_limits<std::int64_t>::min() && rhs == -1) {
+          fail("overflows a 64-bit integer");
+        }
+        value = div ? value / rhs : value % rhs;
+      }
     }
   }
   std::int64_t unary() {
-    if (eat('-')) return -unary();
+    if (eat('-')) return checked(subtract, 0, unary());
     if (eat('(')) {
       const std::int64_t value = sum();
       if (!eat(')')) fail("missing ')'");
@@ -65,7 +94,11 @@ class Parser {
     const std::size_t start = i_;
     if (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) {
       while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
-      return std::stoll(s_.substr(start, i_ - start));
+      std::int64_t value = 0;
+      const auto [end, error] = std::from_chars(s_.data() + start, s_.data() + i_, value);
+      if (error != std::errc())
+        fail("number " + s_.substr(start, i_ - start) + " overflows a 64-bit integer");
+      return value;
     }
     while (i_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_')) {
       ++i_;

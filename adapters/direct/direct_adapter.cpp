@@ -16,6 +16,9 @@ class DirectAdapter final : public Adapter {
   std::string version() const override { return LEGION_VERSION; }
 
   Support support(const Scenario& scenario) const override {
+    if (scenario.execute_code) {
+      if (Support code = code_execution_support(); !code.supported) return code;
+    }
     switch (scenario.pattern) {
       case Pattern::kSingle:
       case Pattern::kIterative:

@@ -40,7 +40,9 @@ class LegionAdapter final : public Adapter {
  public:
   std::string name() const override { return "legion"; }
   std::string version() const override { return LEGION_VERSION; }
-  Support support(const Scenario&) const override { return {}; }
+  Support support(const Scenario& scenario) const override {
+    return scenario.execute_code ? code_execution_support() : Support{};
+  }
 
   void prepare(const Scenario& scenario, const RunConfig& config) override {
     teardown();

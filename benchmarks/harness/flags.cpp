@@ -14,6 +14,26 @@ bool take(const std::string& arg, const std::string& flag, std::string& value) {
 
 }  // namespace
 
+const char* usage_text() {
+  return "usage: legion-bench --framework=NAME [--seed=N] [--model-latency=SPEC] "
+         "[--scenario=REGEX]\n"
+         "                    [--scenarios-dir=DIR] [--list] [--smoke] [--benchmark_*...]\n"
+         "       legion-bench --list-frameworks | --help\n"
+         "Runs the scenarios on one framework with Google Benchmark (docs/harness.md).\n"
+         "  --framework=NAME     legion, direct, langchain, crewai or autogen (required)\n"
+         "  --seed=N             seed of the scenario inputs and the simulated model (42)\n"
+         "  --model-latency=SPEC the simulated model's latency: none, fixed:2ms, ... (none)\n"
+         "  --scenario=REGEX     only scenarios whose id matches\n"
+         "  --scenarios-dir=DIR  the scenario specs (default: benchmarks/scenarios)\n"
+         "  --list               list the benchmark names and exit\n"
+         "  --smoke              each parameter's first value only\n"
+         "  --list-frameworks    list the installed adapters and exit\n"
+         "  --benchmark_*        passed to Google Benchmark (--benchmark_out=FILE, ...)\n"
+         "Environment: LEGION_VENV (the Python virtualenv), LEGION_ALLOW_UNSANDBOXED_CODE=1 (run\n"
+         "model-written code where no sandbox is available; docs/sandbox.md).\n"
+         "Exit status: 0 ok, 1 a supported benchmark failed validation, 2 bad input.\n";
+}
+
 HarnessFlags parse_flags(int argc, char** argv) {
   HarnessFlags flags;
   flags.passthrough.emplace_back(argc > 0 ? argv[0] : "legion-bench");
@@ -32,6 +52,8 @@ HarnessFlags parse_flags(int argc, char** argv) {
       if (error != std::errc() || end != value.data() + value.size()) {
         throw UsageError("--seed: '" + value + "' is not a non-negative integer");
       }
+    } else if (arg == "--help" || arg == "-h") {
+      flags.help = true;
     } else if (arg == "--list") {
       flags.list = true;
     } else if (arg == "--list-frameworks") {
@@ -41,12 +63,15 @@ HarnessFlags parse_flags(int argc, char** argv) {
     } else if (arg.rfind("--benchmark_", 0) == 0 || arg.rfind("--v=", 0) == 0) {
       flags.passthrough.push_back(arg);
     } else {
-      throw UsageError("unknown argument '" + arg +
-                       "' (legion-bench flags: --framework= --seed= --model-latency= --scenario= "
-                       "--scenarios-dir= --list --list-frameworks --smoke, plus --benchmark_*)");
+      throw UsageError(
+          "unknown argument '" + arg +
+          "' (legion-bench flags: --framework= --seed= --model-latency= --scenario= "
+          "--scenarios-dir= --list --list-frameworks --smoke --help, plus --benchmark_*)");
     }
   }
-  if (flags.framework.empty() && !flags.list_frameworks) throw UsageError("--framework=NAME is required");
+  if (flags.framework.empty() && !flags.list_frameworks && !flags.help) {
+    throw UsageError("--framework=NAME is required");
+  }
   return flags;
 }
 

@@ -3,6 +3,7 @@
 //   --framework=NAME (required)  --seed=N (42)  --model-latency=SPEC (none)
 //   --scenario=REGEX (search in the scenario id)  --scenarios-dir=DIR  --list  --smoke
 //   --list-frameworks (the installed adapters, one per line; needs no --framework)
+//   --help, -h (this usage on stdout, exit 0; needs no --framework)
 // Every --benchmark_* flag (and --v) passes through untouched; anything else is a usage
 // error, reported in one line with exit status 2.
 #include <cstdint>
@@ -25,10 +26,14 @@ struct HarnessFlags {
   std::string scenarios_dir;
   bool list = false;
   bool list_frameworks = false;
-  bool smoke = false;                    // each parameter's first value only
+  bool smoke = false;  // each parameter's first value only
+  bool help = false;
   std::vector<std::string> passthrough;  // argv[0] first, then the benchmark flags
 };
 
 HarnessFlags parse_flags(int argc, char** argv);  // throws UsageError
+
+// What --help prints.
+const char* usage_text();
 
 }  // namespace legion::harness

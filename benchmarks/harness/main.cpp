@@ -1,18 +1,22 @@
-// legion-bench: one framework per process. Parses its own flags, loads the scenario catalog,
-// registers scenarios x parameters x regimes, then hands the rest of the command line to
-// Google Benchmark. Exit status: 0 all good, 1 a supported benchmark failed validation,
-// 2 bad input (flags, framework, scenario filter, spec, latency).
+// legion-bench: one framework per process. Times the calibration loop, parses its own flags,
+// loads the scenario catalog, registers scenarios x parameters x regimes, then hands the rest
+// of the command line to Google Benchmark. Exit status: 0 all good, 1 a supported benchmark
+// failed validation, 2 bad input (flags, framework, scenario filter, spec, latency).
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
 #include <iostream>
 #include <regex>
 
+#include "calibration.hpp"
 #include "code_runner.hpp"
+#include "context_reporter.hpp"
 #include "flags.hpp"
+#include "iteration_times.hpp"
 #include "legion/error.hpp"
 #include "legion/latency.hpp"
 #include "legion/sandbox.hpp"
+#include "machine.hpp"
 #include "registry.hpp"
 #include "run_context.hpp"
 #include "scenario_bench.hpp"
@@ -24,15 +28,34 @@ int usage_error(const std::string& message) {
   return 2;
 }
 
+// The value of the last `--flag=value` among Google Benchmark's flags, or `fallback`.
+std::string gbench_flag(const std::vector<std::string>& args, const std::string& flag,
+                        const std::string& fallback) {
+  std::string value = fallback;
+  for (const std::string& arg : args) {
+    if (arg.rfind(flag + "=", 0) == 0) value = arg.substr(flag.size() + 1);
+  }
+  return value;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace legion::harness;
+  // First, before the framework or anything else warms the machine's state: the fixed loop's
+  // time is this process's calibration figure (docs/harness.md).
+  const double calibration_cpu_start = process_cpu_ns();
+  const double calibration_ns = legion::bench::measure_calibration_ns();
+  const double calibration_cpu = process_cpu_ns() - calibration_cpu_start;
   HarnessFlags flags;
   BenchOptions options;
   std::vector<Scenario> catalog;
   try {
     flags = parse_flags(argc, argv);
+    if (flags.help) {
+      std::cout << usage_text();
+      return 0;
+    }
     if (flags.list_frameworks) {
       for (const std::string& name : adapter_names()) std::cout << name << "\n";
       return 0;
@@ -47,7 +70,10 @@ int main(int argc, char** argv) {
       const std::regex filter(flags.scenario);
       std::erase_if(catalog, [&](const Scenario& s) { return !std::regex_search(s.id, filter); });
       options.empty_adapter = std::regex_search("harness/empty_adapter", filter);
-      if (catalog.empty() && !options.empty_adapter) {
+      // The A/A control stays whatever the filter: the A/A gate judges every process by it
+      // (--benchmark_filter can still leave it out).
+      if (catalog.empty() && !options.empty_adapter &&
+          !std::regex_search("harness/calibration", filter)) {
         return usage_error("--scenario='" + flags.scenario + "' matches no scenario");
       }
     }
@@ -58,6 +84,7 @@ int main(int argc, char** argv) {
     return usage_error(error.what());
   }
 
+  options.cpu_ns_not_cold_start = calibration_cpu;
   ScenarioBench bench(std::move(catalog), options);
   try {
     bench.start();  // a framework that is not installed fails here, before any benchmark
@@ -76,11 +103,16 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("seed", std::to_string(flags.seed));
   benchmark::AddCustomContext("model_latency", options.config.latency.spec());
   benchmark::AddCustomContext("smoke", flags.smoke ? "true" : "false");
-  benchmark::AddCustomContext("sandbox_python", legion::find_executable(default_python()));
+  try {
+    benchmark::AddCustomContext("sandbox_python", legion::find_executable(default_python()));
+  } catch (const std::exception& error) {
+    return usage_error(error.what());
+  }
+  benchmark::AddCustomContext("sandbox_isolation", code_sandbox_description());
   benchmark::AddCustomContext("sandbox_network_isolation",
-                              legion::network_isolation_available()
+                              legion::sandbox_support().network_isolated
                                   ? "private network namespace"
-                                  : "none: unshare(CLONE_NEWNET) refused, host network visible");
+                                  : "none: host network visible to the code");
   for (const auto& [key, value] : environment_context()) benchmark::AddCustomContext(key, value);
 
   std::vector<char*> args;
@@ -89,8 +121,24 @@ int main(int argc, char** argv) {
   args.push_back(nullptr);
   benchmark::Initialize(&count, args.data());
   if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 2;
-  benchmark::RunSpecifiedBenchmarks();
+  // The JSON outputs carry the machine fingerprint and the calibration figure in `context`.
+  nlohmann::ordered_json members;
+  members["machine"] = legion::bench::to_json(legion::bench::read_machine());
+  members["calibration_cpp_ns"] = calibration_ns;
+  ContextJsonReporter file_json(members), display_json(members);
+  const bool file_is_json =
+      !gbench_flag(flags.passthrough, "--benchmark_out", "").empty() &&
+      gbench_flag(flags.passthrough, "--benchmark_out_format", "json") == "json";
+  const bool display_is_json =
+      gbench_flag(flags.passthrough, "--benchmark_format", "console") == "json";
+  benchmark::RunSpecifiedBenchmarks(display_is_json ? &display_json : nullptr,
+                                    file_is_json ? &file_json : nullptr);
   benchmark::Shutdown();
+  if (file_json.failed() || display_json.failed()) {
+    std::cerr << "legion-bench: cannot add the machine fingerprint to the JSON context (Google "
+                 "Benchmark's output is not shaped as version 1.7 writes it); nothing was run\n";
+    return 2;
+  }
   if (bench.failures() > 0) {
     std::cerr << "legion-bench: " << bench.failures()
               << " run(s) of supported benchmarks failed validation (see the errors above)\n";

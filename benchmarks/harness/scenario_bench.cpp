@@ -6,10 +6,13 @@
 #include <chrono>
 #include <deque>
 #include <map>
+#include <optional>
 
 #include "alloc_counter.hpp"
+#include "calibration_adapter.hpp"
 #include "critical_path.hpp"
 #include "empty_adapter.hpp"
+#include "iteration_times.hpp"
 #include "legion/message.hpp"
 #include "legion/simulated_model.hpp"
 #include "registry.hpp"
@@ -28,6 +31,7 @@ struct Case {
   ScenarioInput input;
   Support support;
   std::string name;
+  bool per_iteration_times = true;  // false for the ~ns harness row, where a stamp is the cost
 };
 
 struct Totals {
@@ -49,11 +53,20 @@ struct PerAgent {
   double heap = 0.0, rss = 0.0;
 };
 
+// What a regime measured besides the totals: wall and process CPU over the timed part, and the
+// percentiles of the per-iteration times where the regime took them.
+struct Timed {
+  std::chrono::nanoseconds wall{0};
+  double cpu_ns = 0.0;
+  std::optional<IterationTimes::Percentiles> per_iteration;
+};
+
 // Per-iteration averages, plain counters (not rates), the same set for every benchmark.
-void report(benchmark::State& state, const Totals& t, std::chrono::nanoseconds wall,
+void report(benchmark::State& state, const Totals& t, const Timed& timed,
             const bench::AllocSnapshot& before, std::uint64_t hash) {
   const double n = static_cast<double>(std::max<benchmark::IterationCount>(state.iterations(), 1));
   const bench::AllocSnapshot after = bench::alloc_snapshot();
+  const std::chrono::nanoseconds wall = timed.wall;
   state.counters["model_calls"] = static_cast<double>(t.model_calls) / n;
   state.counters["tool_calls"] = static_cast<double>(t.tool_calls) / n;
   state.counters["tokens_in"] = static_cast<double>(t.tokens_in) / n;
@@ -62,6 +75,11 @@ void report(benchmark::State& state, const Totals& t, std::chrono::nanoseconds w
   state.counters["residual_ns"] = static_cast<double>((wall - t.model_time).count()) / n;
   state.counters["allocs_per_op"] = static_cast<double>(after.allocations - before.allocations) / n;
   state.counters["rss_bytes"] = static_cast<double>(current_rss_bytes());
+  state.counters["cpu_ns"] = timed.cpu_ns / n;
+  if (timed.per_iteration) {
+    state.counters["iter_p50_ns"] = timed.per_iteration->p50;
+    state.counters["iter_p95_ns"] = timed.per_iteration->p95;
+  }
   state.counters["validated"] = 1;
   for (const auto& [name, value] : t.metrics) state.counters[name] = value / n;
   state.SetLabel(hex64(hash));
@@ -76,8 +94,9 @@ struct ScenarioBench::Impl {
   std::unique_ptr<Adapter> constructing;  // the construction regime's own instance
   const Case* prepared_for = nullptr;
   std::deque<Case> cases;  // stable addresses: benchmarks hold pointers
-  Case empty_case;
+  Case empty_case, calibration_case;
   EmptyAdapter empty;
+  CalibrationAdapter calibration;
   std::atomic<std::size_t> failures{0};
   StartReport start;
   std::map<const Case*, PerAgent> per_agent_cache;
@@ -88,7 +107,7 @@ struct ScenarioBench::Impl {
   }
 
   // Google Benchmark calls a benchmark several times while it sizes the iteration count;
-  // preparing once per case keeps a 100k-document corpus from being rebuilt each time.
+  // preparing once per case keeps a scenario from being rebuilt each time.
   Adapter& prepared(const Case& c) {
     if (prepared_for != &c) {
       adapter->teardown();
@@ -99,19 +118,31 @@ struct ScenarioBench::Impl {
     return *adapter;
   }
 
-  // The validated reference outcome of a case, once per case and regime: Google Benchmark
-  // calls a benchmark once per repetition (and while sizing the iteration count), and a
-  // second full run each time would double the cost of the slow ones (a CrewAI run of 1,024
-  // concurrent agents takes ~30 s). Every timed run is still checked against it.
-  std::map<std::pair<const Case*, bool>, Outcome> references;
+  // The validated outcome of each case, whichever regime produced it first in this process:
+  // every later run of the case, in any regime and repetition, must reproduce its hash and
+  // model calls. Google Benchmark calls a benchmark once per repetition (and while sizing the
+  // iteration count); one validation per case and process is enough.
+  std::map<const Case*, Outcome> references;
 
-  // `c`'s reference for the hot (construction = false) or construction regime: first_run()'s
-  // outcome once it passed validation. nullptr after fail() (`what` names the step).
+  const Outcome* reference_of(const Case& c) const {
+    const auto it = references.find(&c);
+    return it == references.end() ? nullptr : &it->second;
+  }
+
+  // Validates `first` (a run of `c`) and keeps it as the case's reference; nullptr after fail().
+  const Outcome* accept_reference(benchmark::State& state, const Case& c, Outcome first) {
+    if (const std::string why = check_outcome(first, c.input); !why.empty()) {
+      fail(state, c, why);
+      return nullptr;
+    }
+    return &references.emplace(&c, std::move(first)).first->second;
+  }
+
+  // An untimed run that validates the case before its first timed one (and warms it up).
   template <class Run>
-  const Outcome* reference_for(benchmark::State& state, const Case& c, bool construction,
-                               const char* what, Run first_run) {
-    const auto key = std::pair(&c, construction);
-    if (const auto it = references.find(key); it != references.end()) return &it->second;
+  const Outcome* untimed_reference(benchmark::State& state, const Case& c, const char* what,
+                                   Run first_run) {
+    if (const Outcome* known = reference_of(c)) return known;
     Outcome first;
     try {
       first = first_run();
@@ -119,11 +150,7 @@ struct ScenarioBench::Impl {
       fail(state, c, std::string(what) + " failed: " + error.what());
       return nullptr;
     }
-    if (const std::string why = check_outcome(first, c.input); !why.empty()) {
-      fail(state, c, why);
-      return nullptr;
-    }
-    return &references.emplace(key, std::move(first)).first->second;
+    return accept_reference(state, c, std::move(first));
   }
 
   // The model latency a case's runs cannot avoid (critical_path.hpp), once per case. It is a
@@ -168,42 +195,66 @@ struct ScenarioBench::Impl {
   }
 
   // One run per iteration (hot), or N runs at once per iteration (concurrency: the adapter's
-  // run does them), after one validated run that fixes the expected hash.
-  void run_hot(benchmark::State& state, Adapter& a, const Case& c) {
-    const Outcome* checked = reference_for(state, c, false, "run", [&] { return a.run(c.input); });
-    if (checked == nullptr) return;
-    const Outcome& reference = *checked;
-    const ModelLatency* latency = latency_for(state, c, reference);
-    if (latency == nullptr) return;
+  // run does them). The hot regime validates an untimed run first, which also warms the case
+  // up. The concurrency regime validates its first timed iteration instead: one iteration is
+  // N runs (up to 1,024 agents, ~25 s for CrewAI), which warm each other up, and an untimed
+  // copy of it doubled the cost of the heaviest rows. Either way a wrong answer is
+  // SkipWithError: no time is reported for it.
+  void run_hot(benchmark::State& state, Adapter& a, const Case& c, bool validate_timed) {
+    const Outcome* reference = nullptr;
+    if (!validate_timed || reference_of(c) != nullptr) {
+      reference = untimed_reference(state, c, "run", [&] { return a.run(c.input); });
+      if (reference == nullptr) return;
+    }
+    std::optional<Outcome> first_timed;  // the reference-to-be when validating a timed run
     Totals totals;
-    bool stable = true;
+    std::string unstable;
     std::string error;
+    IterationTimes laps(c.per_iteration_times ? static_cast<std::size_t>(state.max_iterations) : 0);
     const bench::AllocSnapshot before = bench::alloc_snapshot();
+    const double cpu_start = process_cpu_ns();
     const auto start = Clock::now();
+    if (c.per_iteration_times) laps.start();
     for (auto _ : state) {
       try {
-        const Outcome o = a.run(c.input);
+        Outcome o = a.run(c.input);
         totals.add(o);
-        stable &= o.output_hash == reference.output_hash && o.model_calls == reference.model_calls;
+        const Outcome* against = reference ? reference : first_timed ? &*first_timed : nullptr;
+        if (against == nullptr) {
+          first_timed = std::move(o);
+        } else if (unstable.empty()) {
+          unstable = check_repeat(o, *against);
+        }
       } catch (const std::exception& e) {
         error = std::string("run failed: ") + e.what();
         break;
       }
+      if (c.per_iteration_times) laps.lap();
     }
-    const auto wall = Clock::now() - start;
+    Timed timed{Clock::now() - start, process_cpu_ns() - cpu_start, std::nullopt};
+    if (c.per_iteration_times) timed.per_iteration = laps.percentiles();
     if (!error.empty()) return fail(state, c, error);
-    if (!stable) return fail(state, c, "output hash or model calls changed between iterations");
-    report(state, totals, wall, before, reference.output_hash);
-    if (c.scenario != nullptr) {  // not the harness's empty adapter
-      state.counters["critical_path_model_ns"] =
-          static_cast<double>(latency->critical_path.count());
-      state.counters["model_latency_ns"] = static_cast<double>(latency->sum.count());
+    if (first_timed) {
+      reference = accept_reference(state, c, std::move(*first_timed));
+      if (reference == nullptr) return;
     }
+    if (!unstable.empty()) return fail(state, c, unstable);
+    report(state, totals, timed, before, reference->output_hash);
+    // After report(): the critical path may run LEGION once (untimed), whose allocations must
+    // not count in allocs_per_op; after the loop, because a concurrency row's reference is its
+    // first timed iteration.
+    if (c.scenario == nullptr) return;  // the harness's own adapters
+    const ModelLatency* latency = latency_for(state, c, *reference);
+    if (latency == nullptr) return;
+    state.counters["critical_path_model_ns"] = static_cast<double>(latency->critical_path.count());
+    state.counters["model_latency_ns"] = static_cast<double>(latency->sum.count());
   }
 
-  // prepare() alone per iteration; teardown runs with the timer paused.
+  // prepare() alone per iteration; teardown runs with the timer paused. The case's reference
+  // normally comes from its hot or concurrency regime, registered before this one; alone (a
+  // filter), the regime validates an untimed prepare + run of its own.
   void run_construction(benchmark::State& state, const Case& c) {
-    const Outcome* reference = reference_for(state, c, true, "prepare/run", [&] {
+    const Outcome* reference = untimed_reference(state, c, "prepare/run", [&] {
       try {
         constructing->prepare(*c.scenario, c.config);
         Outcome first = constructing->run(c.input);
@@ -218,17 +269,28 @@ struct ScenarioBench::Impl {
     const bool per_agent_measured = c.input.corpus_documents == 0;
     const PerAgent per_agent = per_agent_measured ? memory_per_agent(c) : PerAgent{};
 
-    std::chrono::nanoseconds building{0};
+    Timed timed;
+    std::vector<double> builds;
+    builds.reserve(static_cast<std::size_t>(
+        std::min<benchmark::IterationCount>(state.max_iterations, IterationTimes::kMaxLaps)));
     const bench::AllocSnapshot before = bench::alloc_snapshot();
     for (auto _ : state) {
+      const double cpu_start = process_cpu_ns();
       const auto start = Clock::now();
       constructing->prepare(*c.scenario, c.config);
-      building += Clock::now() - start;
+      const auto took = Clock::now() - start;
+      timed.cpu_ns += process_cpu_ns() - cpu_start;
+      timed.wall += took;
+      if (builds.size() < IterationTimes::kMaxLaps) {
+        builds.push_back(static_cast<double>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(took).count()));
+      }
       state.PauseTiming();
       constructing->teardown();
       state.ResumeTiming();
     }
-    report(state, Totals{}, building, before, reference->output_hash);
+    timed.per_iteration = percentiles_of(std::move(builds));
+    report(state, Totals{}, timed, before, reference->output_hash);
     if (per_agent_measured) {
       state.counters["heap_per_agent_bytes"] = per_agent.heap;
       state.counters["rss_per_agent_bytes"] = per_agent.rss;
@@ -239,7 +301,7 @@ struct ScenarioBench::Impl {
   // agent: the growth of live heap bytes (Adapter::heap_in_use_bytes: exact, whatever pages
   // the allocators reuse) and of RSS (what the OS sees: 4 KiB pages, and 0 when freed pages
   // are reused, so a lower bound). Once per case and process; scenarios with a corpus are left
-  // out: each instance builds its own corpus, which would swamp the agents.
+  // out: the corpus, shared by every instance, is not the agents' memory.
   PerAgent memory_per_agent(const Case& c) {
     if (const auto it = per_agent_cache.find(&c); it != per_agent_cache.end()) return it->second;
     constexpr std::size_t kInstances = 32;
@@ -261,7 +323,8 @@ struct ScenarioBench::Impl {
   }
 
   // Framework start (measured by start()) + the first prepare + the first run, once per
-  // process: the latency a user's first request pays.
+  // process: the latency a user's first request pays. cpu_ns: the process's CPU time from its
+  // start to the end of the first run (all threads), less the start-up calibration loop.
   void run_cold_start(benchmark::State& state, const Case& c) {
     std::chrono::nanoseconds first_prepare{0}, first_run{0};
     Outcome outcome;
@@ -279,13 +342,14 @@ struct ScenarioBench::Impl {
       state.SetIterationTime(
           std::chrono::duration<double>(start.total() + first_prepare + first_run).count());
     }
+    const double cpu = process_cpu_ns() - options.cpu_ns_not_cold_start;
     if (const std::string why = check_outcome(outcome, c.input); !why.empty()) {
       return fail(state, c, why);
     }
     Totals totals;
     totals.add(outcome);
-    report(state, totals, start.total() + first_prepare + first_run, bench::alloc_snapshot(),
-           outcome.output_hash);
+    report(state, totals, Timed{start.total() + first_prepare + first_run, cpu, std::nullopt},
+           bench::alloc_snapshot(), outcome.output_hash);
     state.counters["interpreter_ns"] = static_cast<double>(start.interpreter.count());
     state.counters["import_ns"] = static_cast<double>(start.import.count());
     state.counters["first_prepare_ns"] = static_cast<double>(first_prepare.count());
@@ -306,7 +370,7 @@ struct ScenarioBench::Impl {
     } catch (const std::exception& error) {
       return fail(state, c, std::string("prepare failed: ") + error.what());
     }
-    run_hot(state, *a, c);
+    run_hot(state, *a, c, regime == "concurrency");
   }
 };
 
@@ -380,19 +444,27 @@ std::vector<std::string> ScenarioBench::register_all() {
       for (const Parameter& p : scenario.parameters) {
         c.name += "/" + p.name + "=" + std::to_string(bindings.at(p.name));
       }
-      add(c, "construction");
+      // The run regime first: it validates the case, and construction reuses that reference.
       add(c, scenario.pattern == Pattern::kConcurrent ? "concurrency" : "hot");
+      add(c, "construction");
     }
   }
-  if (impl.options.empty_adapter) {
-    impl.empty_case.name = "harness/empty_adapter";
-    const std::string name = "harness/empty_adapter/hot";
+  // The harness rows: the same C++ code in every framework's process (A/A controls).
+  auto add_harness = [&](Case& c, Adapter& a, const char* name) {
+    c.name = name;
     benchmark::RegisterBenchmark(
-        name.c_str(),
-        [&impl](benchmark::State& state) { impl.run_hot(state, impl.empty, impl.empty_case); })
+        (c.name + "/hot").c_str(),
+        [&impl, &c, &a](benchmark::State& state) { impl.run_hot(state, a, c, false); })
         ->UseRealTime()
         ->Unit(benchmark::kMicrosecond);
-    names.push_back(name);
+    names.push_back(c.name + "/hot");
+  };
+  if (impl.options.empty_adapter) {
+    impl.empty_case.per_iteration_times = false;
+    add_harness(impl.empty_case, impl.empty, "harness/empty_adapter");
+  }
+  if (impl.options.calibration) {
+    add_harness(impl.calibration_case, impl.calibration, "harness/calibration");
   }
   return names;
 }

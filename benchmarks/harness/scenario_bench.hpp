@@ -1,9 +1,10 @@
 #pragma once
 // Registers scenarios x parameter bindings x regimes as Google Benchmark benchmarks for one
-// framework, and the harness/empty_adapter/hot overhead probe. Names (the contract with
+// framework, and the harness rows: harness/empty_adapter/hot (the harness's own cost) and
+// harness/calibration/hot (the A/A control, a fixed C++ loop). Names (the contract with
 // legion-compare): <scenario_id>[/<param>=<value>]*/<regime>, regime one of construction,
-// hot, concurrency (the concurrent pattern). Every benchmark validates its outcome first; a
-// wrong answer or an unstable hash is SkipWithError and counted in failures(), so the
+// hot, concurrency (the concurrent pattern). Every benchmark validates its outcome; a wrong
+// answer or an unstable hash is SkipWithError (no time) and counted in failures(), so the
 // process can exit non-zero (Google Benchmark 1.7.1 exits 0 after SkipWithError). An
 // unsupported scenario is registered and skipped with "unsupported: <reason>", not counted.
 #include <cstddef>
@@ -20,6 +21,10 @@ struct BenchOptions {
   RunConfig config;  // seed and latency; parameters are filled per binding
   bool smoke = false;
   bool empty_adapter = true;  // also register harness/empty_adapter/hot
+  bool calibration = true;    // also register harness/calibration/hot (whatever --scenario says)
+  // Process CPU spent before the framework started on work that is not the framework's (the
+  // start-up calibration loop): left out of the cold start's cpu_ns.
+  double cpu_ns_not_cold_start = 0.0;
 };
 
 // The scenario whose first run in a process is the cold-start regime.

@@ -2,6 +2,10 @@
 
 #include <cstdlib>
 
+#include "legion/error.hpp"
+#include "legion/json_input.hpp"
+#include "legion/utf8.hpp"
+
 namespace legion::cli {
 
 using nlohmann::json;
@@ -14,9 +18,19 @@ void add_store_option(CLI::App& command, std::string& url) {
       ->capture_default_str();
 }
 
+store::StoreOptions read_only() {
+  store::StoreOptions options;
+  options.read_only = true;
+  return options;
+}
+
+void require_utf8(const std::string& value, const std::string& option) {
+  if (!valid_utf8(value)) throw ConfigError(option + ": not valid UTF-8");
+}
+
 json parse_or_string(const std::string& text) {
-  json value = json::parse(text, nullptr, false);
-  return value.is_discarded() ? json(text) : value;
+  ParsedJson value = parse_json(text);
+  return value.ok() ? std::move(value.value) : json(text);
 }
 
 json to_json(const store::Stats& s) {

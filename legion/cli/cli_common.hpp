@@ -1,6 +1,7 @@
 #pragma once
-// What the store commands share: the --store option, and the JSON views of the store's
-// records that status, verify, export and `tasks` print.
+// What the store commands share: the --store option, the read-only store options, the checks
+// on text that ends up stored, and the JSON views of the store's records that status, verify,
+// export and `tasks` print.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -9,10 +10,23 @@
 
 namespace legion::cli {
 
+// The bound on a task's attempts (--max-attempts, a task line's "max_attempts").
+inline constexpr int kMaxAttempts = 1000;
+
 // --store URL, defaulting to $LEGION_STORE, else sqlite://legion.db.
 void add_store_option(CLI::App& command, std::string& url);
 
-// The text as JSON when it parses, else as a JSON string.
+// For the commands that only read (status, verify, export, tasks list/audit): a
+// write-protected store can be inspected, and nothing is created where there is no store
+// (docs/durability.md).
+store::StoreOptions read_only();
+
+// Text that is stored and exported as JSON must be UTF-8 (legion/utf8.hpp): ConfigError
+// "OPTION: not valid UTF-8" otherwise.
+void require_utf8(const std::string& value, const std::string& option);
+
+// The text as JSON when it parses (within the nesting limit, legion/json_input.hpp), else as a
+// JSON string.
 nlohmann::json parse_or_string(const std::string& text);
 
 nlohmann::json to_json(const store::Stats& stats);

@@ -1,11 +1,12 @@
 #include "run_command.hpp"
 
-#include <fstream>
 #include <memory>
 #include <ostream>
 
 #include "legion/error.hpp"
 #include "legion/store/task_store.hpp"
+#include "legion/text_output.hpp"
+#include "legion/utf8.hpp"
 #include "workflow.hpp"
 
 namespace legion::cli {
@@ -24,16 +25,17 @@ void add_run_command(CLI::App& app, CliIo io) {
   command->add_option("--workflow-id", options->id, "checkpoint key (default: the spec's name)");
   command->add_option("--out", options->out, "write the result JSON to FILE instead of stdout");
   command->callback([options, io] {
+    if (!valid_utf8(options->id)) throw ConfigError("--workflow-id: not valid UTF-8");
     auto spec = load_workflow(options->file);
     std::unique_ptr<store::TaskStore> store;
     if (!options->store.empty()) store = store::open_store(options->store);
     auto result = run_workflow(spec, store.get(), options->id);
+    const std::string text = result.dump(2) + "\n";
     if (options->out.empty()) {
-      io.out << result.dump(2) << "\n";
-      return;
+      write_text(io.out, text, "standard output");
+    } else {
+      write_text_file(options->out, text);
     }
-    std::ofstream file(options->out);
-    if (!(file << result.dump(2) << "\n")) throw Error("run: cannot write " + options->out);
   });
 }
 

@@ -1,7 +1,7 @@
 #include "store_commands.hpp"
 
 #include <ctime>
-#include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -13,8 +13,11 @@
 
 #include "cli_common.hpp"
 #include "legion/error.hpp"
+#include "legion/json_input.hpp"
 #include "legion/store/task_store.hpp"
 #include "legion/store/worker.hpp"
+#include "legion/text_output.hpp"
+#include "legion/utf8.hpp"
 #include "tasks_commands.hpp"
 #include "worker_service.hpp"
 
@@ -29,7 +32,10 @@ using store::Task;
 // attempts to fail, or for "leak_kb" of memory the process keeps for good (memory-exhaustion
 // tests: a worker grows until its limit stops it).
 std::string builtin_handler(const Task& task) {
-  json payload = json::parse(task.payload);  // invalid JSON: fails, retried, dead-lettered
+  // Invalid (or too deeply nested) JSON: fails, retried, dead-lettered.
+  ParsedJson parsed = parse_json(task.payload);
+  if (!parsed.ok()) throw std::runtime_error("payload: " + parsed.error);
+  const json& payload = parsed.value;
   if (payload.is_object()) {
     if (auto it = payload.find("leak_kb"); it != payload.end()) {
       static std::mutex mutex;
@@ -56,15 +62,16 @@ std::string builtin_handler(const Task& task) {
 std::vector<store::TaskSpec> read_jsonl(
     const std::string& path, std::initializer_list<const char*> fields,
     const std::function<std::string(const json& item, const std::string& where)>& make_payload) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError(path + ": cannot open");
+  std::istringstream in(read_text_file(path));
   std::vector<store::TaskSpec> specs;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     auto where = path + ":" + std::to_string(number) + ": ";
-    json item = json::parse(line, nullptr, false);
-    if (item.is_discarded() || !item.is_object()) throw ConfigError(where + "not a JSON object");
+    ParsedJson parsed = parse_json(line);
+    if (!parsed.ok()) throw ConfigError(where + parsed.error);
+    json& item = parsed.value;
+    if (!item.is_object()) throw ConfigError(where + "not a JSON object");
     for (const auto& [name, value] : item.items()) {
       bool known = name == "key" || name == "max_attempts";
       for (const char* field : fields) known = known || name == field;
@@ -76,10 +83,14 @@ std::vector<store::TaskSpec> read_jsonl(
     }
     store::TaskSpec spec{item["key"], make_payload(item, where), 0};
     if (item.contains("max_attempts")) {
-      if (!item["max_attempts"].is_number_integer() || item["max_attempts"].get<int>() < 1) {
-        throw ConfigError(where + "'max_attempts' must be a positive integer");
+      // Read as the widest integer first: get<int>() would wrap 4294967297 to 1.
+      const json& attempts = item["max_attempts"];
+      if (!attempts.is_number_integer() || attempts.get<std::int64_t>() < 1 ||
+          attempts.get<std::int64_t>() > kMaxAttempts) {
+        throw ConfigError(where + "'max_attempts' must be an integer from 1 to " +
+                          std::to_string(kMaxAttempts));
       }
-      spec.max_attempts = item["max_attempts"];
+      spec.max_attempts = attempts.get<int>();
     }
     specs.push_back(std::move(spec));
   }
@@ -94,6 +105,7 @@ void add_worker(CLI::App& app, CliIo io, const WorkflowHooks& hooks) {
     int lease_ms = 30'000, grace_ms = 30'000, task_timeout_ms = 0;
     std::string log_level = "info";
     bool test_handler = false;
+    std::int64_t give_up_ms = -1;  // -1: the default for the mode
   };
   auto options = std::make_shared<Options>();
   add_store_option(*command, options->service.url);
@@ -117,6 +129,11 @@ void add_worker(CLI::App& app, CliIo io, const WorkflowHooks& hooks) {
   command->add_flag("--drain", options->service.exit_when_drained,
                     "exit once no task is queued, leased or waiting");
   command
+      ->add_option("--give-up-ms", options->give_up_ms,
+                   "exit 1 once store errors (database away, disk full) have lasted this long "
+                   "(default: 60000 with --drain, never without; 0: never)")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{86'400'000'000}));
+  command
       ->add_option("--stop-grace-ms", options->grace_ms,
                    "after SIGTERM/SIGINT: how long running tasks may finish before their leases "
                    "are released and the process exits")
@@ -133,10 +150,15 @@ void add_worker(CLI::App& app, CliIo io, const WorkflowHooks& hooks) {
                     "run the built-in test handler instead of workflows (payload sleep_ms, "
                     "fail_times, leak_kb; for tests)");
   command->callback([options, io, hooks] {
+    require_utf8(options->service.id, "--id");
     options->service.lease = std::chrono::milliseconds(options->lease_ms);
     options->service.stop_grace = std::chrono::milliseconds(options->grace_ms);
     options->service.task_timeout = std::chrono::milliseconds(options->task_timeout_ms);
     options->service.log_level = parse_log_level(options->log_level);
+    options->service.give_up =
+        std::chrono::milliseconds(options->give_up_ms >= 0             ? options->give_up_ms
+                                  : options->service.exit_when_drained ? 60'000
+                                                                       : 0);
     HandlerFactory handlers;
     if (options->test_handler) {
       handlers = [](store::TaskStore&, const ModelCallSink&) {
@@ -181,15 +203,15 @@ void add_submit(CLI::App& app, CliIo io, const WorkflowHooks& hooks) {
   command->add_option("--payload", options->payload, "payload JSON for --count")
       ->capture_default_str();
   command->add_option("--max-attempts", options->max_attempts, "for --count (default: 5)")
-      ->check(CLI::Range(1, 1000));
+      ->check(CLI::Range(1, kMaxAttempts));
   command->callback([options, io, file, count, workflow, hooks] {
+    require_utf8(options->prefix, "--prefix");
     std::vector<store::TaskSpec> specs;
     if (*workflow) {
       if (!hooks.task_payload) throw ConfigError("submit: this program has no workflow runtime");
-      std::ifstream in(options->workflow);
-      if (!in) throw ConfigError(options->workflow + ": cannot open");
-      json spec = json::parse(in, nullptr, false);
-      if (spec.is_discarded()) throw ConfigError(options->workflow + ": not valid JSON");
+      ParsedJson parsed = parse_json(read_text_file(options->workflow));
+      if (!parsed.ok()) throw ConfigError(options->workflow + ": " + parsed.error);
+      const json& spec = parsed.value;
       specs =
           read_jsonl(options->inputs, {"input"}, [&](const json& item, const std::string& where) {
             try {
@@ -206,23 +228,34 @@ void add_submit(CLI::App& app, CliIo io, const WorkflowHooks& hooks) {
         return item.value("payload", json::object()).dump();
       });
     } else if (*count) {
-      json payload = json::parse(options->payload, nullptr, false);
-      if (payload.is_discarded()) throw ConfigError("--payload: not valid JSON");
+      ParsedJson payload = parse_json(options->payload);
+      if (!payload.ok()) throw ConfigError("--payload: " + payload.error);
+      const std::string text = payload.value.dump();
       for (int i = 0; i < options->count; ++i) {
-        specs.push_back(
-            {options->prefix + std::to_string(i), payload.dump(), options->max_attempts});
+        specs.push_back({options->prefix + std::to_string(i), text, options->max_attempts});
       }
     } else {
       throw ConfigError("submit: give --workflow with --inputs, --file or --count");
     }
     auto store = store::open_store(options->url);
     std::int64_t created = 0;
-    for (std::size_t start = 0; start < specs.size(); start += 1000) {
-      auto end = std::min(specs.size(), start + 1000);
-      for (const auto& s : store->submit_batch(
-               std::span<const store::TaskSpec>(specs.data() + start, end - start))) {
-        created += s.created ? 1 : 0;
+    std::size_t committed = 0;  // one transaction per batch: what came before a failure stays
+    try {
+      for (std::size_t start = 0; start < specs.size(); start += 1000) {
+        auto end = std::min(specs.size(), start + 1000);
+        for (const auto& s : store->submit_batch(
+                 std::span<const store::TaskSpec>(specs.data() + start, end - start))) {
+          created += s.created ? 1 : 0;
+        }
+        committed = end;
       }
+    } catch (const store::StoreError& error) {
+      if (committed == 0) throw;
+      throw store::StoreError(
+          "submit: " + std::to_string(committed) + " of " + std::to_string(specs.size()) +
+              " tasks were committed (" + std::to_string(created) +
+              " new; submitting again skips them) before a batch failed: " + error.what(),
+          error.retryable());
     }
     io.out << "submitted " << specs.size() << " tasks: " << created << " new, "
            << static_cast<std::int64_t>(specs.size()) - created << " already known\n";
@@ -262,7 +295,10 @@ void watch_status(store::TaskStore& store, CliIo io, bool as_json, std::chrono::
     } catch (const store::StoreError& error) {
       if (!error.retryable()) throw;
       if (as_json) {
-        io.out << json{{"time", clock}, {"error", error.what()}}.dump() << "\n" << std::flush;
+        io.out << json{{"time", clock}, {"error", error.what()}}.dump(
+                      -1, ' ', false, json::error_handler_t::replace)
+               << "\n"
+               << std::flush;
       } else {
         io.out << clock << "  store unavailable: " << error.what() << "\n" << std::flush;
       }
@@ -307,7 +343,7 @@ void add_status(CLI::App& app, CliIo io) {
   command->add_option("--count", options->count, "--watch: stop after N lines (0: never)")
       ->check(CLI::Range(0, 1'000'000'000));
   command->callback([options, io] {
-    auto store = store::open_store(options->url);
+    auto store = store::open_store(options->url, read_only());
     if (options->watch) {
       watch_status(*store, io, options->as_json, std::chrono::milliseconds(options->interval_ms),
                    options->count);
@@ -333,7 +369,7 @@ void add_verify(CLI::App& app, CliIo io, CliState& state) {
   command->add_flag("--allow-pending", *allow_pending,
                     "do not count unfinished tasks as lost (workers still running)");
   command->callback([url, allow_pending, io, &state] {
-    auto ledger = store::open_store(*url)->verify(!*allow_pending);
+    auto ledger = store::open_store(*url, read_only())->verify(!*allow_pending);
     io.out << to_json(ledger).dump() << "\n";
     if (!ledger.ok()) state.exit_code = 1;
   });
@@ -346,12 +382,16 @@ void add_export(CLI::App& app, CliIo io) {
   add_store_option(*command, *url);
   command->add_option("--out", *out_path, "write to FILE instead of stdout");
   command->callback([url, out_path, io] {
-    auto store = store::open_store(*url);
+    auto store = store::open_store(*url, read_only());
     json tasks = json::array();
+    std::int64_t not_utf8 = 0;
     for (std::int64_t after = 0;;) {
       auto page = store->list(after, 1000);
       if (page.empty()) break;
-      for (const auto& t : page) tasks.push_back(to_json(t));
+      for (const auto& t : page) {
+        not_utf8 += valid_utf8(t.key) && valid_utf8(t.error) ? 0 : 1;
+        tasks.push_back(to_json(t));
+      }
       after = page.back().id;
     }
     json audit = json::array();
@@ -365,12 +405,17 @@ void add_export(CLI::App& app, CliIo io) {
                      {"ledger", to_json(store->verify(false))},
                      {"tasks", std::move(tasks)},
                      {"audit", std::move(audit)}};
-    if (out_path->empty()) {
-      io.out << document.dump(2) << "\n";
-      return;
+    if (not_utf8 > 0) {
+      io.err << "legion: warning: " << not_utf8
+             << " task(s) hold text that is not UTF-8 (stored before legion checked it); "
+                "exported with U+FFFD in its place\n";
     }
-    std::ofstream file(*out_path);
-    if (!(file << document.dump(2) << "\n")) throw Error("export: cannot write " + *out_path);
+    const std::string text = document.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+    if (out_path->empty()) {
+      write_text(io.out, text, "standard output");
+    } else {
+      write_text_file(*out_path, text);
+    }
   });
 }
 
@@ -411,6 +456,11 @@ int run_cli(CLI::App& app, int argc, const char* const* argv, CliIo io, CliState
     return 2;
   } catch (const std::exception& error) {
     io.err << "legion: error: " << error.what() << "\n";
+    return 1;
+  }
+  // What a command printed must have reached standard output (a full disk shows at flush).
+  if (!io.out.flush()) {
+    io.err << "legion: error: cannot write to standard output\n";
     return 1;
   }
   return state.exit_code;

@@ -48,7 +48,7 @@ void add_list(CLI::App& tasks, CliIo io) {
   command->callback([options, io] {
     std::optional<store::TaskState> state;
     if (!options->state.empty()) state = state_option(options->state);
-    auto store = store::open_store(options->url);
+    auto store = store::open_store(options->url, read_only());
     int shown = 0;
     for (std::int64_t after = 0;;) {
       int page_size = options->limit == 0 ? 1000 : std::min(1000, options->limit - shown);
@@ -58,7 +58,7 @@ void add_list(CLI::App& tasks, CliIo io) {
       if (page.empty()) break;
       for (const auto& t : page) {
         if (options->as_json) {
-          io.out << to_json(t).dump() << "\n";
+          io.out << to_json(t).dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
         } else {
           io.out << t.id << "  " << t.key << "  " << store::to_string(t.state) << "  attempts "
                  << t.attempts << "/" << t.max_attempts;
@@ -95,6 +95,8 @@ void add_action(CLI::App& tasks, CliIo io, CliState& state, bool retry) {
     command->add_flag("--all-dead", options->all_dead, "every dead letter")->excludes(keys);
   }
   command->callback([options, io, &state, retry] {
+    require_utf8(options->reason, "--reason");
+    require_utf8(options->actor, "--actor");
     auto store = store::open_store(options->url);
     std::vector<std::string> wanted = options->keys;
     if (options->all_dead) {
@@ -139,11 +141,12 @@ void add_audit(CLI::App& tasks, CliIo io) {
   auto url = std::make_shared<std::string>();
   add_store_option(*command, *url);
   command->callback([url, io] {
-    auto store = store::open_store(*url);
+    auto store = store::open_store(*url, read_only());
     for (std::int64_t after = 0;;) {
       auto page = store->audit_log(after, 1000);
       if (page.empty()) break;
-      for (const auto& a : page) io.out << to_json(a).dump() << "\n";
+      for (const auto& a : page)
+        io.out << to_json(a).dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
       after = page.back().seq;
     }
   });

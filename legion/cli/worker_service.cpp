@@ -7,10 +7,13 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <ostream>
+#include <system_error>
 #include <thread>
 #include <vector>
 
+#include "legion/error.hpp"
 #include "legion/store/observed_store.hpp"
 #include "metrics_server.hpp"
 #include "shutdown.hpp"
@@ -182,9 +185,9 @@ void run_worker_service(const WorkerServiceOptions& options, const HandlerFactor
     metrics.lease_lost();
     log.warn("lease_lost", {{"task", task}, {"key", key}});
   };
-  // Every connection of this worker: the one place a store option for all of them goes (a
-  // flag that interrupts the PostgreSQL reconnect loop belongs here: shutdown.flag()).
+  // Every connection of this worker: the one place a store option for all of them goes.
   store::StoreOptions store_options;
+  store_options.interrupt = shutdown.flag();  // SIGTERM stops a PostgreSQL reconnect too
   auto open_observed = [&] {
     return store::observe_store(store::open_store(options.url, store_options), observer);
   };
@@ -198,79 +201,55 @@ void run_worker_service(const WorkerServiceOptions& options, const HandlerFactor
                               {"lease_ms", options.lease.count()},
                               {"task_timeout_ms", options.task_timeout.count()},
                               {"drain", options.exit_when_drained},
-                              {"stop_grace_ms", options.stop_grace.count()}});
+                              {"stop_grace_ms", options.stop_grace.count()},
+                              {"give_up_ms", options.give_up.count()}});
+
+  // A store outage is said, not waited out in silence: its first error, then one line every
+  // 10 s while it lasts.
+  std::mutex said_mutex;
+  std::optional<Clock::time_point> said;
+  const auto say_store_error = [&](const store::StoreError& error) {
+    {
+      std::lock_guard lock(said_mutex);
+      const auto now = Clock::now();
+      if (said && now - *said < std::chrono::seconds(10)) return;
+      said = now;
+    }
+    log.warn("store_error", {{"error", error.what()},
+                             {"give_up_ms", options.give_up.count()},
+                             {"note", "waiting it out; said again every 10 s while it lasts"}});
+  };
+
+  // A thread the system refuses (`ulimit -u`, memory for stacks): one line naming it.
+  const auto refused = [&](const std::string& what, const std::system_error& error) {
+    return Error("worker: cannot start " + what + " (" + error.code().message() + ")");
+  };
 
   // The queue gauges and the readiness probe's view of the store, once a second.
   std::mutex sampler_mutex;
   std::condition_variable sampler_wake;
   bool sampler_done = false;
-  std::thread sampler([&] {
-    std::unique_ptr<store::TaskStore> store;
-    std::unique_lock lock(sampler_mutex);
-    while (!sampler_done) {
-      lock.unlock();
-      try {
-        if (!store) store = open_observed();
-        metrics.queue(store->stats());
-      } catch (const std::exception& error) {
-        health.store_call("stats", false);
-        store.reset();
-      }
-      lock.lock();
-      sampler_wake.wait_for(lock, std::chrono::seconds(1), [&] { return sampler_done; });
-    }
-  });
-
-  std::vector<store::WorkerReport> reports(static_cast<std::size_t>(options.concurrency));
-  std::vector<std::thread> threads;
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  std::atomic<int> running{options.concurrency};
-  for (int t = 0; t < options.concurrency; ++t) {
-    threads.emplace_back([&, t] {
-      try {
-        auto store = open_observed();
-        store::TaskHandler inner = handlers(*store, model_calls);
-        store::TaskHandler handler = [&](const store::Task& task) {
-          const auto start = Clock::now();
-          try {
-            std::string result = inner(task);
-            metrics.ran(Clock::now() - start);
-            return result;
-          } catch (const std::bad_alloc&) {
-            throw;  // no task failure: run_worker ends this thread with it (see worker.hpp)
-          } catch (const std::exception& error) {
-            log.warn("task_failed", {{"task", task.id},
-                                     {"key", task.key},
-                                     {"attempt", task.attempts},
-                                     {"max_attempts", task.max_attempts},
-                                     {"error", error.what()}});
-            throw;
-          }
-        };
-        store::WorkerOptions worker;
-        worker.worker_id = id + "/" + std::to_string(t);
-        worker.batch = options.batch;
-        worker.lease = options.lease;
-        worker.task_timeout = options.task_timeout;
-        worker.exit_when_drained = options.exit_when_drained;
-        worker.stop = shutdown.flag();
-        reports[static_cast<std::size_t>(t)] = store::run_worker(*store, worker, handler);
-      } catch (const std::exception& error) {
-        health.fatal(error.what());
-        log.error("worker_thread_failed", {{"thread", t}, {"error", error.what()}});
-        {
-          std::lock_guard lock(failure_mutex);
-          if (!failure) failure = std::current_exception();
+  std::thread sampler;
+  try {
+    sampler = std::thread([&] {
+      std::unique_ptr<store::TaskStore> store;
+      std::unique_lock lock(sampler_mutex);
+      while (!sampler_done) {
+        lock.unlock();
+        try {
+          if (!store) store = open_observed();
+          metrics.queue(store->stats());
+        } catch (const std::exception& error) {
+          health.store_call("stats", false);
+          store.reset();
         }
-        shutdown.request(options.stop_grace, "a worker thread failed");
+        lock.lock();
+        sampler_wake.wait_for(lock, std::chrono::seconds(1), [&] { return sampler_done; });
       }
-      --running;
-      shutdown.notify();
     });
+  } catch (const std::system_error& error) {
+    throw refused("the queue sampler thread", error);
   }
-
-  const bool finished = shutdown.wait([&] { return running.load() == 0; });
   auto stop_sampler = [&] {
     {
       std::lock_guard lock(sampler_mutex);
@@ -279,6 +258,69 @@ void run_worker_service(const WorkerServiceOptions& options, const HandlerFactor
     sampler_wake.notify_all();
     sampler.join();
   };
+
+  std::vector<store::WorkerReport> reports(static_cast<std::size_t>(options.concurrency));
+  std::vector<std::thread> threads;
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  std::atomic<int> running{options.concurrency};
+  for (int t = 0; t < options.concurrency; ++t) {
+    try {
+      threads.emplace_back([&, t] {
+        try {
+          auto store = open_observed();
+          store::TaskHandler inner = handlers(*store, model_calls);
+          store::TaskHandler handler = [&](const store::Task& task) {
+            const auto start = Clock::now();
+            try {
+              std::string result = inner(task);
+              metrics.ran(Clock::now() - start);
+              return result;
+            } catch (const std::bad_alloc&) {
+              throw;  // no task failure: run_worker ends this thread with it (see worker.hpp)
+            } catch (const std::exception& error) {
+              log.warn("task_failed", {{"task", task.id},
+                                       {"key", task.key},
+                                       {"attempt", task.attempts},
+                                       {"max_attempts", task.max_attempts},
+                                       {"error", error.what()}});
+              throw;
+            }
+          };
+          store::WorkerOptions worker;
+          worker.worker_id = id + "/" + std::to_string(t);
+          worker.batch = options.batch;
+          worker.lease = options.lease;
+          worker.task_timeout = options.task_timeout;
+          worker.exit_when_drained = options.exit_when_drained;
+          worker.stop = shutdown.flag();
+          worker.on_store_error = say_store_error;
+          worker.give_up_after = options.give_up;
+          reports[static_cast<std::size_t>(t)] = store::run_worker(*store, worker, handler);
+        } catch (const std::exception& error) {
+          health.fatal(error.what());
+          log.error("worker_thread_failed", {{"thread", t}, {"error", error.what()}});
+          {
+            std::lock_guard lock(failure_mutex);
+            if (!failure) failure = std::current_exception();
+          }
+          shutdown.request(options.stop_grace, "a worker thread failed");
+        }
+        --running;
+        shutdown.notify();
+      });
+    } catch (const std::system_error& error) {
+      // The threads already started stop at once; none was counted for the refused ones.
+      shutdown.request(std::chrono::milliseconds(0), "a worker thread could not start");
+      for (auto& thread : threads) thread.join();
+      stop_sampler();
+      throw refused(
+          "worker thread " + std::to_string(t + 1) + " of " + std::to_string(options.concurrency),
+          error);
+    }
+  }
+
+  const bool finished = shutdown.wait([&] { return running.load() == 0; });
   if (!finished) {
     // The grace period is over and some task still runs: hand every lease back so another
     // worker resumes it (from its last checkpoint) now, and leave without waiting. A late

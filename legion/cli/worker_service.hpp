@@ -24,6 +24,7 @@ struct WorkerServiceOptions {
   int batch = 16;
   std::chrono::milliseconds lease{30'000};
   std::chrono::milliseconds task_timeout{0};  // WorkerOptions::task_timeout (0: no limit)
+  std::chrono::milliseconds give_up{0};  // WorkerOptions::give_up_after (0: wait store errors out)
   bool exit_when_drained = false;
   std::chrono::milliseconds stop_grace{30'000};  // SIGTERM -> forced release and exit
   std::string metrics_addr;                      // empty: no endpoint
@@ -31,8 +32,9 @@ struct WorkerServiceOptions {
 };
 
 // Runs until drained (exit_when_drained) or stopped, and prints the summary line on io.out.
-// A worker thread's fatal error is rethrown once the others stopped. Past the grace deadline
-// the process exits from here (0 when every held lease was released, 1 otherwise).
+// A worker thread's fatal error (store errors past `give_up`) is rethrown once the others
+// stopped; a thread the system refuses is an Error naming it, the threads started joined. Past the
+// grace deadline the process exits from here (0 when every held lease was released, 1 otherwise).
 void run_worker_service(const WorkerServiceOptions& options, const HandlerFactory& handlers,
                         CliIo io);
 

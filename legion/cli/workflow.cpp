@@ -1,6 +1,5 @@
 #include "workflow.hpp"
 
-#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -9,6 +8,7 @@
 #include "legion/agent.hpp"
 #include "legion/error.hpp"
 #include "legion/executor.hpp"
+#include "legion/json_input.hpp"
 #include "legion/memory.hpp"
 #include "legion/openai_model.hpp"
 #include "legion/patterns.hpp"
@@ -254,6 +254,35 @@ json result_json(const PatternResult& r) {
           {"details", r.details}};
 }
 
+// FNV-1a over the spec's canonical text (nlohmann keeps object keys sorted): a checkpoint
+// records it, so a workflow id reused for another spec is caught instead of resumed.
+std::string spec_hash(const json& spec) {
+  std::uint64_t hash = 14695981039346656037ull;
+  for (const unsigned char c : spec.dump()) hash = (hash ^ c) * 1099511628211ull;
+  std::ostringstream hex;
+  hex << std::hex << hash;
+  return hex.str();
+}
+
+// The state of a checkpoint this spec wrote; ConfigError when another spec (or an older
+// version, which recorded no hash) wrote it under the same workflow id.
+json checkpoint_state(const store::Checkpoint& checkpoint, const std::string& hash) {
+  ParsedJson state = parse_json(checkpoint.state);
+  if (!state.ok() || !state.value.is_object()) {
+    throw Error("run: the checkpoint of workflow '" + checkpoint.workflow_id +
+                "' in the store is damaged (" + (state.ok() ? "not an object" : state.error) + ")");
+  }
+  const json& stored = state.value.value("spec_hash", json());
+  if (stored != hash) {
+    throw ConfigError("run: workflow id '" + checkpoint.workflow_id +
+                      "' belongs to another spec in this store (its spec hash " +
+                      (stored.is_string() ? stored.get<std::string>() : std::string("unknown")) +
+                      ", this spec's " + hash +
+                      "): give this run its own --workflow-id, or rerun the spec that made it");
+  }
+  return std::move(state.value);
+}
+
 // Stage by stage, each stage a one-stage pipeline, with a checkpoint after each: a rerun
 // with the same store and workflow id starts after the last completed stage.
 std::vector<Stage> pipeline_stages(const Workflow& w, const json& p) {
@@ -271,14 +300,15 @@ std::vector<Stage> pipeline_stages(const Workflow& w, const json& p) {
 }
 
 json run_checkpointed_pipeline(const Workflow& w, const json& p, store::TaskStore* store,
-                               const std::string& id, const RunContext& context) {
+                               const std::string& id, const std::string& spec,
+                               const RunContext& context) {
   const std::vector<Stage> parsed = pipeline_stages(w, p);
   std::string input = text(p, "pattern", "input", std::string());
   std::size_t first = 0;
   json stage_results = json::array();
   if (store) {
     if (auto last = store->load_checkpoint(id)) {
-      json state = json::parse(last->state);
+      json state = checkpoint_state(*last, spec);
       first = static_cast<std::size_t>(last->step);
       input = state["input"];
       stage_results = state["stages"];
@@ -291,7 +321,8 @@ json run_checkpointed_pipeline(const Workflow& w, const json& p, store::TaskStor
     stage_results.push_back(result_json(r));
     if (store) {
       store->save_checkpoint(
-          {id, static_cast<int>(i + 1), json{{"input", input}, {"stages", stage_results}}.dump()});
+          {id, static_cast<int>(i + 1),
+           json{{"spec_hash", spec}, {"input", input}, {"stages", stage_results}}.dump()});
     }
   }
   Usage total;
@@ -438,11 +469,9 @@ std::uint64_t calls_made(const Workflow& w, const json& result) {
 }  // namespace
 
 json load_workflow(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError(path + ": cannot open");
-  json spec = json::parse(in, nullptr, false);
-  if (spec.is_discarded()) throw ConfigError(path + ": not valid JSON");
-  return spec;
+  ParsedJson spec = parse_json(read_text_file(path));
+  if (!spec.ok()) throw ConfigError(path + ": " + spec.error);
+  return std::move(spec.value);
 }
 
 void validate_workflow(const json& spec) {
@@ -464,17 +493,21 @@ json run_workflow(const json& spec, store::TaskStore* store, const std::string& 
   build(w, spec);
   const json& pattern = spec.value("pattern", json());
   if (!pattern.is_object()) bad("pattern", "is required (an object)");
-  std::string id = workflow_id.empty() ? spec.value("name", std::string("workflow")) : workflow_id;
+  const std::string name = text(spec, "spec", "name", std::string("workflow"));
+  const std::string id = workflow_id.empty() ? name : workflow_id;
+  const std::string hash = spec_hash(spec);
   json result;
   if (text(pattern, "pattern", "type") == "pipeline") {
-    result = run_checkpointed_pipeline(w, pattern, store, id, context);
+    result = run_checkpointed_pipeline(w, pattern, store, id, hash, context);
   } else if (auto done = store ? store->load_checkpoint(id) : std::nullopt) {
-    result = json::parse(done->state);  // finished before: the stored result, not a rerun
+    // Finished before: the stored result, not a rerun.
+    result = checkpoint_state(*done, hash).value("result", json::object());
     result["resumed_from_step"] = done->step;
   } else {
     result = result_json(prepare_pattern(w, pattern)(context));
     result["resumed_from_step"] = 0;
-    if (store) store->save_checkpoint({id, 1, result.dump()});
+    if (store)
+      store->save_checkpoint({id, 1, json{{"spec_hash", hash}, {"result", result}}.dump()});
   }
   result["workflow"] = id;
   result["pattern"] = pattern["type"];

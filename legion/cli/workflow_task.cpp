@@ -1,6 +1,7 @@
 #include "workflow_task.hpp"
 
 #include "legion/error.hpp"
+#include "legion/json_input.hpp"
 #include "legion/trace.hpp"
 #include "workflow.hpp"
 
@@ -60,7 +61,9 @@ std::string task_workflow_id(const std::string& key) {
 store::TaskHandler workflow_task_handler(store::TaskStore& store,
                                          const ModelCallSink& model_calls) {
   return [&store, model_calls](const store::Task& task) {
-    json payload = json::parse(task.payload, nullptr, false);
+    ParsedJson parsed = parse_json(task.payload);
+    if (!parsed.ok()) throw Error("task '" + task.key + "': payload " + parsed.error);
+    json& payload = parsed.value;
     if (!payload.is_object() || !payload.contains("workflow") || !payload.contains("input") ||
         !payload["input"].is_string()) {
       throw Error("task '" + task.key +

@@ -140,6 +140,16 @@ std::uint64_t Mailbox::rejected() const {
   return rejected_;
 }
 
+std::size_t Mailbox::blocked_pushes() const {
+  std::lock_guard lock(mutex_);
+  return waiting_pushes_;
+}
+
+std::size_t Mailbox::waiting_pops() const {
+  std::lock_guard lock(mutex_);
+  return waiting_pops_;
+}
+
 MessageBus::MessageBus(BusOptions options) : options_(options) {
   if (options_.mailbox_capacity == 0) throw ConfigError("bus mailbox capacity must be at least 1");
 }

@@ -7,11 +7,14 @@
 #include <deque>
 #include <mutex>
 #include <span>
+#include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
 #include "legion/detail/cpu_relax.hpp"
 #include "legion/detail/work_stealing_deque.hpp"
+#include "legion/error.hpp"
 #include "legion/sync_wait.hpp"
 
 namespace legion {
@@ -99,7 +102,17 @@ Executor::Impl::Impl(Executor& executor, std::size_t count)
 void Executor::Impl::start() {
   // All workers exist before any thread runs, because thieves walk the whole vector.
   for (std::size_t i = 0; i < workers.size(); ++i) {
-    workers[i]->thread = std::thread([this, i] { worker_loop(i); });
+    try {
+      workers[i]->thread = std::thread([this, i] { worker_loop(i); });
+    } catch (const std::system_error& error) {
+      // The threads already running sleep on sleep_cv: stop and join them before the members
+      // go (destroying a condition variable with waiters blocks forever, and a joinable
+      // std::thread aborts).
+      stop();
+      throw Error("executor: cannot start worker thread " + std::to_string(i + 1) + " of " +
+                  std::to_string(workers.size()) + " (" + error.code().message() +
+                  "; the process or user thread limit, ulimit -u, may be too low)");
+    }
   }
 }
 

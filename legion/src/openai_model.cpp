@@ -4,15 +4,15 @@
 
 #include "http_transfers.hpp"
 #include "legion/error.hpp"
+#include "legion/json_input.hpp"
 #include "legion/simulated_model.hpp"
 #include "legion/splitmix64.hpp"
 #include "legion/sync_wait.hpp"
 #include "legion/timer.hpp"
+#include "openai_reply.hpp"
 
 namespace legion {
 namespace {
-
-constexpr std::size_t kExcerptBytes = 200;
 
 Json request_body(const OpenAIModelOptions& options, const ModelRequest& request) {
   Json body = Json::object();
@@ -48,29 +48,6 @@ std::string OpenAIModel::name() const {
   return options_.model.empty() ? "openai" : "openai:" + options_.model;
 }
 
-namespace {
-
-// Server bodies and curl messages may echo what they were sent; the key must never leave
-// through an error, so every text bound for one passes through here.
-std::string redact(std::string text, const std::string& secret) {
-  if (secret.empty()) return text;
-  for (std::size_t at = text.find(secret); at != std::string::npos;
-       at = text.find(secret, at + 10)) {
-    text.replace(at, secret.size(), "[redacted]");
-  }
-  return text;
-}
-
-std::string excerpt(const std::string& body, const std::string& secret) {
-  std::string out = redact(body, secret);
-  if (out.size() > kExcerptBytes) out = out.substr(0, kExcerptBytes) + "...";
-  std::replace_if(
-      out.begin(), out.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
-  return out;
-}
-
-}  // namespace
-
 ModelResponse OpenAIModel::complete(const ModelRequest& request) {
   return sync_wait(complete_async(request));
 }
@@ -103,13 +80,14 @@ Task<ModelResponse> OpenAIModel::complete_async(const ModelRequest& request) {
     std::string problem;
     if (exchange.code != CURLE_OK) {
       problem = exchange.code == CURLE_OPERATION_TIMEDOUT ? "timed out: " : "connection failed: ";
-      problem += redact(exchange.error, api_key_);
+      problem += detail::redact(exchange.error, api_key_);
     } else if (exchange.status == 429 || exchange.status >= 500) {
-      problem = "HTTP " + std::to_string(exchange.status) + ": " + excerpt(exchange.body, api_key_);
+      problem = "HTTP " + std::to_string(exchange.status) + ": " +
+                detail::excerpt(exchange.body, api_key_);
     } else if (exchange.status < 200 || exchange.status >= 300) {
       // Other client errors will not improve by asking again.
       throw ModelError(where + ": HTTP " + std::to_string(exchange.status) + ": " +
-                       excerpt(exchange.body, api_key_));
+                       detail::excerpt(exchange.body, api_key_));
     } else {
       break;
     }
@@ -132,37 +110,7 @@ Task<ModelResponse> OpenAIModel::complete_async(const ModelRequest& request) {
     co_await sleep_for(std::min(wait, options_.max_backoff));
   }
 
-  const Json reply = Json::parse(exchange.body, nullptr, false);
-  const Json* message = nullptr;
-  if (reply.is_object() && reply.contains("choices") && reply["choices"].is_array() &&
-      !reply["choices"].empty() && reply["choices"][0].is_object() &&
-      reply["choices"][0].contains("message") && reply["choices"][0]["message"].is_object()) {
-    message = &reply["choices"][0]["message"];
-  }
-  if (message == nullptr) {
-    throw ModelError(
-        where + ": malformed reply (no choices[0].message): " + excerpt(exchange.body, api_key_));
-  }
-
-  ModelResponse response;
-  try {
-    response.message = message_from_json(*message);
-  } catch (const Error& error) {
-    throw ModelError(where + ": malformed reply: " + redact(error.what(), api_key_));
-  }
-  response.message.role = Role::kAssistant;
-  const Json* usage =
-      reply.contains("usage") && reply["usage"].is_object() ? &reply["usage"] : nullptr;
-  if (usage != nullptr && (*usage).value("prompt_tokens", Json()).is_number_unsigned() &&
-      (*usage).value("completion_tokens", Json()).is_number_unsigned()) {
-    response.usage.prompt_tokens = (*usage)["prompt_tokens"].get<std::uint64_t>();
-    response.usage.completion_tokens = (*usage)["completion_tokens"].get<std::uint64_t>();
-  } else {
-    // Servers that do not count get the same rule as the simulated model, so totals stay
-    // comparable.
-    response.usage.prompt_tokens = count_prompt_tokens(request);
-    response.usage.completion_tokens = count_completion_tokens(response.message);
-  }
+  ModelResponse response = detail::parse_chat_completion(exchange.body, request, where, api_key_);
   response.model_time = std::chrono::steady_clock::now() - start;
   co_return std::move(response);
 }

@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "legion/error.hpp"
+#include "legion/json_input.hpp"
 
 namespace legion::detail {
 namespace {
@@ -122,19 +123,49 @@ TemplateText wrap(std::string prefix, TemplateText text, std::string suffix) {
   return text;
 }
 
-void find_templates(const Json& value, const Json::json_pointer& where, int line,
+// Every string of `root` holding a template, with its JSON pointer. Iterative, and a pointer
+// is built only for a string that has a template: building one per level on the way down
+// cost time quadratic in the depth.
+void find_templates(const Json& root, int line,
                     std::vector<std::pair<Json::json_pointer, TemplateText>>& out) {
-  if (value.is_string()) {
-    const std::string& text = value.get_ref<const std::string&>();
-    if (text.find("{{") == std::string::npos) return;
-    TemplateText parsed = parse_text(text, line, false);
-    if (parsed.has_templates()) out.emplace_back(where, std::move(parsed));
-  } else if (value.is_object()) {
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      find_templates(it.value(), where / it.key(), line, out);
+  struct Frame {
+    const Json* container;
+    Json::const_iterator next;
+    std::size_t index = 0;
+  };
+  std::vector<Frame> stack;
+  std::vector<std::string> path;  // the tokens down to the value being visited
+  // A string is checked at once; a container becomes a frame, its token kept until it is done.
+  const auto visit = [&](const Json& value) {
+    if (value.is_object() || value.is_array()) {
+      stack.push_back({&value, value.begin()});
+      return true;
     }
-  } else if (value.is_array()) {
-    for (std::size_t i = 0; i < value.size(); ++i) find_templates(value[i], where / i, line, out);
+    if (value.is_string()) {
+      const std::string& text = value.get_ref<const std::string&>();
+      if (text.find("{{") != std::string::npos) {
+        TemplateText parsed = parse_text(text, line, false);
+        if (parsed.has_templates()) {
+          Json::json_pointer where;
+          for (const std::string& token : path) where /= token;
+          out.emplace_back(std::move(where), std::move(parsed));
+        }
+      }
+    }
+    return false;
+  };
+  visit(root);
+  while (!stack.empty()) {
+    Frame& frame = stack.back();
+    if (frame.next == frame.container->end()) {
+      stack.pop_back();
+      if (!stack.empty()) path.pop_back();  // the finished container's own token
+      continue;
+    }
+    const auto it = frame.next++;
+    path.push_back(frame.container->is_object() ? it.key() : std::to_string(frame.index));
+    ++frame.index;
+    if (!visit(*it)) path.pop_back();
   }
 }
 
@@ -142,24 +173,11 @@ void find_templates(const Json& value, const Json::json_pointer& where, int line
 // strings; npos when it never closes.
 std::size_t object_end(std::string_view text) {
   int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{') {
-      ++depth;
-    } else if (c == '}' && --depth == 0) {
-      return i + 1;
-    }
-  }
-  return std::string_view::npos;
+  const std::size_t close = scan_json_brackets(text, [&](std::size_t, char c) {
+    if (c == '{') ++depth;
+    return c != '}' || --depth != 0;
+  });
+  return close == std::string_view::npos ? close : close + 1;
 }
 
 // "TOOL {JSON} && call TOOL {JSON} ...". Arguments may be left out for a tool without any.
@@ -176,15 +194,16 @@ std::vector<ScriptCall> parse_calls(std::string_view rest, int line) {
       call.arguments = Json::object();
     } else {
       const std::size_t end = rest.front() == '{' ? object_end(rest) : std::string_view::npos;
-      if (end != std::string_view::npos) {
-        call.arguments = Json::parse(rest.substr(0, end), nullptr, false);
-      }
-      if (end == std::string_view::npos || !call.arguments.is_object()) {
+      if (end == std::string_view::npos) fail(line, where + ": arguments are not a JSON object");
+      ParsedJson parsed = parse_json(rest.substr(0, end));
+      if (parsed.too_deep) fail(line, where + ": arguments " + parsed.error);
+      if (!parsed.ok() || !parsed.value.is_object()) {
         fail(line, where + ": arguments are not a JSON object");
       }
+      call.arguments = std::move(parsed.value);
       rest = trim(rest.substr(end));
     }
-    find_templates(call.arguments, Json::json_pointer(), line, call.templated);
+    find_templates(call.arguments, line, call.templated);
     calls.push_back(std::move(call));
     if (rest.empty()) return calls;
     if (!rest.starts_with("&&")) {
@@ -197,7 +216,10 @@ std::vector<ScriptCall> parse_calls(std::string_view rest, int line) {
 }
 
 ScriptStep parse_line(std::string_view text, int line) {
-  const auto [op, rest] = split_word(text);
+  // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+  const std::pair<std::string_view, std::string_view> words = split_word(text);
+  const std::string_view op = words.first;
+  const std::string_view rest = words.second;
   ScriptStep step;
   step.line = line;
   auto need = [&](bool ok, const char* usage) {

@@ -27,11 +27,25 @@ std::filesystem::path default_venv() {
   return std::filesystem::path(LEGION_SOURCE_DIR) / ".venv";
 }
 
+// scripts/setup's naming: .venv-NAME holds requirements-NAME.txt, any other requirements.txt.
+std::string requirements_of(const std::filesystem::path& venv) {
+  const std::string name = venv.filename().string();
+  const std::string prefix = ".venv-";
+  if (name.rfind(prefix, 0) == 0 && name.size() > prefix.size())
+    return "requirements-" + name.substr(prefix.size()) + ".txt";
+  return "requirements.txt";
+}
+
 // The virtualenv must come from the CPython we link: a 3.12 venv's site-packages would hold
 // extension modules built for another ABI.
 void check_venv(const std::filesystem::path& venv) {
   const std::string fix = "run scripts/setup to create it";
-  if (!std::filesystem::exists(venv / "bin" / "python")) {
+  std::error_code error;
+  if (!std::filesystem::exists(venv / "bin" / "python", error)) {
+    if (error) {
+      throw ConfigError("Python virtualenv " + venv.string() + " cannot be accessed (" +
+                        error.message() + ")");
+    }
     throw ConfigError("Python virtualenv " + venv.string() + " not found: " + fix);
   }
   std::ifstream cfg(venv / "pyvenv.cfg");
@@ -93,6 +107,11 @@ std::vector<std::pair<std::string, std::string>> offline_environment() {
       {"OTEL_SDK_DISABLED", "true"},
       // AutoGen.
       {"AUTOGEN_DISABLE_RUNTIME_TRACING", "true"},
+      // Microsoft Agent Framework: no OpenTelemetry spans or metrics (on by default), no
+      // user-agent telemetry header.
+      {"ENABLE_INSTRUMENTATION", "false"},
+      {"ENABLE_SENSITIVE_DATA", "false"},
+      {"AGENT_FRAMEWORK_USER_AGENT_DISABLED", "true"},
       // Everything built on Hugging Face or Chroma.
       {"HF_HUB_OFFLINE", "1"},
       {"TRANSFORMERS_OFFLINE", "1"},
@@ -102,17 +121,25 @@ std::vector<std::pair<std::string, std::string>> offline_environment() {
       {"TOKENIZERS_PARALLELISM", "false"},
       // python-dotenv (CrewAI calls load_dotenv() at import; embedded, it reads the cwd's .env).
       {"PYTHON_DOTENV_DISABLED", "1"},
+      // OpenAI Agents SDK: no trace export (the adapter also calls set_tracing_disabled).
+      {"OPENAI_AGENTS_DISABLE_TRACING", "1"},
   };
 }
 
 const StartReport& start_interpreter(const InterpreterOptions& options) {
   std::lock_guard lock(start_mutex);
+  const std::filesystem::path venv = options.venv.empty() ? default_venv() : options.venv;
   if (embedded) {
+    // Packages of another virtualenv may need other versions of what is already imported.
+    if (venv != embedded->venv) {
+      throw ConfigError("the embedded Python runs the virtualenv " + embedded->venv.string() +
+                        ", not " + venv.string() + ": run each framework in its own process");
+    }
     add_paths(options.paths);
     return embedded->report;
   }
   auto state = std::make_unique<Embedded>();
-  state->venv = options.venv.empty() ? default_venv() : options.venv;
+  state->venv = venv;
   check_venv(state->venv);
 
   for (const auto& [name, value] : offline_environment()) setenv(name.c_str(), value.c_str(), 1);
@@ -176,7 +203,8 @@ std::chrono::nanoseconds import_module(const std::string& module) {
       throw MissingPackage("Python package '" + missing + "'" +
                            (missing == module ? "" : " (needed by '" + module + "')") +
                            " is not installed in " + embedded->venv.string() +
-                           ": run scripts/setup (pip install -r requirements.txt)");
+                           ": run scripts/setup (pip install -r " +
+                           requirements_of(embedded->venv) + ")");
     }
     rethrow_python_error();
   }

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "check.hpp"
+#include "stats/json_input.hpp"
 
 namespace stats {
 
@@ -144,12 +145,7 @@ double ns_per_time_unit(std::string_view unit, std::string_view source) {
 
 std::vector<Series> parse_gbench_json(std::string_view text, std::string_view metric,
                                       std::string_view source) {
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(null_non_finite_literals(text));
-  } catch (const nlohmann::json::parse_error& e) {
-    bad(source, std::string("malformed JSON: ") + e.what());
-  }
+  const nlohmann::json doc = parse_json_input(null_non_finite_literals(text), source);
   if (!doc.is_object() || !doc.contains("benchmarks") || !doc["benchmarks"].is_array()) {
     bad(source, "not Google Benchmark JSON (no \"benchmarks\" array)");
   }

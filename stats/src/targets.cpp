@@ -10,6 +10,7 @@
 #include "stats/descriptive.hpp"
 #include "stats/error.hpp"
 #include "stats/gbench_json.hpp"
+#include "stats/json_input.hpp"
 
 namespace stats {
 
@@ -62,12 +63,7 @@ const char* target_outcome_name(TargetOutcome o) {
 }
 
 std::vector<Target> parse_targets(std::string_view text, std::string_view source) {
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw StatsError(std::string(source) + ": malformed JSON: " + e.what());
-  }
+  nlohmann::json doc = parse_json_input(text, source);
   if (doc.is_object() && doc.contains("targets")) doc = doc["targets"];
   if (!doc.is_array()) throw StatsError(std::string(source) + ": expected a list of targets");
   std::vector<Target> out;

@@ -11,6 +11,7 @@
 #include "stress/generator.hpp"
 #include "stress/load_driver.hpp"
 #include "stress/tracker.hpp"
+#include "thread_start.hpp"
 #include "workload.hpp"
 
 namespace stress::detail {
@@ -98,35 +99,34 @@ void run_bus_flood(WorkloadRun& run) {
   std::mutex consumed_mutex;
   std::vector<std::uint64_t> consumed;
 
-  std::vector<std::thread> consumers;
-  for (std::uint64_t s = 0; s < subscribers; ++s) {
-    consumers.emplace_back([&, s] {
-      std::vector<std::uint64_t> mine;
-      for (;;) {
-        auto message = boxes[s]->pop_for(std::chrono::milliseconds(20));
-        if (!message) {
-          if (boxes[s]->closed()) break;
-          continue;
+  std::vector<std::thread> consumers =
+      detail::start_threads(subscribers, "consumer", [&](std::uint64_t s) {
+        std::vector<std::uint64_t> mine;
+        for (;;) {
+          auto message = boxes[s]->pop_for(std::chrono::milliseconds(20));
+          if (!message) {
+            if (boxes[s]->closed()) break;
+            continue;
+          }
+          // Consumers of a known capacity (1 / consume_us each): the overload scenario's
+          // yardstick.
+          if (c.consume_us > 0) {
+            std::this_thread::sleep_for(
+                std::chrono::nanoseconds(static_cast<std::int64_t>(c.consume_us * 1e3)));
+          }
+          std::uint64_t seq = 0;
+          const auto& p = message->payload;
+          std::from_chars(p.data(), p.data() + p.size(), seq);
+          const std::uint64_t id = delivery(seq, s);
+          run.metrics.record_secondary(Metrics::kBusLatency, message->received_at,
+                                       message->received_at - message->sent_at);
+          if (c.limit_search) stages.record(seq, message->received_at - tracker.scheduled_at(id));
+          tracker.completed(id, true);
+          mine.push_back(id);
         }
-        // Consumers of a known capacity (1 / consume_us each): the overload scenario's yardstick.
-        if (c.consume_us > 0) {
-          std::this_thread::sleep_for(
-              std::chrono::nanoseconds(static_cast<std::int64_t>(c.consume_us * 1e3)));
-        }
-        std::uint64_t seq = 0;
-        const auto& p = message->payload;
-        std::from_chars(p.data(), p.data() + p.size(), seq);
-        const std::uint64_t id = delivery(seq, s);
-        run.metrics.record_secondary(Metrics::kBusLatency, message->received_at,
-                                     message->received_at - message->sent_at);
-        if (c.limit_search) stages.record(seq, message->received_at - tracker.scheduled_at(id));
-        tracker.completed(id, true);
-        mine.push_back(id);
-      }
-      std::lock_guard lock(consumed_mutex);
-      consumed.insert(consumed.end(), mine.begin(), mine.end());
-    });
-  }
+        std::lock_guard lock(consumed_mutex);
+        consumed.insert(consumed.end(), mine.begin(), mine.end());
+      });
 
   std::atomic<bool> stop{false};
   std::thread probe;

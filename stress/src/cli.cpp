@@ -247,7 +247,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   run->add_option("--time-scale", scale, "shrink durations and task counts by F (0 < F <= 1)")
       ->check(CLI::Range(1e-9, 1.0))
       ->capture_default_str();
+  // Unsigned: CLI11 would read -1 as 2^64-1.
   run->add_option("--seed", seed, "seed of the task operands and the model latencies")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   run->add_option("--out", out_dir, "directory for the JSON results")->capture_default_str();
   run->add_option("--pg-url", pg_url, "PostgreSQL URL for store 'postgresql' (env LEGION_PG_URL)");

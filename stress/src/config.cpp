@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "legion/error.hpp"
+#include "legion/json_input.hpp"
 #include "legion/latency.hpp"
 
 namespace stress {
@@ -306,6 +306,15 @@ ScenarioConfig parse_config(const json& document, const std::filesystem::path& s
   FieldReader r(document, source.string());
   r.string("name", c.name, true);
   if (c.name.empty()) r.fail("name", "must not be empty");
+  // It names the result file under --out: no directory parts, no way out of it.
+  if (c.name.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") !=
+          std::string::npos ||
+      c.name.front() == '.') {
+    r.fail("name",
+           "must be letters, digits, '_', '-' and '.', not starting with '.' (it names "
+           "the result file)");
+  }
   r.string("description", c.description);
   std::string kind;
   r.string("kind", kind);  // load, spike, endurance, scalability: documentation only
@@ -348,11 +357,9 @@ ScenarioConfig parse_config(const json& document, const std::filesystem::path& s
 }
 
 ScenarioConfig load_config(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw legion::ConfigError(file.string() + ": cannot open");
-  json document = json::parse(in, nullptr, false);
-  if (document.is_discarded()) throw legion::ConfigError(file.string() + ": not valid JSON");
-  return parse_config(document, file);
+  legion::ParsedJson document = legion::parse_json(legion::read_text_file(file.string()));
+  if (!document.ok()) throw legion::ConfigError(file.string() + ": " + document.error);
+  return parse_config(document.value, file);
 }
 
 ScenarioConfig scaled(const ScenarioConfig& config, double factor) {

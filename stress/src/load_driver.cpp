@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "stress/generator.hpp"
+#include "thread_start.hpp"
 
 namespace stress {
 namespace {
@@ -23,29 +24,28 @@ nlohmann::json drive_closed(const ScenarioConfig& c, SteadyClock::time_point sta
   const auto task_timeout = seconds(c.drain_timeout_s);
   std::atomic<std::uint64_t> next{0}, late{0};
   tracker.add_waiters(c.agents);
-  std::vector<std::thread> agents;
-  for (int a = 0; a < c.agents; ++a) {
-    agents.emplace_back([&, a] {
-      // Staggered over the ramp, and phased within one pace so the agents do not start their
-      // tasks in lock-step bursts.
-      const auto offset =
-          seconds(c.agents > 1 ? c.ramp_s * a / (c.agents - 1) : 0.0) + pace * a / c.agents;
-      for (std::int64_t k = 0; !stop.load(std::memory_order_relaxed); ++k) {
-        const auto scheduled = start + offset + k * pace;
-        if (scheduled > cutoff) break;
-        const std::uint64_t id = next.fetch_add(1);
-        if (id >= static_cast<std::uint64_t>(c.tasks)) break;
-        std::this_thread::sleep_until(scheduled);
-        const auto now = SteadyClock::now();
-        const bool is_late = now - scheduled > tolerance;
-        late += is_late;
-        // The closed model measures from the actual start and corrects for the pace.
-        tracker.dispatched(id, now, now, is_late, a);
-        submit(id, a);
-        tracker.wait(id, a, SteadyClock::now() + task_timeout);
-      }
-    });
-  }
+  std::vector<std::thread> agents =
+      detail::start_threads(static_cast<std::size_t>(c.agents), "agent", [&](std::size_t index) {
+        const int a = static_cast<int>(index);
+        // Staggered over the ramp, and phased within one pace so the agents do not start their
+        // tasks in lock-step bursts.
+        const auto offset =
+            seconds(c.agents > 1 ? c.ramp_s * a / (c.agents - 1) : 0.0) + pace * a / c.agents;
+        for (std::int64_t k = 0; !stop.load(std::memory_order_relaxed); ++k) {
+          const auto scheduled = start + offset + k * pace;
+          if (scheduled > cutoff) break;
+          const std::uint64_t id = next.fetch_add(1);
+          if (id >= static_cast<std::uint64_t>(c.tasks)) break;
+          std::this_thread::sleep_until(scheduled);
+          const auto now = SteadyClock::now();
+          const bool is_late = now - scheduled > tolerance;
+          late += is_late;
+          // The closed model measures from the actual start and corrects for the pace.
+          tracker.dispatched(id, now, now, is_late, a);
+          submit(id, a);
+          tracker.wait(id, a, SteadyClock::now() + task_timeout);
+        }
+      });
   for (auto& t : agents) t.join();
   const auto started = std::min<std::uint64_t>(next.load(), static_cast<std::uint64_t>(c.tasks));
   return {{"model", "closed"},

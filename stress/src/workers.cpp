@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "legion/error.hpp"
+#include "thread_start.hpp"
 
 extern char** environ;
 
@@ -68,37 +69,38 @@ WorkerThreads::~WorkerThreads() {
 void WorkerThreads::start() {
   stop_ = false;
   ++generation_;
-  for (int t = 0; t < threads_; ++t) {
-    crash_[static_cast<std::size_t>(t)] = false;
-    running_.emplace_back([this, t, generation = generation_] {
-      for (int life = 0;; ++life) {
-        try {
-          auto store = open_();
-          legion::store::WorkerOptions options = base_;
-          options.worker_id = "stress-" + std::to_string(generation) + "/" + std::to_string(t) +
-                              (life ? "." + std::to_string(life) : "");
-          options.batch = batch_;
-          // Short: an idle worker polls SQLite (no NOTIFY there), and the wait adds to latency.
-          options.idle_wait = std::chrono::milliseconds(2);
-          options.stop = &stop_;
-          auto& crash = crash_[static_cast<std::size_t>(t)];
-          const legion::store::TaskHandler handler = handler_(*store);
-          legion::store::run_worker(*store, options, [&](const legion::store::Task& task) {
-            if (crash.exchange(false)) throw WorkerCrashed{};
-            return handler(task);
-          });
-          return;
-        } catch (const WorkerCrashed&) {
-          ++crashes_;
-          if (stop_.load()) return;
-        } catch (const std::exception& e) {
-          std::lock_guard lock(mutex_);
-          if (error_.empty()) error_ = e.what();
-          return;
+  for (int t = 0; t < threads_; ++t) crash_[static_cast<std::size_t>(t)] = false;
+  auto started = detail::start_threads(
+      static_cast<std::size_t>(threads_), "worker",
+      [this, generation = generation_](std::size_t t) {
+        for (int life = 0;; ++life) {
+          try {
+            auto store = open_();
+            legion::store::WorkerOptions options = base_;
+            options.worker_id = "stress-" + std::to_string(generation) + "/" + std::to_string(t) +
+                                (life ? "." + std::to_string(life) : "");
+            options.batch = batch_;
+            // Short: an idle worker polls SQLite (no NOTIFY there), and the wait adds to latency.
+            options.idle_wait = std::chrono::milliseconds(2);
+            options.stop = &stop_;
+            auto& crash = crash_[t];
+            const legion::store::TaskHandler handler = handler_(*store);
+            legion::store::run_worker(*store, options, [&](const legion::store::Task& task) {
+              if (crash.exchange(false)) throw WorkerCrashed{};
+              return handler(task);
+            });
+            return;
+          } catch (const WorkerCrashed&) {
+            ++crashes_;
+            if (stop_.load()) return;
+          } catch (const std::exception& e) {
+            std::lock_guard lock(mutex_);
+            if (error_.empty()) error_ = e.what();
+            return;
+          }
         }
-      }
-    });
-  }
+      });
+  for (auto& thread : started) running_.push_back(std::move(thread));
 }
 
 void WorkerThreads::stop() {

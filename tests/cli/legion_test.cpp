@@ -6,9 +6,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <thread>
 
 #include "cli/legion_process.hpp"
+#include "legion/store/task_store.hpp"
+#include "wait_until.hpp"
 
 namespace legion::cli {
 namespace {
@@ -16,6 +17,7 @@ namespace {
 using nlohmann::json;
 using store::testing::ChildProcess;
 using namespace std::chrono_literals;
+using legion::testing::wait_until;
 
 TEST_F(LegionExecutable, HelpDocumentsEveryCommand) {
   auto help = run("--help");
@@ -69,16 +71,19 @@ TEST_F(LegionExecutable, MalformedSpecsAreOneLineNamingTheFieldWithExit2) {
 }
 
 TEST_F(LegionExecutable, APipelineKilledMidRunResumesAfterItsLastCompletedStage) {
-  // 300 ms per model call, two calls per stage: killed once stage 1 is checkpointed, 0.6 s
-  // before stage 2 could be.
+  // 500 ms per model call, two calls per stage: the kill lands as soon as stage 1's
+  // checkpoint is in the store, a second before stage 2 could finish.
   json spec = json::parse(std::ifstream(kExample));
-  spec["model"]["latency"] = "fixed:300ms";
+  spec["model"]["latency"] = "fixed:500ms";
   std::string path = write("slow.json", spec.dump());
+  auto observer = store::open_store(url_);  // the schema exists before the victim starts
   {
     ChildProcess victim({kLegion, "run", path, "--store", url_, "--workflow-id", "wf"});
-    ASSERT_TRUE(wait_for_checkpoint("wf", 1, 60s));
+    EXPECT_TRUE(wait_until([&] { return observer->load_checkpoint("wf").has_value(); }))
+        << "stage 1 never checkpointed";
     victim.kill9();
   }
+  ASSERT_EQ(observer->load_checkpoint("wf")->step, 1) << "the kill must land during stage 2";
   auto resumed = run("run " + path + " --store " + url_ + " --workflow-id wf");
   ASSERT_EQ(resumed.code, 0) << resumed.err;
   auto out = json::parse(resumed.out);
@@ -94,11 +99,14 @@ TEST_F(LegionExecutable, APipelineKilledMidRunResumesAfterItsLastCompletedStage)
 }
 
 TEST_F(LegionExecutable, WorkersKilledAndRestartedLeaveACleanLedger) {
-  ASSERT_EQ(run("submit --store " + url_ + " --count 300 --payload '{\"sleep_ms\": 2}'").code, 0);
+  // 5 ms a task on two threads: ~0.75 s of work, of which the kill leaves most undone.
+  ASSERT_EQ(run("submit --store " + url_ + " --count 300 --payload '{\"sleep_ms\": 5}'").code, 0);
+  auto observer = store::open_store(url_);
   {
     ChildProcess first({kLegion, "worker", "--store", url_, "--test-handler", "--concurrency", "2",
                         "--batch", "4", "--lease-ms", "1000", "--id", "first"});
-    std::this_thread::sleep_for(300ms);
+    EXPECT_TRUE(wait_until([&] { return observer->stats().done > 0; }))
+        << "the first worker never completed a task";
     first.kill9();
   }
   auto mid = json::parse(run("status --store " + url_ + " --json").out);

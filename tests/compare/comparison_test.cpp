@@ -286,6 +286,19 @@ TEST(RunFile, BadInputNamesTheFile) {
                InputError);
 }
 
+// Found by tests/fuzz/gbench_json: out_of_range.406 (a number beyond a double's range) is not
+// a parse_error and escaped legion-compare as raw exception text.
+TEST(RunFile, ANumberOutOfRangeIsMalformedJson) {
+  try {
+    legion_compare::parse_process_run(R"({"context": {"framework": "x"}, "benchmarks": [1e999]})",
+                                      "huge.json");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("huge.json: malformed JSON"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(RunFile, AggregatesAreIgnoredAndRepetitionsKept) {
   const auto run = legion_compare::read_process_run(kData + "legion.1.json");
   EXPECT_EQ(run.framework, "legion");

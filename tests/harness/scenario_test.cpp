@@ -71,6 +71,19 @@ TEST_F(MalformedSpec, NamesTheField) {
             std::string::npos);
 }
 
+// Found by tests/fuzz/scenario_spec: a number beyond a double's range is not a parse_error
+// to nlohmann but out_of_range.406, which escaped as raw exception text.
+TEST_F(MalformedSpec, ANumberOutOfRangeIsInvalidJson) {
+  const auto file = dir_ / "simple_task.json";
+  std::ofstream(file) << R"({"id": "simple_task", "expected": 1e999})";
+  try {
+    load_scenario(file);
+    FAIL();
+  } catch (const ScenarioError& error) {
+    EXPECT_NE(std::string(error.what()).find("not valid JSON"), std::string::npos) << error.what();
+  }
+}
+
 TEST_F(MalformedSpec, InvalidJsonIsNamed) {
   const auto file = dir_ / "simple_task.json";
   std::ofstream(file) << "{\"id\": ";

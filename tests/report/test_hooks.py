@@ -59,7 +59,7 @@ class Bench(Hook):
         for exe in ("legion-microbench", "legion-stats-bench", "legion-bridge-bench",
                     "legion-stress-bench"):
             shutil.copy(DATA / "compare" / "fake-micro-bench", fake / exe)
-        for exe in ("legion-compare", "legion-stats"):
+        for exe in ("legion-compare", "legion-stats", "legion-driver"):
             os.symlink(BIN / exe, fake / exe)
         self.env |= {"LEGION_BENCH_NO_SETUP": "1", "LEGION_BIN_DIR": str(fake),
                     "LEGION_RUNS_DIR": str(self.tmp / "runs"),

@@ -10,11 +10,13 @@
 #include <vector>
 
 #include "legion/error.hpp"
+#include "wait_until.hpp"
 
 namespace legion {
 namespace {
 
 using namespace std::chrono_literals;
+using legion::testing::wait_until;
 
 TEST(MessageBus, PublishFansOutToEverySubscriber) {
   MessageBus bus;
@@ -143,11 +145,16 @@ TEST(Mailbox, BlockPolicyWaitsForAConsumer) {
     box.push(BusMessage{2, "s", "t", "second", {}, {}});
     pushed.store(true);
   });
-  std::this_thread::sleep_for(20ms);
+  // Inside push(), waiting for room: only now does "not pushed yet" mean "blocked".
+  // EXPECT, not ASSERT: the thread must still be joined below.
+  EXPECT_TRUE(wait_until([&] { return box.blocked_pushes() == 1; }))
+      << "the producer never blocked on the full mailbox";
   EXPECT_FALSE(pushed.load()) << "the producer must block while the mailbox is full";
+  EXPECT_EQ(box.size(), 1u);
   EXPECT_EQ(box.pop().payload, "first");
   producer.join();
   EXPECT_TRUE(pushed.load());
+  EXPECT_EQ(box.blocked_pushes(), 0u);
   EXPECT_EQ(box.pop().payload, "second");
   EXPECT_EQ(box.dropped(), 0u);
 }
@@ -162,10 +169,13 @@ TEST(Mailbox, CloseWakesABlockedPop) {
       threw.store(std::string(error.what()).find("closed") != std::string::npos);
     }
   });
-  std::this_thread::sleep_for(10ms);
+  // EXPECT, not ASSERT: the thread must still be joined below.
+  EXPECT_TRUE(wait_until([&] { return box.waiting_pops() == 1; }))
+      << "the consumer never waited on the empty mailbox";
   box.close();
   consumer.join();
   EXPECT_TRUE(threw.load());
+  EXPECT_EQ(box.waiting_pops(), 0u);
   EXPECT_TRUE(box.closed());
   EXPECT_THROW(box.push(BusMessage{}), QueueFullError);
 }
@@ -181,7 +191,9 @@ TEST(Mailbox, CloseWakesABlockedPushAndLetsConsumersDrain) {
       threw.store(true);
     }
   });
-  std::this_thread::sleep_for(10ms);
+  // EXPECT, not ASSERT: the thread must still be joined below.
+  EXPECT_TRUE(wait_until([&] { return box.blocked_pushes() == 1; }))
+      << "the producer never blocked on the full mailbox";
   box.close();
   producer.join();
   EXPECT_TRUE(threw.load());

@@ -44,10 +44,53 @@ TEST(Message, RejectsMalformedJson) {
   EXPECT_THROW(message_from_json(bad_arguments), ConfigError);
 }
 
+// Found by tests/fuzz/openai_reply: a server's reply with a field of the wrong type ("role":
+// [...], "name": 5, a tool call that is not an object) threw nlohmann's type_error out of the
+// model instead of a ConfigError (a ModelError "malformed reply" to the caller).
+TEST(Message, FieldsOfTheWrongTypeAreConfigErrors) {
+  const auto error = [](const Json& json) -> std::string {
+    try {
+      message_from_json(json);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  EXPECT_EQ(error(Json{{"role", Json::array()}}), "message 'role' must be a string");
+  EXPECT_EQ(error(Json{{"role", "assistant"}, {"name", 5}}), "message 'name' must be a string");
+  EXPECT_EQ(error(Json{{"tool_call_id", true}}), "message 'tool_call_id' must be a string");
+  EXPECT_EQ(error(Json{{"tool_calls", {1}}}), "a tool call must be a JSON object");
+  EXPECT_EQ(error(Json{{"tool_calls", {{{"function", "f"}}}}}),
+            "a tool call's 'function' must be an object");
+  EXPECT_EQ(error(Json{{"tool_calls", {{{"id", 7}}}}}), "tool call 'id' must be a string");
+  EXPECT_EQ(error(Json{{"tool_calls", {{{"function", {{"name", "f"}, {"arguments", "[1]"}}}}}}}),
+            "tool call 'f' has arguments that are not an object");
+  // Null where a string or the arguments may be left out reads as absent.
+  const ChatMessage message = message_from_json(Json{
+      {"role", nullptr},
+      {"tool_calls", {{{"id", nullptr}, {"function", {{"name", "f"}, {"arguments", "null"}}}}}}});
+  EXPECT_EQ(message.role, Role::kUser);
+  ASSERT_EQ(message.tool_calls.size(), 1u);
+  EXPECT_EQ(message.tool_calls[0].arguments, Json::object());
+}
+
 TEST(Message, NullContentBecomesEmpty) {
   const ChatMessage message = message_from_json(Json{{"role", "assistant"}, {"content", nullptr}});
   EXPECT_EQ(message.content, "");
   EXPECT_EQ(message.role, Role::kAssistant);
+}
+
+// Found by tests/fuzz/script: a script's delegate worker or call argument can hold bytes that
+// are not UTF-8 (a {{find:(.)}} capture cuts a character in two); a strict dump() threw
+// json type_error.316 out of every pattern's transcript hash.
+TEST(Message, ToolCallArgumentsThatAreNotUtf8StillSerialiseAndHash) {
+  ChatMessage call{
+      Role::kAssistant, "", "", {{"call_0_0", "delegate", {{"worker", "\xf1\xf1"}}}}, ""};
+  Json json;
+  ASSERT_NO_THROW(json = to_json(call));
+  EXPECT_EQ(json["tool_calls"][0]["function"]["arguments"], "{\"worker\":\"\ufffd\ufffd\"}");
+  EXPECT_NO_THROW(hash_transcript({call}));
+  EXPECT_NE(hash_transcript({call}), hash_transcript({}));
 }
 
 TEST(HashTranscript, IsStableAcrossRuns) {

@@ -78,6 +78,21 @@ TEST(GbenchJson, BadInputNamesTheSource) {
   EXPECT_THROW(stats::read_benchmark_file(kData + "malformed.json"), stats::StatsError);
 }
 
+// Found by tests/fuzz/gbench_json: nlohmann reports a number beyond a double's range as
+// out_of_range.406, not parse_error; it escaped legion-stats as raw exception text.
+TEST(GbenchJson, ANumberOutOfRangeIsMalformedJson) {
+  const std::string text = R"({"benchmarks": [{"name": "a", "real_time": 1e999}]})";
+  try {
+    stats::parse_gbench_json(text, "real_time", "huge.json");
+    FAIL() << "no exception";
+  } catch (const stats::StatsError& e) {
+    EXPECT_NE(std::string(e.what()).find("huge.json: malformed JSON"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(stats::parse_targets(R"([{"benchmark": "a", "max": 1e999}])", "t.json"),
+               stats::StatsError);
+}
+
 TEST(GbenchCsv, ReadsBothLayouts) {
   const auto gb = stats::read_benchmark_file(kData + "gbench.csv");
   ASSERT_EQ(gb.size(), 1u);  // aggregates and the errored row are skipped

@@ -16,6 +16,7 @@
 #include "legion/store/task_store.hpp"
 #include "store/backends.hpp"
 #include "store/worker_process.hpp"
+#include "wait_until.hpp"
 
 namespace legion::store::testing {
 
@@ -120,11 +121,14 @@ TYPED_TEST_P(StoreCrash, SeveralWorkerProcessesShareOneStoreThroughAKill) {
   auto store = open_store(url);
   store->submit_batch(make_specs("shared-", kTasks));
   {
-    WorkerProcess a(url, "worker-a", 4, 1000, 500);
-    WorkerProcess b(url, "worker-b", 4, 1000, 500);
-    WorkerProcess c(url, "worker-c", 4, 1000, 500);
-    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    // 2 ms a task: ~0.4 s of work for three workers, so b is killed mid-run, holding leases.
+    WorkerProcess a(url, "worker-a", 4, 1000, 2000);
+    WorkerProcess b(url, "worker-b", 4, 1000, 2000);
+    WorkerProcess c(url, "worker-c", 4, 1000, 2000);
+    const bool holding = legion::testing::wait_until(
+        [&] { return !stranded_by(*store, "worker-b").empty() || store->stats().done == kTasks; });
     b.kill9();  // its leases come back after 1 s and go to a or c
+    EXPECT_TRUE(holding && store->stats().done < kTasks) << "b must die holding leases";
     EXPECT_EQ(a.wait(std::chrono::seconds(8)), 0);
     EXPECT_EQ(c.wait(std::chrono::seconds(8)), 0);
   }

@@ -4,30 +4,13 @@
 #include <stdlib.h>
 
 #include <cstdio>
-#include <filesystem>
-#include <stdexcept>
 #include <string>
+
+#include "support/temp_dir.hpp"
 
 namespace legion::store::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "legion-store-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using TempDir = legion_test::TempDir;
 
 // `scripts/postgres url` prints the server's URL; LEGION_PG_URL overrides it (an external
 // server). Empty when there is none.

@@ -5,8 +5,10 @@
 
 #include <atomic>
 #include <thread>
+#include <vector>
 
 #include "store/backends.hpp"
+#include "wait_until.hpp"
 
 namespace legion::store::testing {
 namespace {
@@ -105,8 +107,11 @@ TEST(Worker, OutOfMemoryInAHandlerEndsTheWorkerInsteadOfFailingTheTask) {
       run_worker(*store, options, [](const Task&) -> std::string { throw std::bad_alloc(); }),
       std::bad_alloc);
   // Not recorded as the task's failure: once the lease expires another worker runs it.
-  std::this_thread::sleep_for(300ms);
-  const auto again = store->claim("other", 1, 1000ms);
+  std::vector<Task> again;
+  ASSERT_TRUE(legion::testing::wait_until([&] {
+    again = store->claim("other", 1, 1000ms);
+    return !again.empty();
+  })) << "the task never became claimable again";
   ASSERT_EQ(again.size(), 1U);
   EXPECT_EQ(again[0].error, "");
 }

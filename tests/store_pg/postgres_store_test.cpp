@@ -11,6 +11,7 @@
 #include "store/backends.hpp"
 #include "store/worker_process.hpp"
 #include "store_pg/tcp_relay.hpp"
+#include "wait_until.hpp"
 
 namespace legion::store::testing {
 namespace {
@@ -30,10 +31,12 @@ TEST(PostgresStore, ServerRestartedMidRunLosesNothing) {
   store->submit_batch(make_specs("restart-", kTasks));
 
   WorkerProcess worker(url, "worker-restart", 8, 3000, 1000);
-  std::this_thread::sleep_for(300ms);
+  // Working, and ~0.5 s of work left: the restart lands mid-run.
+  ASSERT_TRUE(legion::testing::wait_until([&] { return store->stats().done > 0; }))
+      << "the worker never completed a task";
   ASSERT_LT(store->stats().done, kTasks) << "the restart must happen mid-run";
   postgres_script("halt");
-  std::this_thread::sleep_for(500ms);  // the worker is now reconnecting with backoff
+  std::this_thread::sleep_for(500ms);  // the outage lasts this long (not a wait for anything)
   postgres_script("start");
   ASSERT_EQ(worker.wait(9s), 0) << "the worker did not survive the restart";
 
@@ -95,20 +98,21 @@ TEST(PostgresStore, ConnectionsKilledInFlightAreResolvedByKeyAndToken) {
   expect_clean_ledger(open_store(backend.url())->verify(true), submitted);
 }
 
-TEST(PostgresStore, UnreachableServerIsAClearErrorAfterTheDeadline) {
+// The reconnect deadline is for a server that went away (above); one that cannot be reached
+// at all is an error at once, on one line.
+TEST(PostgresStore, UnreachableServerIsAClearErrorAtOnce) {
   auto start = std::chrono::steady_clock::now();
   try {
     open_store(
-        "postgresql://postgres@127.0.0.1:1/postgres?connect_timeout=1&reconnect_deadline_ms=300");
+        "postgresql://postgres@127.0.0.1:1/postgres?connect_timeout=1&reconnect_deadline_ms=5000");
     FAIL() << "connected to nothing";
   } catch (const StoreUnavailableError& error) {
     EXPECT_NE(std::string(error.what()).find("postgresql unreachable"), std::string::npos)
         << error.what();
+    EXPECT_EQ(std::string(error.what()).find('\n'), std::string::npos) << error.what();
     EXPECT_TRUE(error.retryable());
   }
-  auto elapsed = std::chrono::steady_clock::now() - start;
-  EXPECT_GE(elapsed, 300ms);
-  EXPECT_LT(elapsed, 3s);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
 }
 
 TEST(PostgresStore, ASilentConnectionIsDroppedAfterTheIoTimeoutAndTheCallRetried) {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "stress/runner.hpp"
+#include "wait_until.hpp"
 
 namespace {
 
@@ -108,10 +109,13 @@ TEST(StressRun, AWorkerProcessKilledMidRunIsRestartedAndNothingIsLost) {
     "store": {"worker_mode": "processes", "workers": 2, "lease_ms": 500}})");
   auto o = options();
   o.legion_bin = std::string(LEGION_BIN_DIR) + "/legion";
+  // Kills a worker once one is up (was: after 1 s, which found none on a loaded machine).
   std::thread killer([] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
-    const auto workers = children("legion");
-    ASSERT_FALSE(workers.empty()) << "no worker process to kill";
+    std::vector<pid_t> workers;
+    ASSERT_TRUE(legion::testing::wait_until([&] {
+      workers = children("legion");
+      return !workers.empty();
+    })) << "no worker process to kill";
     ::kill(workers.front(), SIGKILL);
   });
   const auto r = stress::run_scenario(c, o);

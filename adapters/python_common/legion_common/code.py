@@ -1,6 +1,10 @@
 """Generated code as LEGION's code runner treats it: the first fenced block of a reply, run
 with the virtualenv's python (sys.executable is the C++ binary in the embedded interpreter)
-in a scratch directory; the feedback is the trimmed stdout, or an error line."""
+in a scratch directory; the feedback is the trimmed stdout, or an error line.
+
+The code gets the environment LEGION's sandbox gives it (PATH, HOME, TMPDIR, LANG), never the
+process's own, which may hold credentials; it is otherwise a plain subprocess, without the
+sandbox's isolation (docs/sandbox.md)."""
 
 from __future__ import annotations
 
@@ -23,6 +27,16 @@ def first_fenced_block(reply: str) -> str | None:
     return None if end < 0 else reply[body + 1 : end]
 
 
+def scrubbed_environment(scratch: str) -> dict[str, str]:
+    """The only variables generated code sees: LEGION's sandbox's set."""
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": scratch,
+        "TMPDIR": scratch,
+        "LANG": "C.UTF-8",
+    }
+
+
 def run_python(python: str, code: str, prefix: str = "legion-") -> str:
     """The feedback for `code`: its trimmed stdout, or "error: the code failed (...): stderr"."""
     with tempfile.TemporaryDirectory(prefix=prefix) as scratch:
@@ -32,6 +46,7 @@ def run_python(python: str, code: str, prefix: str = "legion-") -> str:
                 cwd=scratch,
                 capture_output=True,
                 timeout=TIMEOUT_S,
+                env=scrubbed_environment(scratch),
             )
         except subprocess.TimeoutExpired as timeout:
             return _failure("timed out", timeout.stderr or b"")

@@ -9,6 +9,7 @@
 #include "compare/input_error.hpp"
 #include "stats/error.hpp"
 #include "stats/gbench_json.hpp"
+#include "stats/json_input.hpp"
 
 namespace legion_compare {
 
@@ -92,10 +93,10 @@ bool is_harness_counter(std::string_view name) {
 ProcessRun parse_process_run(std::string_view text, std::string_view source) {
   nlohmann::json doc;
   try {
-    doc = nlohmann::json::parse(stats::null_non_finite_literals(text));  // GB prints NaN bare
-  } catch (const nlohmann::json::parse_error& e) {
-    // nlohmann's message spans several clauses; keep the problem on one line.
-    bad(source, std::string("malformed JSON (") + e.what() + ")");
+    // GB prints NaN bare; the nesting limit keeps a hostile file from overflowing the stack.
+    doc = stats::parse_json_input(stats::null_non_finite_literals(text), source);
+  } catch (const stats::StatsError& e) {
+    throw InputError(e.what());
   }
   if (!doc.is_object() || !doc.contains("benchmarks") || !doc["benchmarks"].is_array()) {
     bad(source, "not Google Benchmark JSON (no \"benchmarks\" array)");

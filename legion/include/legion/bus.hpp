@@ -65,6 +65,10 @@ class Mailbox {
   OverflowPolicy policy() const { return policy_; }
   std::uint64_t dropped() const;
   std::uint64_t rejected() const;
+  // Threads blocked right now in push() (a full kBlock mailbox) and in pop()/pop_for() (an
+  // empty one): back-pressure an operator can see, and a condition a test can wait for.
+  std::size_t blocked_pushes() const;
+  std::size_t waiting_pops() const;
   const std::string& owner() const { return owner_; }
 
  private:

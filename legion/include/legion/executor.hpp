@@ -45,7 +45,9 @@ class WaitLoop;
 
 class Executor final : public Scheduler {
  public:
-  explicit Executor(std::size_t workers = 0);  // 0 -> std::thread::hardware_concurrency()
+  // 0 -> std::thread::hardware_concurrency(). Throws Error (the threads it started joined)
+  // when the system refuses a thread.
+  explicit Executor(std::size_t workers = 0);
   ~Executor();
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;

@@ -9,6 +9,25 @@
 #include "legion/store/store_error.hpp"
 
 namespace legion::store {
+namespace {
+
+// libpq's messages end in a newline and may span lines ("...failed: Connection refused\n\tIs
+// the server running...?"): an error is reported on one line.
+std::string one_line(const char* message) {
+  std::string out;
+  for (const char* c = message; c && *c; ++c) {
+    const bool space = *c == '\n' || *c == '\t' || *c == '\r' || *c == ' ';
+    if (!space) {
+      out += *c;
+    } else if (!out.empty() && out.back() != ' ') {
+      out += ' ';
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+}  // namespace
 
 PgResult::~PgResult() {
   PQclear(result_);
@@ -34,12 +53,17 @@ std::int64_t PgResult::affected() const {
 
 PgConnection::PgConnection(std::string conninfo, std::string session_sql,
                            std::chrono::milliseconds reconnect_deadline,
-                           std::chrono::milliseconds io_timeout)
+                           std::chrono::milliseconds io_timeout, const std::atomic<bool>* interrupt)
     : conninfo_(std::move(conninfo)),
       session_sql_(std::move(session_sql)),
       reconnect_deadline_(reconnect_deadline),
-      io_timeout_(io_timeout) {
-  ensure_connected();
+      io_timeout_(io_timeout),
+      interrupt_(interrupt) {
+  std::string error;
+  if (!try_connect(error)) {
+    throw StoreUnavailableError("postgresql unreachable (the first connection is not retried): " +
+                                error);
+  }
 }
 
 PgConnection::~PgConnection() {
@@ -56,7 +80,7 @@ bool PgConnection::try_connect(std::string& error) {
   disconnect();
   conn_ = PQconnectdb(conninfo_.c_str());
   if (PQstatus(conn_) != CONNECTION_OK) {
-    error = PQerrorMessage(conn_);
+    error = one_line(PQerrorMessage(conn_));
     disconnect();
     return false;
   }
@@ -68,7 +92,7 @@ bool PgConnection::try_connect(std::string& error) {
     if (PQresultStatus(setup.get()) != PGRES_COMMAND_OK &&
         PQresultStatus(setup.get()) != PGRES_TUPLES_OK) {
       error = timed_out_ ? "no reply to the session set-up within the I/O timeout"
-                         : PQerrorMessage(conn_);
+                         : one_line(PQerrorMessage(conn_));
       disconnect();
       return false;
     }
@@ -82,11 +106,18 @@ void PgConnection::ensure_connected() {
   auto start = std::chrono::steady_clock::now();
   auto backoff = std::chrono::milliseconds(20);
   std::string error;
-  while (!try_connect(error)) {
-    if (std::chrono::steady_clock::now() - start >= reconnect_deadline_) give_up(error);
-    std::this_thread::sleep_for(backoff);
-    backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
+  while (!try_connect(error)) wait_before_retry(start, backoff, error);
+}
+
+void PgConnection::wait_before_retry(std::chrono::steady_clock::time_point start,
+                                     std::chrono::milliseconds& backoff,
+                                     const std::string& error) const {
+  if (std::chrono::steady_clock::now() - start >= reconnect_deadline_) give_up(error);
+  if (interrupt_ && interrupt_->load()) {
+    throw StoreUnavailableError("postgresql: stopped while reconnecting: " + error);
   }
+  std::this_thread::sleep_for(backoff);
+  backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
 }
 
 void PgConnection::give_up(const std::string& error) const {
@@ -105,7 +136,7 @@ PgConnection::Failure PgConnection::classify(pg_result* result) const {
   if (sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57P0", 0) == 0) return Failure::kConnection;
   // Serialization failure / deadlock: the statement had no effect; running it again is safe.
   if (sqlstate == "40001" || sqlstate == "40P01") return Failure::kTransient;
-  std::string message = PQresultErrorMessage(result);
+  std::string message = one_line(PQresultErrorMessage(result));
   if (sqlstate == "53100") throw StoreFullError("disk full: postgresql: " + message);
   throw StoreError("postgresql: " + message);
 }
@@ -176,7 +207,7 @@ bool PgConnection::succeeded(pg_result* result, std::string& error) {
   if (timed_out_) {
     error = "no reply within " + std::to_string(io_timeout_.count()) + " ms (io_timeout_ms)";
   } else {
-    error = conn_ ? PQerrorMessage(conn_) : "connection lost";
+    error = conn_ ? one_line(PQerrorMessage(conn_)) : "connection lost";
   }
   if (failure == Failure::kConnection) disconnect();
   return false;
@@ -215,9 +246,7 @@ PgResult PgConnection::with_retry(const char* sql, const std::string& script,
   std::string error;
   for (;;) {
     if (auto result = attempt(sql, script, params, error)) return std::move(*result);
-    if (std::chrono::steady_clock::now() - start >= reconnect_deadline_) give_up(error);
-    std::this_thread::sleep_for(backoff);
-    backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
+    wait_before_retry(start, backoff, error);
   }
 }
 

@@ -4,6 +4,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <charconv>
 #include <csignal>
 #include <map>
 #include <mutex>
@@ -101,7 +102,8 @@ class PostgresStore final : public TaskStore {
         session_sql_(schema.empty() ? "" : "SET search_path TO \"" + schema + "\""),
         channel_("legion_" + (schema.empty() ? std::string("public") : schema)),
         options_(options),
-        db_(conninfo, session_sql_, options.reconnect_deadline, options.io_timeout) {
+        db_(conninfo, session_sql_, options.reconnect_deadline, options.io_timeout,
+            options.interrupt) {
     std::string setup = "BEGIN; SELECT pg_advisory_xact_lock(7461293); ";
     if (!schema.empty()) setup += "CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"; ";
     db_.run_script(setup + session_sql_ + ";" + kSchema + "COMMIT;");
@@ -422,8 +424,8 @@ class PostgresStore final : public TaskStore {
     std::lock_guard lock(listen_mutex_);
     try {
       if (!listener_ || PQstatus(listener_->raw()) != CONNECTION_OK) {
-        listener_ =
-            std::make_unique<PgConnection>(conninfo_, session_sql_, timeout, options_.io_timeout);
+        listener_ = std::make_unique<PgConnection>(conninfo_, session_sql_, timeout,
+                                                   options_.io_timeout, options_.interrupt);
         listener_->run_script("LISTEN \"" + channel_ + "\"");
       }
     } catch (const StoreError&) {
@@ -526,15 +528,13 @@ std::unique_ptr<TaskStore> open_postgres_store(StoreUrl url, const StoreOptions&
   auto milliseconds = [&url](const char* name, std::chrono::milliseconds& out) {
     const std::string text = url.take(name, "");
     if (text.empty()) return;
-    try {
-      std::size_t used = 0;
-      const long long value = std::stoll(text, &used);
-      if (used != text.size() || value < 0) throw ConfigError("");
-      out = std::chrono::milliseconds(value);
-    } catch (const std::exception&) {
-      throw ConfigError(std::string("store url: ") + name + " must be milliseconds, not '" + text +
-                        "'");
+    std::int64_t ms = -1;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), ms);
+    if (error != std::errc() || end != text.data() + text.size() || ms < 0) {
+      throw ConfigError(std::string("store url: ") + name +
+                        " must be a non-negative number of milliseconds, not '" + text + "'");
     }
+    out = std::chrono::milliseconds(ms);
   };
   milliseconds("reconnect_deadline_ms", effective.reconnect_deadline);
   milliseconds("io_timeout_ms", effective.io_timeout);

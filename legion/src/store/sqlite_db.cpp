@@ -46,15 +46,51 @@ std::string SqliteQuery::text(int column) const {
               : std::string();
 }
 
-SqliteDb::SqliteDb(const std::string& path, const std::string& vfs, int busy_timeout_ms)
+namespace {
+
+// A file: URI for `path` (the characters that URIs reserve percent-encoded).
+std::string file_uri(const std::string& path, const std::string& query) {
+  std::string uri = "file:";
+  for (const char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      static const char* const hex = "0123456789ABCDEF";
+      uri += '%';
+      uri += hex[static_cast<unsigned char>(c) >> 4];
+      uri += hex[static_cast<unsigned char>(c) & 15];
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?" + query;
+}
+
+}  // namespace
+
+SqliteDb::SqliteDb(const std::string& path, const std::string& vfs, int busy_timeout_ms,
+                   bool read_only)
     : path_(path) {
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs.empty() ? nullptr : vfs.c_str());
+  const char* vfs_name = vfs.empty() ? nullptr : vfs.c_str();
+  const int flags =
+      (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+      SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs_name);
+  // A read-only WAL database needs its -shm file; without one, and without the right to
+  // create it, the first read fails (SQLITE_CANTOPEN) rather than the open.
+  if (rc == SQLITE_OK && read_only) {
+    rc = sqlite3_exec(db_, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+  }
+  if (read_only && (rc == SQLITE_CANTOPEN || rc == SQLITE_READONLY)) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    rc = sqlite3_open_v2(file_uri(path, "immutable=1").c_str(), &db_, flags | SQLITE_OPEN_URI,
+                         vfs_name);
+  }
   if (rc != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw StoreError("sqlite: cannot open '" + path + "': " + message);
+    throw StoreError("sqlite: cannot open '" + path + "'" + (read_only ? " read-only" : "") + ": " +
+                     message);
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, busy_timeout_ms);
@@ -92,8 +128,9 @@ void SqliteDb::raise(int rc, const std::string& what) const {
                        what + "' on " + path_;
   switch (rc & 0xff) {
     case SQLITE_FULL:
-      throw StoreFullError("disk full: sqlite could not write: " + detail +
-                           "; nothing of this call was committed, retry once space is freed");
+      throw StoreFullError(
+          "disk full: sqlite could not write: " + detail +
+          "; nothing of the failed transaction was committed, retry once space is freed");
     case SQLITE_IOERR:
       throw StoreError("sqlite i/o error (disk full or failing disk?): " + detail, true);
     case SQLITE_BUSY:

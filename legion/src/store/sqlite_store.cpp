@@ -1,5 +1,6 @@
 #include "legion/store/sqlite_store.hpp"
 
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
@@ -73,7 +74,20 @@ class SqliteStore final : public TaskStore {
  public:
   SqliteStore(const std::string& path, const std::string& vfs, const std::string& synchronous,
               int busy_timeout_ms, const StoreOptions& options)
-      : db_(path, vfs, busy_timeout_ms), options_(options) {
+      : db_(path, vfs, busy_timeout_ms, options.read_only), options_(options) {
+    if (options.read_only) {
+      // Nothing is written: the file must already be a store (an empty or truncated file,
+      // which SQLite reads as an empty database, is not).
+      SqliteQuery tables = db_.query(
+          "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+          "('tasks', 'effects', 'lease_tokens', 'messages', 'checkpoints')");
+      if (!tables.step() || tables.integer(0) != 5) {
+        throw StoreError("sqlite: '" + path +
+                         "' is not a LEGION store (its tables are missing: an empty or "
+                         "truncated file?)");
+      }
+      return;
+    }
     {
       SqliteQuery mode = db_.query("PRAGMA journal_mode=WAL");
       if (!mode.step() || mode.text(0) != "wal") {
@@ -481,7 +495,16 @@ class SqliteStore final : public TaskStore {
 }  // namespace
 
 std::unique_ptr<TaskStore> open_sqlite_store(StoreUrl url, const StoreOptions& options) {
-  std::string path = url.location.empty() ? "./legion.db" : url.location;
+  if (url.location.empty()) {
+    throw ConfigError(
+        "store url: sqlite:// needs a file path (sqlite://PATH, e.g. sqlite://legion.db)");
+  }
+  const std::string& path = url.location;
+  if (options.read_only) {
+    std::error_code error;
+    if (!std::filesystem::exists(path, error))
+      throw StoreError("sqlite: no store at '" + path + "'");
+  }
   std::string synchronous = url.take("synchronous", "full");
   if (synchronous != "full" && synchronous != "normal") {
     throw ConfigError("store url: synchronous must be full or normal, not '" + synchronous + "'");

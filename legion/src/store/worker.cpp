@@ -16,18 +16,32 @@ bool stopping(const WorkerOptions& options) {
   return options.stop && options.stop->load(std::memory_order_relaxed);
 }
 
+using Steady = std::chrono::steady_clock;
+
 // Runs `step` until it succeeds, waiting out retryable store errors; false when stopped.
+// `last_success` is when a store call last succeeded: past options.give_up_after the error
+// is thrown.
 template <typename Step>
-bool with_backpressure(const WorkerOptions& options, WorkerReport& report, Step&& step) {
+bool with_backpressure(const WorkerOptions& options, WorkerReport& report,
+                       Steady::time_point& last_success, Step&& step) {
   auto backoff = std::chrono::milliseconds(10);
   for (;;) {
     try {
       step();
+      last_success = Steady::now();
       return true;
     } catch (const StoreError& error) {
       if (!error.retryable()) throw;
       ++report.store_errors;
+      if (options.on_store_error) options.on_store_error(error);
       if (stopping(options)) return false;
+      const auto failing = Steady::now() - last_success;
+      if (options.give_up_after.count() > 0 && failing >= options.give_up_after) {
+        throw StoreError(
+            "gave up after " +
+            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(failing).count()) +
+            " ms of store errors: " + error.what());
+      }
       std::this_thread::sleep_for(backoff);
       backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
     }
@@ -109,9 +123,10 @@ WorkerReport run_worker(TaskStore& store, const WorkerOptions& options,
                         const TaskHandler& handler) {
   WorkerReport report;
   std::vector<Completion> completions;
+  auto last_success = Steady::now();
   while (!stopping(options)) {
     std::vector<Task> tasks;
-    if (!with_backpressure(options, report, [&] {
+    if (!with_backpressure(options, report, last_success, [&] {
           tasks = store.claim(options.worker_id, options.batch, options.lease);
         })) {
       break;
@@ -119,7 +134,8 @@ WorkerReport run_worker(TaskStore& store, const WorkerOptions& options,
     if (tasks.empty()) {
       if (options.exit_when_drained) {
         Stats stats;
-        if (!with_backpressure(options, report, [&] { stats = store.stats(); })) break;
+        if (!with_backpressure(options, report, last_success, [&] { stats = store.stats(); }))
+          break;
         if (stats.queued + stats.leased + stats.failed == 0) break;
       }
       store.wait_for_work(options.idle_wait);
@@ -156,7 +172,7 @@ WorkerReport run_worker(TaskStore& store, const WorkerOptions& options,
         } catch (const std::exception& error) {
           running.index = static_cast<std::size_t>(-1);
           if (!timed_out[i].load()) {
-            with_backpressure(options, report,
+            with_backpressure(options, report, last_success,
                               [&] { store.fail(task.id, task.lease_token, error.what()); });
           }
         }
@@ -173,7 +189,7 @@ WorkerReport run_worker(TaskStore& store, const WorkerOptions& options,
     }
     if (completions.empty()) continue;
     std::vector<CompleteOutcome> outcomes;
-    if (!with_backpressure(options, report,
+    if (!with_backpressure(options, report, last_success,
                            [&] { outcomes = store.complete_batch(completions); })) {
       break;
     }

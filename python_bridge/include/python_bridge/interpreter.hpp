@@ -18,7 +18,9 @@
 namespace legion::python {
 
 struct InterpreterOptions {
-  // Empty: <source>/.venv, or $LEGION_VENV when set.
+  // Empty: <source>/.venv, or $LEGION_VENV when set. A framework whose pins conflict with
+  // requirements.txt has its own virtualenv, <source>/.venv-NAME with requirements-NAME.txt
+  // (scripts/setup makes it; the missing-package error names that file).
   std::filesystem::path venv;
   // Prepended to sys.path: the adapters' Python packages.
   std::vector<std::filesystem::path> paths;
@@ -30,7 +32,8 @@ struct StartReport {
 
 // Starts the interpreter (idempotent: later calls add `paths` to sys.path and return the
 // first start's report). Throws ConfigError when the virtualenv is missing or is not a
-// CPython 3.11 one, with the command that makes it.
+// CPython 3.11 one, with the command that makes it, and when the interpreter already runs
+// another virtualenv than the one asked for (one virtualenv per process).
 const StartReport& start_interpreter(const InterpreterOptions& options = {});
 bool interpreter_running();
 const std::filesystem::path& interpreter_venv();

@@ -4,6 +4,7 @@
 // deadline. That is only sound because every statement the store sends is idempotent (an
 // idempotency key, a lease token, or a read): when the connection dies while a COMMIT is in
 // flight the outcome is unknown, and running the statement again resolves it either way.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -39,13 +40,17 @@ class PgResult {
 
 class PgConnection {
  public:
-  // `session_sql` runs after every (re)connect: per-session settings such as search_path.
+  // `session_sql` runs after every (re)connect: per-session settings such as search_path. The
+  // first connection is tried once: a server that cannot be reached at all is an error at
+  // once, not after the reconnect deadline, which is for a server that went away. Once
+  // `interrupt` is set, reconnecting stops with a StoreUnavailableError.
   // io_timeout > 0: a reply must arrive within it, or the connection is dropped and the
   // statement sent again on a new one (a server or network that silently stopped answering
   // would otherwise hold the caller forever: TCP alone may never notice).
   PgConnection(std::string conninfo, std::string session_sql,
                std::chrono::milliseconds reconnect_deadline,
-               std::chrono::milliseconds io_timeout = std::chrono::milliseconds(0));
+               std::chrono::milliseconds io_timeout = std::chrono::milliseconds(0),
+               const std::atomic<bool>* interrupt = nullptr);
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
   ~PgConnection();
@@ -74,6 +79,9 @@ class PgConnection {
   PgResult with_retry(const char* sql, const std::string& script,
                       const std::vector<std::string>& params);
   [[noreturn]] void give_up(const std::string& error) const;
+  // Between two tries: gives up past the deadline or once interrupted, else sleeps.
+  void wait_before_retry(std::chrono::steady_clock::time_point start,
+                         std::chrono::milliseconds& backoff, const std::string& error) const;
   // libpq's blocking calls, or with io_timeout_ their asynchronous form and a deadline;
   // nullptr when the connection failed or the deadline passed (timed_out_ set).
   pg_result* exec(const std::string& script);
@@ -85,6 +93,7 @@ class PgConnection {
   std::string session_sql_;
   std::chrono::milliseconds reconnect_deadline_;
   std::chrono::milliseconds io_timeout_;
+  const std::atomic<bool>* interrupt_;
   bool timed_out_ = false;
   pg_conn* conn_ = nullptr;
   std::int64_t reconnects_ = -1;  // the first connect is not a reconnect

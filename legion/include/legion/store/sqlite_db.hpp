@@ -35,7 +35,11 @@ class SqliteQuery {
 
 class SqliteDb {
  public:
-  SqliteDb(const std::string& path, const std::string& vfs, int busy_timeout_ms);
+  // read_only: SQLITE_OPEN_READONLY, never creating the file; where SQLite cannot open a WAL
+  // database read-only (no -shm file and a directory it cannot write), it is opened as
+  // immutable, which is sound because nobody with our rights can be writing it either.
+  SqliteDb(const std::string& path, const std::string& vfs, int busy_timeout_ms,
+           bool read_only = false);
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;
   ~SqliteDb();

@@ -3,6 +3,7 @@
 // that workers, the CLI and the stress harness rely on. Delivery is at-least-once (a lease
 // that expires is handed out again); the *effect* of a task is recorded exactly once because
 // complete() is fenced by the lease token and writes the effect in the same transaction.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -131,8 +132,15 @@ std::int64_t system_now_ms();
 struct StoreOptions {
   RetryPolicy retry;
   Clock clock = system_now_ms;  // injectable so tests can move time instead of sleeping
-  // PostgreSQL: how long to keep reconnecting before giving up with a StoreError.
+  // PostgreSQL: how long to keep reconnecting (after the server went away; the first
+  // connection is tried once) before giving up with a StoreError.
   std::chrono::milliseconds reconnect_deadline{30'000};
+  // PostgreSQL: once set, reconnecting stops with a StoreUnavailableError (a worker told to
+  // stop must not sit out the reconnect deadline first).
+  const std::atomic<bool>* interrupt = nullptr;
+  // SQLite: read without writing: the file is opened read-only (so a write-protected file or
+  // directory can still be inspected) and must already hold a store; nothing is created.
+  bool read_only = false;
   // PostgreSQL: a reply must come within this, or the connection is dropped and the statement
   // retried on a new one (0: wait as long as TCP does). URL parameter io_timeout_ms.
   std::chrono::milliseconds io_timeout{0};
@@ -198,9 +206,9 @@ class TaskStore {
   virtual void wait_for_work(std::chrono::milliseconds timeout) = 0;
 };
 
-// sqlite://PATH[?synchronous=full|normal&busy_timeout=MS&vfs=NAME] (sqlite:// alone:
-// ./legion.db) or postgresql://... / postgres://... (a libpq URI; an extra `schema=NAME`
-// parameter isolates a store inside one database). Any other scheme -> ConfigError.
+// sqlite://PATH[?synchronous=full|normal&busy_timeout=MS&vfs=NAME] (a path is required) or
+// postgresql://... / postgres://... (a libpq URI; an extra `schema=NAME` parameter isolates a
+// store inside one database; `reconnect_deadline_ms=MS`). Any other scheme -> ConfigError.
 std::unique_ptr<TaskStore> open_store(const std::string& url, const StoreOptions& options = {});
 
 }  // namespace legion::store

@@ -27,6 +27,12 @@ struct WorkerOptions {
   // Set: no new claim, the rest of the current batch is released (TaskStore::release) rather
   // than run, the tasks already run are committed, and run_worker returns.
   const std::atomic<bool>* stop = nullptr;
+  // Called with each retryable store error the loop waits out (from the worker's thread), so
+  // an outage is never silent.
+  std::function<void(const StoreError&)> on_store_error;
+  // Once store calls have failed for this long without one succeeding, the last error is
+  // thrown instead of waited out (0: wait for ever, as a long-running worker does).
+  std::chrono::milliseconds give_up_after{0};
 };
 
 struct WorkerReport {

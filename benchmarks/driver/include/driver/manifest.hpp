@@ -1,0 +1,43 @@
+#pragma once
+// run.json, the manifest of a run directory (layout and every field: docs/harness.md, "The run
+// directory"): what ran, in what order, on what machine, under what interference, which
+// processes the comparison kept. Written after every process (write-then-rename), so a run that
+// stops half-way still describes what it did.
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "driver/interference.hpp"
+
+namespace legion_driver {
+
+struct ProcessRecord {
+  std::string framework;
+  int index = 0;  // k of <framework>.<k>.json: 1, 2, ... per framework over the run
+  int round = 0;
+  std::string kind;               // "full", "cold_start", "rows", "rerun"
+  std::vector<std::string> rows;  // rows it was filtered to; empty = every row
+  std::string filter;             // the --benchmark_filter it ran with, "" for none
+  std::string file, log;          // names in the run directory
+  std::string started, ended;     // UTC, ISO 8601
+  double predicted_s = 0;
+  double wall_s = 0;
+  int exit_status = -1;
+  int signal = 0;
+  bool timed_out = false;
+  std::optional<double> calibration_cpp_ns;
+  Interference interference;
+  std::vector<std::string> flags;  // interference reasons, A/A outlier
+  bool kept = true;                // in the comparison
+  std::string replaced_by;         // file of the re-run that replaced it
+  std::string rerun_of;            // file this process re-ran
+};
+
+nlohmann::json to_json(const ProcessRecord& p);
+
+// Writes `doc` to `path` through a temporary file and a rename: never a half-written manifest.
+void write_json_atomically(const std::filesystem::path& path, const nlohmann::json& doc);
+
+}  // namespace legion_driver

@@ -1,0 +1,57 @@
+#pragma once
+// The adaptive run: legion-bench processes of every framework in a seeded interleaved order,
+// within a time budget (docs/harness.md, "scripts/bench and the run driver").
+//   1. Sample: two full processes per framework (the second only when the budget allows it,
+//      predicted from the first: else DriverError, "budget too small"), and cold-start
+//      processes (start, first run, exit) up to `cold_starts` per framework.
+//   2. Look: legion-compare over the kept processes (--looks N: the family's error rate is
+//      split over the N looks planned in advance).
+//   3. Replicate: re-run processes flagged for interference, then spend the round's share of
+//      the budget where intervals are widest per second (planner.hpp), filtering each
+//      process to the rows it needs (--benchmark_filter); look again. Stops when every row
+//      is precise, after N looks, or when the budget is spent.
+// Timed processes never overlap. Progress goes to `progress`; the run's summary to `out`.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "driver/interference.hpp"
+#include "driver/launcher.hpp"
+
+namespace legion_driver {
+
+struct DriverOptions {
+  std::filesystem::path bin_dir;        // legion-bench, legion-compare
+  std::filesystem::path out_dir;        // the run directory (created)
+  std::vector<std::string> frameworks;  // empty: every one legion-bench lists
+  std::string baseline = "legion";
+  std::string scenario;       // legion-bench --scenario
+  std::string model_latency;  // legion-bench --model-latency ("" = its default)
+  std::uint64_t seed = 42;
+  double budget_s = 600;
+  double precision = 0.10;  // relative half-width that ends a row's replication
+  int looks = 4;            // sequential analyses planned (the error rate is split over them)
+  int cold_starts = 10;     // cold-start samples per framework
+  int repetitions = 1;      // per row and process: processes replicate, not repetitions
+  double min_time_s = 0.05;
+  bool smoke = false;                  // legion-bench --smoke: 2 processes, no replication
+  std::optional<int> fixed_processes;  // N full processes per framework, no replication
+  bool accept_disturbed = false;
+  std::filesystem::path python;  // CPython for the calibration loop ("" = none)
+  std::vector<std::string> command_line;
+  InterferenceLimits limits;
+};
+
+// Exit status: 0 done; 1 some process failed validation; 3 the run is disturbed (A/A gate or
+// interference) and accept_disturbed is off. Throws DriverError (one line, exit 2) for bad
+// input, a failed step, or a budget too small for one sample of every row.
+int run_driver(const DriverOptions& options, Launcher& launcher, std::ostream& out,
+               std::ostream& progress);
+
+// "^(a|b)(/|$)" over row names, regex metacharacters escaped: a --benchmark_filter.
+std::string rows_filter(const std::vector<std::string>& rows);
+
+}  // namespace legion_driver

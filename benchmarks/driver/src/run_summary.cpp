@@ -1,0 +1,163 @@
+#include "driver/run_summary.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "driver/duration.hpp"
+
+namespace legion_driver {
+namespace {
+
+std::string fixed(double value, int digits) {
+  char out[32];
+  std::snprintf(out, sizeof out, "%.*f", digits, value);
+  return out;
+}
+
+std::string optional_fixed(const std::optional<double>& v) {
+  return v ? fixed(*v, 3) : "?";
+}
+
+std::vector<std::string> quality_lines(const RunFacts& f) {
+  std::vector<std::string> lines;
+  if (run_disturbed(f.view, *f.processes)) {
+    lines.push_back(f.accept_disturbed
+                        ? "RUN DISTURBED (accepted with --accept-disturbed): read no ratio as "
+                          "a property of the frameworks alone"
+                        : "RUN DISTURBED: do not trust these ratios (exit 3; --accept-disturbed "
+                          "keeps them)");
+  }
+  if (f.view) {
+    std::string gate = "A/A gate: " + f.view->aa_status;
+    for (const AaFramework& a : f.view->aa) {
+      if (a.state.empty() || a.state == "inside") continue;
+      gate += "; " + a.framework + " " + optional_fixed(a.ratio) + " [" + optional_fixed(a.lower) +
+              ", " + optional_fixed(a.upper) + "] " + a.state;
+    }
+    lines.push_back(gate);
+  }
+  std::vector<std::string> named;
+  for (const ProcessRecord& p : *f.processes) {
+    if (p.kept && !p.flags.empty()) named.push_back(p.file + " (" + p.flags.front() + ")");
+  }
+  if (!named.empty()) {
+    lines.push_back("disturbed processes kept (" + std::to_string(named.size()) + "):");
+    constexpr std::size_t kShown = 10;  // every one is in run.json
+    for (std::size_t i = 0; i < std::min(named.size(), kShown); ++i) {
+      lines.push_back("  " + named[i]);
+    }
+    if (named.size() > kShown) {
+      lines.push_back("  ... and " + std::to_string(named.size() - kShown) +
+                      " more (run.json: quality.disturbed_processes)");
+    }
+  }
+  std::size_t flagged = 0, replaced = 0;
+  for (const ProcessRecord& p : *f.processes) {
+    flagged += p.flags.empty() || !p.rerun_of.empty() ? 0 : 1;
+    replaced += !p.kept && !p.replaced_by.empty() ? 1 : 0;
+  }
+  lines.push_back("interference: " + std::to_string(flagged) + " processes flagged, " +
+                  std::to_string(replaced) + " replaced by a re-run");
+  return lines;
+}
+
+std::vector<std::string> precision_lines(const RunFacts& f) {
+  std::vector<std::string> lines;
+  const PrecisionStatus status = precision_status(*f.view);
+  lines.push_back("rows precise (relative half-width <= " + fixed(100 * f.precision, 0) +
+                  "%): " + std::to_string(status.precise) + "/" + std::to_string(status.total) +
+                  "; widest " + status.widest_text());
+  std::vector<std::string> inconclusive;
+  for (const ComparisonRow& r : f.view->rows) {
+    if (r.aa_control || r.status != "compared" || r.verdict != "inconclusive") continue;
+    std::string line = "  " + r.framework + " " + r.benchmark;
+    if (r.ratio && r.lower && r.upper) {
+      line +=
+          " " + fixed(*r.ratio, 3) + " [" + fixed(*r.lower, 3) + ", " + fixed(*r.upper, 3) + "]";
+    }
+    line += r.needs_processes ? ": needs >= " + std::to_string(*r.needs_processes) + " processes"
+                              : ": " + r.verdict_text;
+    inconclusive.push_back(line);
+  }
+  lines.push_back("inconclusive rows: " + std::to_string(inconclusive.size()));
+  lines.insert(lines.end(), inconclusive.begin(), inconclusive.end());
+  if (f.view->machines_mixed) {
+    lines.push_back("machines: the processes ran on different machines (see run.json)");
+  }
+  return lines;
+}
+
+}  // namespace
+
+bool run_disturbed(const ComparisonView* view, const std::vector<ProcessRecord>& processes) {
+  if (view && view->aa_status == "disturbed") return true;
+  return std::any_of(processes.begin(), processes.end(),
+                     [](const ProcessRecord& p) { return p.kept && !p.flags.empty(); });
+}
+
+std::vector<std::string> run_summary(const RunFacts& f) {
+  std::vector<std::string> lines = quality_lines(f);
+  std::map<std::string, int> per;
+  for (const ProcessRecord& p : *f.processes) per[p.framework] += p.kept ? 1 : 0;
+  std::string counts;
+  for (const std::string& name : f.frameworks) {
+    counts += (counts.empty() ? "" : ", ") + name + " " + std::to_string(per[name]);
+  }
+  lines.push_back("processes kept: " + counts);
+  lines.push_back("time: " + format_duration(f.elapsed_s) + " of a " + format_duration(f.budget_s) +
+                  " budget, " + std::to_string(f.looks_done) + " of " +
+                  std::to_string(f.looks_planned) + " looks");
+  if (f.view) {
+    const std::vector<std::string> more = precision_lines(f);
+    lines.insert(lines.end(), more.begin(), more.end());
+  }
+  for (const ProcessRecord& p : *f.processes) {
+    if (p.exit_status == 1) {
+      lines.push_back("validation failed in " + p.file + " (see " + p.log + ")");
+    }
+  }
+  for (const std::string& n : f.notes) lines.push_back("note: " + n);
+  const std::vector<std::string> time = time_lines(f);
+  lines.insert(lines.end(), time.begin(), time.end());
+  return lines;
+}
+
+std::vector<std::string> time_lines(const RunFacts& f) {
+  struct Spent {
+    double wall_s = 0;
+    int processes = 0;
+    std::map<std::string, std::pair<double, int>> by_kind;  // kind -> (wall, processes)
+  };
+  std::map<std::string, Spent> per;
+  double processes_s = 0;
+  for (const ProcessRecord& p : *f.processes) {
+    Spent& s = per[p.framework];
+    s.wall_s += p.wall_s;
+    ++s.processes;
+    auto& [wall, count] = s.by_kind[p.kind.empty() ? "full" : p.kind];
+    wall += p.wall_s;
+    ++count;
+    processes_s += p.wall_s;
+  }
+  std::vector<std::string> lines;
+  lines.push_back("where the time went: " + format_duration(processes_s) + " in " +
+                  std::to_string(f.processes->size()) + " processes, " +
+                  format_duration(f.looks_s) + " in " + std::to_string(f.looks_done) +
+                  " comparisons, " +
+                  format_duration(std::max(f.elapsed_s - processes_s - f.looks_s, 0.0)) +
+                  " other (calibration, the driver)");
+  for (const std::string& name : f.frameworks) {
+    const auto it = per.find(name);
+    if (it == per.end()) continue;
+    std::string kinds;
+    for (const auto& [kind, spent] : it->second.by_kind) {
+      kinds += (kinds.empty() ? "" : ", ") + std::to_string(spent.second) + " " + kind + " " +
+               format_duration(spent.first);
+    }
+    lines.push_back("  " + name + " " + format_duration(it->second.wall_s) + ": " + kinds);
+  }
+  return lines;
+}
+
+}  // namespace legion_driver

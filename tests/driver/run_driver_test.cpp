@@ -1,0 +1,521 @@
+// The run driver's decisions with a fake launcher: legion-bench processes that write synthetic
+// results on a simulated clock, and a legion-compare that answers in schema legion-compare/2
+// with half-widths that shrink as processes accumulate. No process runs, nothing is timed.
+#include "driver/run_driver.hpp"
+
+#include <gtest/gtest.h>
+#include <regex.h>
+#include <unistd.h>
+
+#include <boost/math/distributions/students_t.hpp>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include "driver/driver_error.hpp"
+#include "driver/process_data.hpp"
+#include "temp_dir.hpp"
+
+namespace legion_driver {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Google Benchmark 1.7.1 matches --benchmark_filter as a POSIX extended regular expression.
+bool matches(const std::string& pattern, const std::string& text) {
+  regex_t re;
+  if (regcomp(&re, pattern.c_str(), REG_EXTENDED | REG_NOSUB) != 0) return false;
+  const bool found = regexec(&re, text.c_str(), 0, nullptr, 0) == 0;
+  regfree(&re);
+  return found;
+}
+
+const std::vector<std::string> kRows = {"simple_task/cold_start", "simple_task/hot",
+                                        "consensus/hot", "harness/calibration/hot"};
+
+struct FakeFramework {
+  double fixed_s = 1.0;  // start and exit
+  double row_s = 0.5;    // each row
+  double mean_ns = 1000;
+  double other_cpu = 0;  // cores other processes use while it runs
+};
+
+class FakeLauncher final : public Launcher {
+ public:
+  std::map<std::string, FakeFramework> frameworks;
+  // Which processes run disturbed: (framework, index) -> cores others used.
+  std::function<double(const std::string&, int)> disturb = [](const std::string&, int) {
+    return 0.0;
+  };
+  // The A/A gate legion-compare reports for a set of files.
+  std::function<json(const std::vector<std::string>&)> gate = [](const std::vector<std::string>&) {
+    return json{{"status", "pass"}, {"frameworks", json::object()}};
+  };
+  bool compare_knows_looks = true;
+  int crash_index = 0;  // the k-th legion-bench process dies of a signal (0: none)
+  double clock = 1000;
+  std::vector<std::vector<std::string>> compare_calls;
+  std::vector<std::string> bench_order;                  // "framework:kind-ish" in launch order
+  std::map<std::string, std::set<std::string>> rows_in;  // file -> rows it ran
+
+  double now_s() override { return clock; }
+
+  ChildResult run(const std::vector<std::string>& argv, const fs::path& out, const fs::path& err,
+                  double) override {
+    ChildResult r;
+    r.exit_status = 0;
+    const std::string exe = fs::path(argv[0]).filename().string();
+    if (exe == "legion-bench") return bench(argv, out, r);
+    if (exe == "legion-compare") return compare(argv, out, err, r);
+    std::ofstream(out) << "12345678 42\n";  // the CPython calibration loop
+    return r;
+  }
+
+ private:
+  static std::string value(const std::vector<std::string>& argv, const std::string& flag) {
+    for (const std::string& a : argv) {
+      if (a.rfind(flag + "=", 0) == 0) return a.substr(flag.size() + 1);
+    }
+    return "";
+  }
+
+  ChildResult bench(const std::vector<std::string>& argv, const fs::path& out, ChildResult& r) {
+    if (argv.size() == 2 && argv[1] == "--list-frameworks") {
+      std::ofstream list(out);
+      for (const auto& [name, f] : frameworks) list << name << "\n";
+      return r;
+    }
+    const std::string framework = value(argv, "--framework");
+    const std::string file = value(argv, "--benchmark_out");
+    const std::string filter = value(argv, "--benchmark_filter");
+    const int index = std::stoi(fs::path(file).stem().extension().string().substr(1));
+    bench_order.push_back(framework);
+    if (crash_index > 0 && static_cast<int>(bench_order.size()) == crash_index) {
+      r.exit_status = -1;
+      r.signal = 11;
+      std::ofstream(out) << "Segmentation fault\n";
+      return r;
+    }
+    const FakeFramework& f = frameworks.at(framework);
+    json benchmarks = json::array();
+    double wall = f.fixed_s;
+    for (const std::string& row : kRows) {
+      if (!filter.empty() && !matches(filter, row + "/real_time")) continue;
+      rows_in[fs::path(file).filename().string()].insert(row);
+      // Process-to-process spread, deterministic: +-5% by the process index.
+      const double mean = f.mean_ns * (1.0 + 0.05 * ((index % 3) - 1));
+      const bool cold = row == "simple_task/cold_start";
+      benchmarks.push_back(
+          {{"name", row + (cold ? "/iterations:1/repeats:1/manual_time" : "/real_time")},
+           {"run_type", "iteration"},
+           {"iterations", 1},
+           {"real_time", mean},
+           {"time_unit", "ns"}});
+      wall += f.row_s;
+    }
+    std::ofstream(file) << json{
+        {"context",
+         {{"framework", framework},
+          {"git_commit", "feedbeef"},
+          {"calibration_cpp_ns", 118000.0},
+          {"machine", {{"id", "0011223344556677"}}}}},
+        {"benchmarks",
+         benchmarks}}.dump();
+    std::ofstream(out) << "ran " << framework << "\n";
+    const double others = disturb(framework, index);
+    r.before.at_s = clock;
+    r.before.cpu.idle = 0;
+    clock += wall;
+    r.wall_s = wall;
+    r.after.at_s = clock;
+    r.usage.cpu_s = wall;
+    r.after.cpu.user = (wall + others * wall) * static_cast<double>(sysconf(_SC_CLK_TCK));
+    return r;
+  }
+
+  // Half-width of a row as Banerjee's at 95% with equal spreads on both sides: c sqrt(t_b^2 / n_b
+  // + t^2 / n), c such that 2 processes a side give 0.4.
+  ChildResult compare(const std::vector<std::string>& argv, const fs::path& out,
+                      const fs::path& err, ChildResult& r) {
+    if (argv.size() == 2 && argv[1] == "--help") {
+      std::ofstream(out) << (compare_knows_looks ? "  --looks N  looks planned\n" : "usage\n");
+      return r;
+    }
+    compare_calls.push_back(argv);
+    std::string json_file;
+    std::vector<std::string> files;
+    for (std::size_t i = 1; i < argv.size(); ++i) {
+      if (argv[i] == "--json")
+        json_file = argv[++i];
+      else if (argv[i] == "--baseline" || argv[i] == "--seed" || argv[i] == "--looks" ||
+               argv[i] == "--precision")
+        ++i;
+      else
+        files.push_back(argv[i]);
+    }
+    std::map<std::string, std::map<std::string, int>> count;  // framework -> row -> processes
+    for (const std::string& file : files) {
+      const std::string name = fs::path(file).filename().string();
+      const std::string framework = name.substr(0, name.find('.'));
+      for (const std::string& row : rows_in[name]) ++count[framework][row];
+    }
+    json comparisons = json::array();
+    for (const auto& [framework, rows] : count) {
+      if (framework == "legion") continue;
+      for (const auto& [row, n] : rows) {
+        auto term = [](int k) {
+          const boost::math::students_t_distribution<double> t(k - 1);
+          const double q = boost::math::quantile(t, 0.975);
+          return q * q / k;
+        };
+        const double h = 0.4 * std::sqrt((term(count["legion"][row]) + term(n)) / (2 * term(2)));
+        const double ratio = frameworks[framework].mean_ns / frameworks["legion"].mean_ns;
+        const bool aa = row.rfind("harness/", 0) == 0;
+        comparisons.push_back(
+            {{"benchmark", row + "/real_time"},
+             {"scenario", row.substr(0, row.find('/'))},
+             {"framework", framework},
+             {"role", aa ? "aa_control" : "comparison"},
+             {"status", "compared"},
+             {"stats",
+              {{"ratio", aa ? 1.0 : ratio},
+               {"ratio_ci", {{"lower", ratio * std::exp(-h)}, {"upper", ratio * std::exp(h)}}},
+               {"verdict", "slower"},
+               {"verdict_text", "slower"},
+               {"rel_half_width", h},
+               {"precise", h <= 0.10}}}});
+      }
+    }
+    std::ofstream(json_file) << json{{"schema", "legion-compare/2"},
+                                     {"comparisons", comparisons},
+                                     {"summary", {{"aa_gate", gate(files)}}}}
+                                    .dump();
+    std::ofstream(out) << "comparison of " << files.size() << " files\n";
+    std::ofstream(err) << "";
+    clock += 0.5;
+    return r;
+  }
+};
+
+class Driver : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    options_.bin_dir = "/fake/bin";
+    options_.out_dir = fs::path(dir_.path()) / "run";
+    options_.python = "/fake/python";
+    options_.budget_s = 300;
+    options_.cold_starts = 6;
+    fake_.frameworks["legion"] = {0.1, 0.1, 1000, 0};
+    fake_.frameworks["slow"] = {2.0, 1.0, 50000, 0};
+  }
+
+  int run() {
+    out_.str("");
+    progress_.str("");
+    return run_driver(options_, fake_, out_, progress_);
+  }
+  json manifest() const {
+    std::ifstream in(options_.out_dir / "run.json");
+    return json::parse(in);
+  }
+  std::vector<json> processes(const std::string& framework = "") const {
+    std::vector<json> out;
+    const json m = manifest();
+    for (const json& p : m["processes"]) {
+      if (framework.empty() || p["framework"] == framework) out.push_back(p);
+    }
+    return out;
+  }
+
+  legion_test::TempDir dir_{"legion-driver"};
+  DriverOptions options_;
+  FakeLauncher fake_;
+  std::ostringstream out_, progress_;
+};
+
+TEST_F(Driver, SamplesThenReplicatesOnlyTheRowsThatNeedIt) {
+  ASSERT_EQ(run(), 0) << progress_.str();
+  const json m = manifest();
+  EXPECT_EQ(m["status"], "done");
+  EXPECT_EQ(m["mode"], "adaptive");
+  // Sample: 2 full processes each, the baseline first in the list.
+  EXPECT_EQ(m["frameworks"], json({"legion", "slow"}));
+  int full = 0, cold = 0, rows = 0;
+  for (const json& p : processes("slow")) {
+    full += p["kind"] == "full";
+    cold += p["kind"] == "cold_start";
+    rows += p["kind"] == "rows";
+    if (p["kind"] == "rows") {
+      // Filtered to its rows and the A/A calibration row, which every process runs.
+      EXPECT_TRUE(p["filter"].get<std::string>().find("harness/calibration/hot") !=
+                  std::string::npos);
+      EXPECT_NE(p["rows"], "all");
+    }
+  }
+  EXPECT_EQ(full, 2);
+  EXPECT_EQ(cold, 4);  // 6 cold starts: 2 full processes + 4 that start, measure and exit
+  EXPECT_GT(rows, 0);
+  // Every row reached the precision target: 0.4 / sqrt(n) <= 0.10 needs 16 processes a side.
+  EXPECT_NE(out_.str().find("rows precise (relative half-width <= 10%): 3/3"), std::string::npos)
+      << out_.str() << progress_.str();
+  EXPECT_LE(m["wall_s"].get<double>(), options_.budget_s);
+  // Each look compared the kept processes, with --looks for the error rate of the looks.
+  ASSERT_GE(fake_.compare_calls.size(), 2u);
+  const auto& call = fake_.compare_calls.back();
+  EXPECT_NE(std::find(call.begin(), call.end(), "--looks"), call.end());
+  EXPECT_TRUE(fs::exists(options_.out_dir / "comparison.json"));
+  std::ifstream text(options_.out_dir / "comparison.txt");
+  std::string first;
+  std::getline(text, first);
+  EXPECT_EQ(first, "== run (run.json) ==");
+  // summary.txt is the run's summary alone: the lines comparison.txt opens with.
+  std::ifstream summary(options_.out_dir / "summary.txt");
+  std::string line;
+  std::vector<std::string> lines;
+  while (std::getline(summary, line)) lines.push_back(line);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0], "A/A gate: pass");
+  for (const std::string& l : lines) {
+    std::getline(text, line);
+    EXPECT_EQ(line, l);
+  }
+  EXPECT_NE(
+      std::find_if(lines.begin(), lines.end(),
+                   [](const std::string& l) { return l.rfind("where the time went: ", 0) == 0; }),
+      lines.end());
+}
+
+TEST_F(Driver, ProgressIsOneLinePerProcessWithItsLookAndTheBudget) {
+  ASSERT_EQ(run(), 0);
+  std::istringstream in(progress_.str());
+  std::size_t lines = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("[bench] look ", 0) != 0 || line.find(" round ") == std::string::npos) continue;
+    ++lines;
+    EXPECT_NE(line.find(" of 5m00s | "), std::string::npos) << line;
+    EXPECT_TRUE(line.find(" legion ") != std::string::npos ||
+                line.find(" slow ") != std::string::npos)
+        << line;
+  }
+  EXPECT_EQ(lines, processes().size()) << progress_.str();
+  // The sample's two rounds feed look 1; round k + 1 feeds look k.
+  EXPECT_NE(progress_.str().find("[bench] look 1/4 round 2 ["), std::string::npos);
+  EXPECT_NE(progress_.str().find("[bench] look 2/4 round 3 ["), std::string::npos);
+}
+
+TEST_F(Driver, TheSeedFixesTheOrder) {
+  ASSERT_EQ(run(), 0);
+  const std::vector<std::string> first = fake_.bench_order;
+  FakeLauncher again;
+  again.frameworks = fake_.frameworks;
+  fs::remove_all(options_.out_dir);
+  ASSERT_EQ(run_driver(options_, again, out_, progress_), 0);
+  EXPECT_EQ(again.bench_order, first);
+  options_.seed = 7;
+  FakeLauncher other;
+  other.frameworks = fake_.frameworks;
+  fs::remove_all(options_.out_dir);
+  ASSERT_EQ(run_driver(options_, other, out_, progress_), 0);
+  EXPECT_NE(other.bench_order, first);
+}
+
+TEST_F(Driver, StopsAtTheBudget) {
+  options_.budget_s = 60;
+  fake_.frameworks["slow"].row_s = 3.0;  // rows too dear to reach the target in a minute
+  ASSERT_EQ(run(), 0) << progress_.str();
+  EXPECT_LE(manifest()["wall_s"].get<double>(), 60.0);
+  EXPECT_EQ(manifest()["status"], "done");
+  EXPECT_NE(out_.str().find("widest slow"), std::string::npos) << out_.str();
+}
+
+TEST_F(Driver, ABudgetTooSmallForOneSampleOfEveryRowIsAnError) {
+  options_.budget_s = 8;  // the first slow process alone takes 6 s
+  try {
+    run();
+    FAIL() << "no error";
+  } catch (const DriverError& e) {
+    EXPECT_NE(std::string(e.what()).find("too small for one sample of every row"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_NE(manifest()["status"].get<std::string>().find("failed: budget"), std::string::npos);
+}
+
+// The first round has nothing to predict from; a budget it spends stops the run after the
+// process that spent it, not after every framework's, and summary.txt says why.
+TEST_F(Driver, ATinyBudgetStopsAfterTheProcessThatSpentIt) {
+  fake_.frameworks["legion"] = {5.0, 0.1, 1000, 0};
+  fake_.frameworks["slow"] = {5.0, 1.0, 50000, 0};
+  fake_.frameworks["slower"] = {5.0, 1.0, 90000, 0};
+  options_.budget_s = 2;
+  try {
+    run();
+    FAIL() << "no error";
+  } catch (const DriverError& e) {
+    EXPECT_NE(std::string(e.what()).find("budget 2.0s is too small for one sample of every row "
+                                         "(2 processes per framework): the first processes of 1 "
+                                         "of 3 frameworks took"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(fake_.bench_order.size(), 1u);
+  std::ifstream summary(options_.out_dir / "summary.txt");
+  std::string first;
+  std::getline(summary, first);
+  EXPECT_EQ(first.rfind("RUN FAILED: budget 2.0s is too small", 0), 0u) << first;
+}
+
+TEST_F(Driver, AFlaggedProcessIsReRunAndReplaced) {
+  // The first slow process ran while something else used 1.2 cores.
+  fake_.disturb = [](const std::string& f, int index) {
+    return f == "slow" && index == 1 ? 1.2 : 0;
+  };
+  ASSERT_EQ(run(), 0) << out_.str();
+  const std::vector<json> slow = processes("slow");
+  EXPECT_EQ(slow[0]["flagged"], true);
+  EXPECT_EQ(slow[0]["kept"], false);
+  const std::string replacement = slow[0]["replaced_by"].get<std::string>();
+  bool found = false;
+  for (const json& p : slow) {
+    if (p["file"] == replacement) {
+      found = true;
+      EXPECT_EQ(p["rerun_of"], "slow.1.json");
+      EXPECT_EQ(p["kind"], "rerun");
+      EXPECT_EQ(p["kept"], true);
+    }
+  }
+  EXPECT_TRUE(found);
+  // The last look compared without the replaced process.
+  for (const std::string& a : fake_.compare_calls.back()) {
+    EXPECT_EQ(a.find("slow.1.json"), std::string::npos);
+  }
+}
+
+TEST_F(Driver, AFrameworkDisturbedThroughoutMakesTheRunDisturbed) {
+  fake_.disturb = [](const std::string& f, int) { return f == "slow" ? 1.2 : 0; };
+  EXPECT_EQ(run(), 3);
+  const std::string text = out_.str();
+  EXPECT_EQ(text.find("== run (run.json) ==\nRUN DISTURBED"), 0u) << text;
+  EXPECT_NE(text.find("disturbed processes kept"), std::string::npos) << text;
+  EXPECT_NE(text.find("  slow."), std::string::npos) << text;
+  EXPECT_EQ(manifest()["quality"]["disturbed"], true);
+  EXPECT_EQ(manifest()["status"], "disturbed");
+  options_.accept_disturbed = true;
+  fs::remove_all(options_.out_dir);
+  EXPECT_EQ(run(), 0);
+  EXPECT_NE(out_.str().find("RUN DISTURBED (accepted"), std::string::npos);
+}
+
+TEST_F(Driver, TheAaGateDecidesAndItsOutliersAreReRun) {
+  fake_.gate = [](const std::vector<std::string>& files) {
+    std::vector<std::string> outlying;
+    for (const std::string& f : files) {
+      if (f.find("slow.2.json") != std::string::npos) outlying.push_back(f);
+    }
+    return json{{"status", "disturbed"},
+                {"frameworks",
+                 {{"slow",
+                   {{"ratio", 1.2},
+                    {"lower", 1.1},
+                    {"upper", 1.3},
+                    {"verdict", "outside"},
+                    {"outlying_processes", outlying}}}}}};
+  };
+  EXPECT_EQ(run(), 3);
+  EXPECT_NE(out_.str().find("A/A gate: disturbed; slow 1.200 [1.100, 1.300] outside"),
+            std::string::npos)
+      << out_.str();
+  const json slow2 = processes("slow")[1];
+  EXPECT_EQ(slow2["file"], "slow.2.json");
+  EXPECT_EQ(slow2["flags"][0], "A/A outlier (slow gate: outside)");
+  EXPECT_FALSE(slow2["replaced_by"].is_null());  // re-run once
+}
+
+TEST_F(Driver, ColdStartsReachTheirMinimumInTheSample) {
+  options_.cold_starts = 10;
+  options_.looks = 1;
+  ASSERT_EQ(run(), 0);
+  for (const char* f : {"legion", "slow"}) {
+    int with_cold = 0;
+    for (const json& p : processes(f)) {
+      with_cold += p["rows"] == "all" || p["rows"].dump().find("cold_start") != std::string::npos;
+    }
+    EXPECT_EQ(with_cold, 10) << f;
+  }
+}
+
+TEST_F(Driver, AnOlderLegionCompareIsToldNothingItRejectsAndTheRunSaysSo) {
+  fake_.compare_knows_looks = false;
+  ASSERT_EQ(run(), 0);
+  for (const auto& call : fake_.compare_calls) {
+    EXPECT_EQ(std::find(call.begin(), call.end(), "--looks"), call.end());
+  }
+  EXPECT_NE(out_.str().find("note: legion-compare has no --looks"), std::string::npos);
+}
+
+TEST_F(Driver, FixedAndSmokeRunsDoNotReplicate) {
+  options_.fixed_processes = 3;
+  ASSERT_EQ(run(), 0);
+  EXPECT_EQ(processes("slow").size(), 3u);
+  EXPECT_EQ(processes("legion").size(), 3u);
+  EXPECT_EQ(fake_.compare_calls.size(), 1u);
+  EXPECT_EQ(manifest()["mode"], "fixed");
+  EXPECT_EQ(manifest()["looks_planned"], 1);  // one comparison: nothing to split alpha over
+  const auto& call = fake_.compare_calls[0];
+  EXPECT_EQ(*(std::find(call.begin(), call.end(), "--looks") + 1), "1");
+}
+
+TEST_F(Driver, ACrashedProcessStopsTheRunNamingIt) {
+  fake_.crash_index = 2;
+  try {
+    run();
+    FAIL() << "no error";
+  } catch (const DriverError& e) {
+    EXPECT_NE(std::string(e.what()).find("failed (signal 11)"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(Driver, ADirectoryThatHoldsARunIsNotOverwritten) {
+  ASSERT_EQ(run(), 0);
+  const auto before = fs::last_write_time(options_.out_dir / "run.json");
+  EXPECT_THROW(run(), DriverError);
+  EXPECT_EQ(fs::last_write_time(options_.out_dir / "run.json"), before);
+}
+
+TEST_F(Driver, UnknownFrameworksAndAMissingBaselineAreErrors) {
+  for (const auto& [frameworks, baseline, message] :
+       {std::tuple{std::vector<std::string>{"nope"}, "legion", "unknown framework 'nope'"},
+        std::tuple{std::vector<std::string>{"slow", "slow"}, "legion", "given twice"},
+        std::tuple{std::vector<std::string>{}, "absent", "baseline 'absent' is not installed"}}) {
+    fs::remove_all(options_.out_dir);
+    options_.frameworks = frameworks;
+    options_.baseline = baseline;
+    try {
+      run();
+      ADD_FAILURE() << message;
+    } catch (const DriverError& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(RowsFilter, AnchorsAndEscapes) {
+  EXPECT_EQ(rows_filter({"a/hot", "concurrent_execution/agents=8/concurrency"}),
+            "^(a/hot|concurrent_execution/agents=8/concurrency)(/|$)");
+  EXPECT_EQ(rows_filter({"x.y(1)"}), R"(^(x\.y\(1\))(/|$))");
+  const std::string filter = rows_filter({"simple_task/hot"});
+  EXPECT_TRUE(matches(filter, "simple_task/hot/real_time"));
+  EXPECT_TRUE(matches(filter, "simple_task/hot"));
+  EXPECT_FALSE(matches(filter, "simple_task/hot2/real_time"));
+  EXPECT_FALSE(matches(filter, "x/simple_task/hot"));
+  EXPECT_TRUE(matches(rows_filter({"x.y(1)"}), "x.y(1)/real_time"));
+  EXPECT_FALSE(matches(rows_filter({"x.y(1)"}), "xzy(1)/real_time"));
+}
+
+}  // namespace
+}  // namespace legion_driver
