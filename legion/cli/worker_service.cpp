@@ -330,6 +330,7 @@ void run_worker_service(const WorkerServiceOptions& options, const HandlerFactor
     try {
       store::StoreOptions quick = store_options;
       quick.reconnect_deadline = std::chrono::milliseconds(2000);
+      quick.interrupt = nullptr;  // set by now: the release's own deadline bounds it instead
       auto store = store::open_store(options.url, quick);
       for (const auto& [task, lease] : leases) released += store->release(task, lease.token);
     } catch (const std::exception& error) {
