@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "child_process.hpp"
 #include "legion/store/task_store.hpp"
@@ -53,8 +52,17 @@ class LegionCliOutage : public ::testing::Test {
 TEST_F(LegionCliOutage, SubmitOnAFullDiskSaysHowManyTasksWereCommitted) {
   // The disk fills somewhere after the first batch of 1000 (one transaction each).
   Outcome o;
-  std::smatch match;
-  const std::regex committed(R"(submit: (\d+) of 5000 tasks were committed)");
+  // "submit: N of 5000 tasks were committed": N, or -1 when the line is not there. No
+  // std::regex: GCC 12 warns inside <regex> under the sanitizer flags (-Werror).
+  const auto committed = [](const std::string& err) {
+    const std::string head = "submit: ", tail = " of 5000 tasks were committed";
+    const auto at = err.find(head), end = err.find(tail);
+    if (at == std::string::npos || end == std::string::npos || end <= at + head.size()) return -1;
+    const std::string digits = err.substr(at + head.size(), end - at - head.size());
+    if (digits.find_first_not_of("0123456789") != std::string::npos) return -1;
+    return std::stoi(digits);
+  };
+  int count = -1;
   for (int writes = 20; writes < 5000; writes *= 2) {
     fault_vfs::disarm();
     ASSERT_EQ(std::remove((backend_.dir() + "/store.db").c_str()), 0);
@@ -64,15 +72,15 @@ TEST_F(LegionCliOutage, SubmitOnAFullDiskSaysHowManyTasksWereCommitted) {
     store::open_store(url_);
     fault_vfs::arm(writes);
     o = legion({"submit", "--store", url_, "--count", "5000"});
-    if (std::regex_search(o.err, match, committed)) break;
+    if ((count = committed(o.err)) >= 0) break;
   }
   fault_vfs::disarm();
-  ASSERT_FALSE(match.empty()) << "no run committed part of the tasks: " << o.err;
+  ASSERT_GE(count, 0) << "no run committed part of the tasks: " << o.err;
   EXPECT_EQ(o.code, 1);
   EXPECT_NE(o.err.find("disk full"), std::string::npos) << o.err;
   EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
   const auto total = nlohmann::json::parse(legion({"status", "--store", url_, "--json"}).out);
-  EXPECT_EQ(total["total"], std::stoi(match[1])) << "the message must say what is in the store";
+  EXPECT_EQ(total["total"], count) << "the message must say what is in the store";
   EXPECT_GT(total["total"].get<int>(), 0);
 }
 
