@@ -17,10 +17,26 @@
 
 namespace legion::harness {
 
+// Where the model lives: in-process (base_url empty: the one SimulatedModel, called directly)
+// or an OpenAI-compatible endpoint each framework reaches through its own client. The harness
+// chooses (legion-bench --transport, --endpoint); adapters only build their client from it.
+struct Endpoint {
+  std::string base_url;  // "http://127.0.0.1:PORT", without /v1; empty: in-process
+  std::string model;     // the model name sent in every request
+  std::string
+      api_key_env;  // the variable holding the key; empty: none (the key is never copied here)
+  std::chrono::milliseconds timeout{60000};
+  int max_retries = 2;
+  // A context window for clients that plan by one (CrewAI); 0: the client's own default.
+  std::uint64_t context_window = 0;
+  bool in_process() const { return base_url.empty(); }
+};
+
 struct RunConfig {
   std::uint64_t seed = 42;
   LatencyModel latency;  // of the simulated model
   Bindings parameters;   // the binding being benchmarked
+  Endpoint endpoint;     // in-process unless the harness says otherwise
   // Tools beyond the harness catalogue, offered under their own names (a scenario built in
   // code lists them in Scenario::tools and its agents' tools). Every adapter registers them
   // next to the catalogue's, so each framework calls the same functions. A workload that
@@ -70,6 +86,9 @@ class Adapter {
   // to install it). Native adapters have nothing to start.
   virtual StartReport start() { return {}; }
   virtual Support support(const Scenario& scenario) const = 0;
+  // Whether the framework can reach a model over HTTP through its own OpenAI client
+  // (legion-bench --transport=http asks it of every scenario, docs/harness.md "Transports").
+  virtual Support http_support() const { return {}; }
   // Throws (legion::Error, ScenarioError, std::exception) when the scenario cannot be built.
   virtual void prepare(const Scenario& scenario, const RunConfig& config) = 0;
   // Throws when the run fails (a script error, a missing tool result, max steps).

@@ -3,6 +3,7 @@
 #include <pybind11/pybind11.h>
 
 #include <map>
+#include <optional>
 
 #include "legion/error.hpp"
 #include "python_bridge/bridge.hpp"
@@ -23,7 +24,20 @@ namespace {
 // schemas, vote counting).
 constexpr const char* kCommonDirectory = LEGION_ADAPTERS_DIR "/python_common";
 
-Json to_spec(const ScenarioInput& in, const std::string& python) {
+// The endpoint of an HTTP run, for the package to build its framework's own client; null
+// in-process. The key's variable is named, the key itself never copied.
+Json endpoint_json(const Endpoint& endpoint) {
+  if (endpoint.in_process()) return nullptr;
+  Json out = {{"base_url", endpoint.base_url},
+              {"model", endpoint.model},
+              {"api_key_env", endpoint.api_key_env},
+              {"timeout_s", std::chrono::duration<double>(endpoint.timeout).count()},
+              {"max_retries", endpoint.max_retries}};
+  if (endpoint.context_window > 0) out["context_window"] = endpoint.context_window;
+  return out;
+}
+
+Json to_spec(const ScenarioInput& in, const std::string& python, const Endpoint& endpoint = {}) {
   Json agents = Json::array();
   for (const AgentSpec& a : in.agents) {
     agents.push_back({{"name", a.name},
@@ -46,7 +60,8 @@ Json to_spec(const ScenarioInput& in, const std::string& python) {
           {"human_replies", in.human_replies},
           {"execute_code", in.execute_code},
           {"python", python},
-          {"memory_top_k", kMemoryTopK}};
+          {"memory_top_k", kMemoryTopK},
+          {"endpoint", endpoint_json(endpoint)}};
 }
 
 // Runs `f` with the GIL held, turning a Python exception into a PythonError.
@@ -108,6 +123,20 @@ class PythonAdapter final : public Adapter {
     return out;
   }
 
+  // The package's optional `http_support()`: None, or why its framework has no OpenAI client
+  // here. Absent: the package builds one from the spec's endpoint.
+  Support http_support() const override {
+    if (!http_support_) {
+      const_cast<PythonAdapter*>(this)->start();
+      http_support_ = with_python([&] {
+        if (!py::hasattr(package_, "http_support")) return Support{};
+        py::object reason = package_.attr("http_support")();
+        return reason.is_none() ? Support{} : Support{false, reason.cast<std::string>()};
+      });
+    }
+    return *http_support_;
+  }
+
   void prepare(const Scenario& scenario, const RunConfig& config) override {
     teardown();
     start();
@@ -118,15 +147,17 @@ class PythonAdapter final : public Adapter {
       if (tool != "search_memory") catalogue.push_back(tool);
     }
     with_python([&] {
-      runner_ = package_.attr("build")(
-          python::from_json(to_spec(input, python_)), python::wrap_model(*res_.model),
-          python::wrap_tools(res_.tools, catalogue), python::wrap_memory(res_.memory.get()));
+      runner_ = package_.attr("build")(python::from_json(to_spec(input, python_, config.endpoint)),
+                                       res_.model ? python::wrap_model(*res_.model) : py::none(),
+                                       python::wrap_tools(res_.tools, catalogue),
+                                       python::wrap_memory(res_.memory.get()));
     });
   }
 
   Outcome run(const ScenarioInput&) override {
     if (!runner_) throw Error(framework_.name + ": run() before prepare()");
-    const ModelCounters before = res_.model->counters();
+    // Over HTTP the model is in the server, which keeps the books (the harness reads them).
+    const ModelCounters before = res_.model ? res_.model->counters() : ModelCounters{};
     Outcome out;
     WorkHash hash;
     with_python([&] {
@@ -144,7 +175,7 @@ class PythonAdapter final : public Adapter {
           out.metrics[name.cast<std::string>()] = value.cast<double>();
       }
     });
-    const ModelCounters after = res_.model->counters();
+    const ModelCounters after = res_.model ? res_.model->counters() : ModelCounters{};
     out.model_calls = after.calls - before.calls;
     out.tokens_in = after.prompt_tokens - before.prompt_tokens;
     out.tokens_out = after.completion_tokens - before.completion_tokens;
@@ -179,6 +210,7 @@ class PythonAdapter final : public Adapter {
   py::object runner_;
   ScenarioResources res_;
   mutable std::map<std::string, Support> support_;
+  mutable std::optional<Support> http_support_;
 };
 
 }  // namespace

@@ -4,15 +4,18 @@
 // embedded interpreter (python_bridge/). The package's contract (docs/python-bridge.md):
 //
 //   support(spec) -> None | reason          build(spec, model, tools, memory) -> runner
+//   (spec["endpoint"] set: an HTTP run; model is None and the package builds its framework's
+//   own OpenAI client from the endpoint, legion_common/endpoint.py)
 //   version() -> str                        runner.run() -> {"answer", "transcripts",
 //                                                            "metrics"?: {name: number}}
 //                                           runner.close()
 //
 // C++ keeps the books: model calls, tokens and model time come from the SimulatedModel's own
-// counters, the output hash from the transcripts the runner returns (work_hash.hpp), tool
-// calls from their tool messages. So a framework cannot under-report its work. The optional
-// metrics are the framework's own figures (Outcome::metrics), reported, never validated.
-// adapters/python_common (legion_common: rules every package shares) is on sys.path too.
+// counters (over HTTP, from the server's, which the harness reads), the output hash from the
+// transcripts the runner returns (work_hash.hpp), tool calls from their tool messages. So a
+// framework cannot under-report its work. The optional metrics are the framework's own figures
+// (Outcome::metrics), reported, never validated. adapters/python_common (legion_common: rules every
+// package shares) is on sys.path too.
 #include <filesystem>
 #include <memory>
 #include <string>

@@ -6,6 +6,8 @@
 #include <fstream>
 
 #include "corpus_store.hpp"
+#include "legion/error.hpp"
+#include "legion/openai_model.hpp"
 #include "tool_catalogue.hpp"
 
 namespace legion::harness {
@@ -13,7 +15,17 @@ namespace legion::harness {
 void ScenarioResources::build(const Scenario& scenario, const ScenarioInput& input,
                               const RunConfig& config) {
   reset();
-  model = std::make_unique<SimulatedModel>(SimulatedModelOptions{config.seed, config.latency});
+  if (config.endpoint.in_process()) {
+    model = std::make_unique<SimulatedModel>(SimulatedModelOptions{config.seed, config.latency});
+  } else {
+    OpenAIModelOptions options;
+    options.base_url = config.endpoint.base_url;
+    options.model = config.endpoint.model;
+    options.api_key_env = config.endpoint.api_key_env;
+    options.timeout = config.endpoint.timeout;
+    options.max_retries = config.endpoint.max_retries;
+    remote = std::make_unique<OpenAIModel>(std::move(options));
+  }
   std::vector<std::string> catalogue;
   for (const std::string& name : scenario.tools) {
     const bool extra = std::any_of(config.extra_tools.begin(), config.extra_tools.end(),
@@ -31,6 +43,13 @@ void ScenarioResources::reset() {
   memory.reset();
   tools = ToolRegistry();
   model.reset();
+  remote.reset();
+}
+
+Model& ScenarioResources::active() {
+  if (remote) return *remote;
+  if (!model) throw Error("no model: prepare() first");
+  return *model;
 }
 
 std::uint64_t current_rss_bytes() {

@@ -23,6 +23,17 @@ std::string check_outcome(const Outcome& outcome, const ScenarioInput& input) {
   return "";
 }
 
+std::string check_structure(const Outcome& outcome, const ScenarioInput& input) {
+  if (outcome.model_calls == 0) return "no model call was made";
+  if (outcome.answer.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return "no answer came back";
+  }
+  bool needs_tool = false;
+  for (const AgentSpec& agent : input.agents) needs_tool |= !agent.tools.empty();
+  if (needs_tool && outcome.tool_calls == 0) return "no tool was called (the scenario needs one)";
+  return "";
+}
+
 std::string check_repeat(const Outcome& outcome, const Outcome& reference) {
   if (outcome.output_hash != reference.output_hash) {
     return "output hash changed between runs: " + hex64(outcome.output_hash) +

@@ -111,7 +111,7 @@ class DirectAdapter final : public Adapter {
   // Model, tools, model, ... until a text reply.
   std::string converse(const ScenarioInput& in, Outcome& out) {
     for (;;) {
-      ModelResponse response = res_.model->complete(request_);
+      ModelResponse response = res_.active().complete(request_);
       ++out.model_calls;
       out.tokens_in += response.usage.prompt_tokens;
       out.tokens_out += response.usage.completion_tokens;

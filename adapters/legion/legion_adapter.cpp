@@ -78,38 +78,38 @@ class LegionAdapter final : public Adapter {
     switch (in.pattern) {
       case Pattern::kSingle:
         if (in.execute_code) return run_code(in);
-        return to_outcome(run_single(first, *res_.model, in.tasks[0]));
+        return to_outcome(run_single(first, res_.active(), in.tasks[0]));
       case Pattern::kPipeline: {
         std::vector<Stage> stages;
         for (std::size_t i = 0; i < agents_.size(); ++i)
           stages.push_back({pointers_[i], in.tasks[i]});
-        return to_outcome(run_pipeline(stages, *res_.model, in.pipeline_input));
+        return to_outcome(run_pipeline(stages, res_.active(), in.pipeline_input));
       }
       case Pattern::kHierarchy:
         return to_outcome(
-            run_hierarchy(first, std::span(pointers_).subspan(1), *res_.model, in.tasks[0]));
+            run_hierarchy(first, std::span(pointers_).subspan(1), res_.active(), in.tasks[0]));
       case Pattern::kGroupChat: {
         GroupChatOptions options;
         options.max_turns = in.max_turns;
-        return to_outcome(run_group_chat(pointers_, *res_.model, in.tasks[0], options));
+        return to_outcome(run_group_chat(pointers_, res_.active(), in.tasks[0], options));
       }
       case Pattern::kConsensus: {
         ConsensusOptions options;
         options.executor = executor_.get();
-        return to_outcome(run_consensus(pointers_, *res_.model, in.tasks[0], options));
+        return to_outcome(run_consensus(pointers_, res_.active(), in.tasks[0], options));
       }
       case Pattern::kFanOut: {
         std::vector<Stage> branches;
         for (std::size_t i = 0; i < agents_.size(); ++i)
           branches.push_back({pointers_[i], in.tasks[i]});
         return to_outcome(
-            run_fan_out(branches, nullptr, "", *res_.model, *executor_, in.pipeline_input));
+            run_fan_out(branches, nullptr, "", res_.active(), *executor_, in.pipeline_input));
       }
       case Pattern::kIterative: {
         const std::string& expected = in.expected;
         const std::string& feedback = in.checker_feedback;
         return to_outcome(run_iterative(
-            first, *res_.model, in.tasks[0],
+            first, res_.active(), in.tasks[0],
             [&](const std::string& answer) {
               return CheckResult{answer == expected, feedback};
             },
@@ -117,9 +117,10 @@ class LegionAdapter final : public Adapter {
       }
       case Pattern::kHuman: {
         std::size_t next = 0;  // one run is sequential: a plain counter suffices
-        return to_outcome(run_with_human(first, *res_.model, in.tasks[0], [&](const std::string&) {
-          return in.human_replies[next++ % in.human_replies.size()];
-        }));
+        return to_outcome(
+            run_with_human(first, res_.active(), in.tasks[0], [&](const std::string&) {
+              return in.human_replies[next++ % in.human_replies.size()];
+            }));
       }
       case Pattern::kConcurrent:
         return run_concurrent(in);
@@ -142,12 +143,12 @@ class LegionAdapter final : public Adapter {
     AgentResult run;
     run.transcript = {{Role::kSystem, agent.system_prompt(), {}, {}, {}},
                       {Role::kUser, in.tasks[0], {}, {}, {}}};
-    const std::string reply = agent.respond(*res_.model, run.transcript, run.usage);
+    const std::string reply = agent.respond(res_.active(), run.transcript, run.usage);
     const auto started = std::chrono::steady_clock::now();
     run.transcript.push_back({Role::kUser, code_->feedback_for(reply), {}, {}, {}});
     const std::chrono::nanoseconds executing = std::chrono::steady_clock::now() - started;
     PatternResult result;
-    result.answer = agent.respond(*res_.model, run.transcript, run.usage);
+    result.answer = agent.respond(res_.active(), run.transcript, run.usage);
     result.usage = run.usage;
     result.runs.push_back(std::move(run));
     Outcome out = to_outcome(std::move(result));
@@ -167,7 +168,7 @@ class LegionAdapter final : public Adapter {
   Outcome run_concurrent(const ScenarioInput& in) {
     std::vector<PatternResult> results(in.runs_at_once);
     sync_wait(for_each_async(executor_.get(), results.size(), [&](std::size_t i) {
-      return run_into(agents_.front(), *res_.model, in.tasks[0], results[i]);
+      return run_into(agents_.front(), res_.active(), in.tasks[0], results[i]);
     }));
     PatternResult all;
     all.answer = results.front().answer;

@@ -28,6 +28,10 @@ int main(int argc, char** argv) {
   app.add_option("--baseline", o.baseline, "the framework ratios refer to (default legion)");
   app.add_option("--scenario", o.scenario, "legion-bench --scenario REGEX");
   app.add_option("--model-latency", o.model_latency, "legion-bench --model-latency SPEC");
+  app.add_option("--transport", o.transport,
+                 "legion-bench --transport: inproc (default) or http (every framework through its "
+                 "own OpenAI client and legion-simserver; compared against BASELINE@http)")
+      ->check(CLI::IsMember({"inproc", "http"}));
   app.add_option("--seed", o.seed, "seed of the scenarios and of the process order (default 42)");
   app.add_option("--budget", budget, "time for the whole run, e.g. 10m, 90s (default 10m)");
   app.add_option("--precision", o.precision,

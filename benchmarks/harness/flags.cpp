@@ -12,12 +12,21 @@ bool take(const std::string& arg, const std::string& flag, std::string& value) {
   return true;
 }
 
+bool has_flag(int argc, char** argv, const std::string& flag) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]).rfind(flag + "=", 0) == 0) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 const char* usage_text() {
   return "usage: legion-bench --framework=NAME [--seed=N] [--model-latency=SPEC] "
          "[--scenario=REGEX]\n"
-         "                    [--scenarios-dir=DIR] [--list] [--smoke] [--benchmark_*...]\n"
+         "                    [--scenarios-dir=DIR] [--transport=inproc|http]\n"
+         "                    [--endpoint=URL --model=NAME [--api-key-env=VAR]]\n"
+         "                    [--list] [--smoke] [--benchmark_*...]\n"
          "       legion-bench --list-frameworks | --help\n"
          "Runs the scenarios on one framework with Google Benchmark (docs/harness.md).\n"
          "  --framework=NAME     legion, direct, langchain, crewai or autogen (required)\n"
@@ -25,6 +34,12 @@ const char* usage_text() {
          "  --model-latency=SPEC the simulated model's latency: none, fixed:2ms, ... (none)\n"
          "  --scenario=REGEX     only scenarios whose id matches\n"
          "  --scenarios-dir=DIR  the scenario specs (default: benchmarks/scenarios)\n"
+         "  --transport=T        inproc (the simulated model in the process) or http (the\n"
+         "                       harness starts legion-simserver; each framework uses its own\n"
+         "                       OpenAI client) (inproc)\n"
+         "  --endpoint=URL       a real OpenAI-compatible server (http:// only; implies http)\n"
+         "  --model=NAME         the model name sent to --endpoint (required with it)\n"
+         "  --api-key-env=VAR    the environment variable holding --endpoint's API key\n"
          "  --list               list the benchmark names and exit\n"
          "  --smoke              each parameter's first value only\n"
          "  --list-frameworks    list the installed adapters and exit\n"
@@ -43,7 +58,9 @@ HarnessFlags parse_flags(int argc, char** argv) {
     if (take(arg, "--framework", flags.framework) ||
         take(arg, "--model-latency", flags.model_latency) ||
         take(arg, "--scenario", flags.scenario) ||
-        take(arg, "--scenarios-dir", flags.scenarios_dir)) {
+        take(arg, "--scenarios-dir", flags.scenarios_dir) ||
+        take(arg, "--transport", flags.transport) || take(arg, "--endpoint", flags.endpoint) ||
+        take(arg, "--model", flags.model) || take(arg, "--api-key-env", flags.api_key_env)) {
       continue;
     }
     if (take(arg, "--seed", value)) {
@@ -63,14 +80,30 @@ HarnessFlags parse_flags(int argc, char** argv) {
     } else if (arg.rfind("--benchmark_", 0) == 0 || arg.rfind("--v=", 0) == 0) {
       flags.passthrough.push_back(arg);
     } else {
-      throw UsageError(
-          "unknown argument '" + arg +
-          "' (legion-bench flags: --framework= --seed= --model-latency= --scenario= "
-          "--scenarios-dir= --list --list-frameworks --smoke --help, plus --benchmark_*)");
+      throw UsageError("unknown argument '" + arg +
+                       "' (legion-bench flags: --framework= --seed= --model-latency= --scenario= "
+                       "--scenarios-dir= --transport= --endpoint= --model= --api-key-env= --list "
+                       "--list-frameworks --smoke --help, plus --benchmark_*)");
     }
   }
   if (flags.framework.empty() && !flags.list_frameworks && !flags.help) {
     throw UsageError("--framework=NAME is required");
+  }
+  if (flags.transport != "inproc" && flags.transport != "http") {
+    throw UsageError("--transport: '" + flags.transport + "' is not inproc or http");
+  }
+  if (!flags.endpoint.empty()) {
+    if (flags.transport == "inproc" && has_flag(argc, argv, "--transport")) {
+      throw UsageError("--endpoint needs --transport=http (or no --transport)");
+    }
+    flags.transport = "http";
+    if (!flags.endpoint.starts_with("http://")) {
+      throw UsageError("--endpoint: '" + flags.endpoint +
+                       "' must be an http:// URL (the metering proxy speaks plain HTTP)");
+    }
+    if (flags.model.empty()) throw UsageError("--endpoint needs --model=NAME");
+  } else if (!flags.model.empty() || !flags.api_key_env.empty()) {
+    throw UsageError("--model and --api-key-env go with --endpoint=URL");
   }
   return flags;
 }

@@ -3,6 +3,8 @@
 //   --framework=NAME (required)  --seed=N (42)  --model-latency=SPEC (none)
 //   --scenario=REGEX (search in the scenario id)  --scenarios-dir=DIR  --list  --smoke
 //   --list-frameworks (the installed adapters, one per line; needs no --framework)
+//   --transport=inproc|http (inproc)  --endpoint=URL --model=NAME [--api-key-env=VAR]
+//   (--endpoint: a real OpenAI-compatible server; implies http; --model is then required)
 //   --help, -h (this usage on stdout, exit 0; needs no --framework)
 // Every --benchmark_* flag (and --v) passes through untouched; anything else is a usage
 // error, reported in one line with exit status 2.
@@ -28,6 +30,10 @@ struct HarnessFlags {
   bool list_frameworks = false;
   bool smoke = false;  // each parameter's first value only
   bool help = false;
+  std::string transport = "inproc";      // inproc | http
+  std::string endpoint;                  // a real server's base URL (http only)
+  std::string model;                     // the model name sent to --endpoint
+  std::string api_key_env;               // the variable holding --endpoint's key
   std::vector<std::string> passthrough;  // argv[0] first, then the benchmark flags
 };
 

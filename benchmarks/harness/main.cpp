@@ -12,6 +12,7 @@
 #include "code_runner.hpp"
 #include "context_reporter.hpp"
 #include "flags.hpp"
+#include "http_transport.hpp"
 #include "iteration_times.hpp"
 #include "legion/error.hpp"
 #include "legion/latency.hpp"
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
   HarnessFlags flags;
   BenchOptions options;
   std::vector<Scenario> catalog;
+  std::unique_ptr<SimServerProcess> server;  // --transport=http: outlives every adapter
   try {
     flags = parse_flags(argc, argv);
     if (flags.help) {
@@ -77,6 +79,29 @@ int main(int argc, char** argv) {
         return usage_error("--scenario='" + flags.scenario + "' matches no scenario");
       }
     }
+    if (flags.transport == "http") {
+      // The server starts before the framework (and its threads) does: a fork from a
+      // single-threaded process, and the cold start does not include it.
+      SimServerOptions server_options;
+      server_options.binary = sibling_executable("legion-simserver");
+      server_options.seed = flags.seed;
+      server_options.latency = options.config.latency.spec();
+      server_options.upstream = flags.endpoint;
+      server = std::make_unique<SimServerProcess>(server_options);
+      Endpoint& endpoint = options.config.endpoint;
+      endpoint.base_url = server->base_url();
+      endpoint.model = flags.endpoint.empty() ? "legion-simulated" : flags.model;
+      endpoint.api_key_env = flags.api_key_env;
+      if (flags.endpoint.empty()) {
+        endpoint.context_window = 1'000'000;  // the simulated model's: unbounded, as in-process
+      } else {
+        endpoint.timeout = std::chrono::minutes(10);  // a real model on 2 cores is slow
+        options.deterministic = false;
+      }
+      const std::string framework = flags.framework;
+      const legion::simserver::CounterBlock& counters = server->counters();
+      options.make = [framework, &counters] { return metered(make_adapter(framework), counters); };
+    }
   } catch (const std::regex_error& error) {
     return usage_error("--scenario='" + flags.scenario + "': invalid regex: " + error.what());
   } catch (
@@ -103,6 +128,19 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("seed", std::to_string(flags.seed));
   benchmark::AddCustomContext("model_latency", options.config.latency.spec());
   benchmark::AddCustomContext("smoke", flags.smoke ? "true" : "false");
+  benchmark::AddCustomContext("transport", flags.transport);
+  if (server) {
+    benchmark::AddCustomContext(
+        "model_server", flags.endpoint.empty()
+                            ? "legion-simserver (child process) at " + server->base_url()
+                            : flags.endpoint + " through legion-simserver's metering proxy at " +
+                                  server->base_url() + ", model " + flags.model);
+  }
+  benchmark::AddCustomContext("deterministic",
+                              options.deterministic
+                                  ? "true"
+                                  : "false: a real model; outcomes checked for structure only, and "
+                                    "hashes and model calls may differ between runs");
   try {
     benchmark::AddCustomContext("sandbox_python", legion::find_executable(default_python()));
   } catch (const std::exception& error) {

@@ -8,6 +8,7 @@
 // process can exit non-zero (Google Benchmark 1.7.1 exits 0 after SkipWithError). An
 // unsupported scenario is registered and skipped with "unsupported: <reason>", not counted.
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,12 @@ struct BenchOptions {
   // Process CPU spent before the framework started on work that is not the framework's (the
   // start-up calibration loop): left out of the cold start's cpu_ns.
   double cpu_ns_not_cold_start = 0.0;
+  // Builds each adapter instance; empty: make_adapter(framework). The HTTP transport wraps
+  // the framework's adapter here (http_transport.hpp).
+  std::function<std::unique_ptr<Adapter>()> make;
+  // false against a real model (--endpoint): outcomes are checked for structure only
+  // (check_structure) and may differ between runs.
+  bool deterministic = true;
 };
 
 // The scenario whose first run in a process is the cold-start regime.

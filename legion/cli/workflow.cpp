@@ -10,11 +10,10 @@
 #include "legion/executor.hpp"
 #include "legion/json_input.hpp"
 #include "legion/memory.hpp"
-#include "legion/openai_model.hpp"
 #include "legion/patterns.hpp"
-#include "legion/simulated_model.hpp"
 #include "legion/store/task_store.hpp"
 #include "legion/tool.hpp"
+#include "workflow_model.hpp"
 
 namespace legion::cli {
 namespace {
@@ -104,7 +103,7 @@ struct Workflow {
   ToolRegistry tools;
   std::vector<std::unique_ptr<DocumentStore>> memories;  // before agents: they point into them
   std::map<std::string, std::unique_ptr<Agent>> agents;
-  std::unique_ptr<Model> model;
+  std::unique_ptr<WorkflowModel> model;
 
   const Agent* agent(const json& name, const std::string& where) const {
     if (!name.is_string()) bad(where, "must be an agent name");
@@ -121,50 +120,6 @@ struct Workflow {
     return out;
   }
 };
-
-std::unique_ptr<Model> build_model(const json& spec) {
-  json model = spec.value("model", json{{"type", "simulated"}});
-  if (!model.is_object()) bad("model", "must be an object");
-  const std::string type = text(model, "model", "type", std::string("simulated"));
-  if (type == "openai") {
-    only_fields(model, "model",
-                {"type", "base_url", "model", "api_key_env", "timeout_ms", "connect_timeout_ms",
-                 "max_retries", "temperature"});
-    OpenAIModelOptions options;
-    options.base_url = text(model, "model", "base_url");
-    options.model = text(model, "model", "model");
-    options.api_key_env = text(model, "model", "api_key_env", options.api_key_env);
-    options.timeout = std::chrono::milliseconds(
-        count(model, "model", "timeout_ms", static_cast<std::size_t>(options.timeout.count())));
-    options.connect_timeout =
-        std::chrono::milliseconds(count(model, "model", "connect_timeout_ms",
-                                        static_cast<std::size_t>(options.connect_timeout.count())));
-    if (model.contains("max_retries")) {
-      if (!model["max_retries"].is_number_unsigned()) {
-        bad("model.max_retries", "must be a non-negative integer");
-      }
-      options.max_retries = model["max_retries"].get<int>();
-    }
-    if (model.contains("temperature")) {
-      if (!model["temperature"].is_number()) bad("model.temperature", "must be a number");
-      options.temperature = model["temperature"].get<double>();
-    }
-    return std::make_unique<OpenAIModel>(options);
-  }
-  if (type != "simulated") bad("model.type", "unknown model '" + type + "' (simulated, openai)");
-  only_fields(model, "model", {"type", "seed", "latency"});
-  SimulatedModelOptions options;
-  if (model.contains("seed")) {
-    if (!model["seed"].is_number_unsigned()) bad("model.seed", "must be a non-negative integer");
-    options.seed = model["seed"].get<std::uint64_t>();
-  }
-  try {
-    options.latency = LatencyModel::parse(text(model, "model", "latency", std::string("none")));
-  } catch (const ConfigError& error) {
-    bad("model.latency", error.what());
-  }
-  return std::make_unique<SimulatedModel>(options);
-}
 
 // An agent's own retrieval memory: documents as strings (ids "m1", "m2", ...) or
 // {"id", "text"} objects; the agent gets the search_memory tool over them.
@@ -191,7 +146,7 @@ std::unique_ptr<DocumentStore> build_memory(const json& memory, const std::strin
 
 void build(Workflow& w, const json& spec) {
   only_fields(spec, "spec", {"name", "model", "tools", "agents", "pattern"});
-  w.model = build_model(spec);
+  w.model = make_workflow_model(spec.value("model", json{{"type", "simulated"}}));
 
   const json tools = spec.value("tools", json::array());
   if (!tools.is_array()) bad("tools", "must be a list");
@@ -447,25 +402,6 @@ PatternRun prepare_pattern(const Workflow& w, const json& p) {
           "' (single, pipeline, hierarchy, group_chat, consensus, fan_out, iterative)");
 }
 
-// Model calls this process made: the simulated model counts them; for another model they are
-// the usage of what ran now (the stages after the checkpoint, or nothing for a result read
-// back from one).
-std::uint64_t calls_made(const Workflow& w, const json& result) {
-  if (const auto* simulated = dynamic_cast<const SimulatedModel*>(w.model.get())) {
-    return simulated->counters().calls;
-  }
-  const std::size_t resumed = result.value("resumed_from_step", std::size_t{0});
-  if (result["pattern"] == "pipeline") {
-    std::uint64_t calls = 0;
-    const json& stages = result["details"]["stages"];
-    for (std::size_t i = resumed; i < stages.size(); ++i) {
-      calls += stages[i]["usage"]["model_calls"].get<std::uint64_t>();
-    }
-    return calls;
-  }
-  return resumed > 0 ? 0 : result["usage"]["model_calls"].get<std::uint64_t>();
-}
-
 }  // namespace
 
 json load_workflow(const std::string& path) {
@@ -511,7 +447,7 @@ json run_workflow(const json& spec, store::TaskStore* store, const std::string& 
   }
   result["workflow"] = id;
   result["pattern"] = pattern["type"];
-  result["model_calls_total"] = calls_made(w, result);
+  result["model_calls_total"] = w.model->calls();
   return result;
 }
 

@@ -1,6 +1,9 @@
 // The `legion` executable end to end: --help, `legion run` with checkpoints and resume after
 // kill -9, usage errors, and `legion worker` processes killed and restarted under `verify`.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -18,6 +21,43 @@ using nlohmann::json;
 using store::testing::ChildProcess;
 using namespace std::chrono_literals;
 using legion::testing::wait_until;
+
+const std::string kOpenAIExample = LEGION_SOURCE_DIR "/docs/examples/pipeline-openai.json";
+
+// legion-simserver on a free port for one test: the URL it printed, SIGTERM at the end.
+class SimServer {
+ public:
+  SimServer() {
+    int out[2];
+    if (::pipe(out) != 0) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(out[1], STDOUT_FILENO);
+      ::close(out[0]);
+      const std::string binary = LEGION_BIN_DIR "/legion-simserver";
+      ::execl(binary.c_str(), binary.c_str(), "--port=0", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    std::string line;
+    char c;
+    while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    ::close(out[0]);
+    const std::size_t at = line.find("http://");
+    if (at != std::string::npos) url_ = line.substr(at);
+  }
+  ~SimServer() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  const std::string& url() const { return url_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::string url_;
+};
 
 TEST_F(LegionExecutable, HelpDocumentsEveryCommand) {
   auto help = run("--help");
@@ -38,6 +78,33 @@ TEST_F(LegionExecutable, RunsTheExamplePipeline) {
   EXPECT_EQ(out["usage"]["model_calls"], 4);
   EXPECT_EQ(out["usage"]["tool_calls"], 2);
   EXPECT_EQ(out["resumed_from_step"], 0);
+}
+
+// The same pipeline with the model behind an OpenAI-compatible endpoint (legion-simserver): the
+// same answer and work, the calls counted by the CLI itself.
+TEST_F(LegionExecutable, RunsTheExamplePipelineAgainstAnOpenAIEndpoint) {
+  SimServer server;
+  ASSERT_FALSE(server.url().empty());
+  json spec;
+  std::ifstream(kOpenAIExample) >> spec;
+  spec["model"]["base_url"] = server.url();
+  auto result = run("run " + write("openai.json", spec.dump()));
+  ASSERT_EQ(result.code, 0) << result.err;
+  auto out = json::parse(result.out);
+  EXPECT_EQ(out["answer"], "Ada reports: The sum is 5");
+  EXPECT_EQ(out["usage"]["model_calls"], 4);
+  EXPECT_EQ(out["usage"]["tool_calls"], 2);
+  EXPECT_EQ(out["model_calls_total"], 4);
+  EXPECT_GT(out["usage"]["prompt_tokens"], 0);  // the server's usage counts
+
+  // Nothing listening there any more: one line naming the endpoint, non-zero.
+  spec["model"]["base_url"] = "http://127.0.0.1:1";
+  spec["model"]["max_retries"] = 0;
+  auto refused = run("run " + write("refused.json", spec.dump()));
+  EXPECT_NE(refused.code, 0);
+  EXPECT_NE(refused.err.find("http://127.0.0.1:1/v1/chat/completions"), std::string::npos)
+      << refused.err;
+  EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
 }
 
 TEST_F(LegionExecutable, MalformedSpecsAreOneLineNamingTheFieldWithExit2) {
@@ -65,6 +132,30 @@ TEST_F(LegionExecutable, MalformedSpecsAreOneLineNamingTheFieldWithExit2) {
   expect_spec_error(R"({"model": {"type": "gpt"}, "agents": [)" + agent +
                         R"(], "pattern": {"type": "single", "agent": "a", "task": "t"}})",
                     "unknown model 'gpt'");
+  auto with_model = [&](const std::string& model) {
+    return R"({"model": )" + model + R"(, "agents": [)" + agent +
+           R"(], "pattern": {"type": "single", "agent": "a", "task": "t"}})";
+  };
+  expect_spec_error(with_model(R"({"type": "openai", "model": "m"})"),
+                    "model.base_url: is required");
+  expect_spec_error(with_model(R"({"type": "openai", "base_url": "http://x"})"),
+                    "model.model: is required");
+  expect_spec_error(with_model(R"({"type": "openai", "base_url": "ftp://x", "model": "m"})"),
+                    "model.base_url: must be an http:// or https:// URL");
+  expect_spec_error(with_model(R"({"type": "openai", "base_url": "http://x/v1", "model": "m"})"),
+                    "model.base_url: give the server's root");
+  expect_spec_error(
+      with_model(R"({"type": "openai", "base_url": "http://x", "model": "m", "timeout_ms": 0})"),
+      "model.timeout_ms: must be a positive integer");
+  expect_spec_error(with_model(R"({"type": "openai", "base_url": "http://x", "model": "m",
+                                   "connect_timeout_ms": 0})"),
+                    "model.connect_timeout_ms: must be a positive integer");
+  expect_spec_error(with_model(R"({"type": "openai", "base_url": "http://x", "model": "m",
+                                   "temperature": "hot"})"),
+                    "model.temperature: must be a number");
+  expect_spec_error(
+      with_model(R"({"type": "openai", "base_url": "http://x", "model": "m", "seed": 1})"),
+      "model: unknown field 'seed'");
   auto flag = run("run " + kExample + " --frobnicate");
   EXPECT_EQ(flag.code, 2);
   EXPECT_NE(flag.err.find("--frobnicate"), std::string::npos) << flag.err;

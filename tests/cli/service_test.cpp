@@ -230,7 +230,7 @@ TEST_F(WorkflowService, AWorkflowTaskRunsOnAnOpenAICompatibleModel) {
                      "no_url.json") +
           " --inputs " + file);
   EXPECT_EQ(bad.code, 2);
-  EXPECT_NE(bad.err.find("model: 'base_url' is required"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("model.base_url: is required"), std::string::npos) << bad.err;
 }
 
 TEST_F(WorkflowService, AnAgentsMemoryIsSearchedThroughItsTool) {

@@ -148,6 +148,24 @@ TEST_F(BenchScript, OneFrameworkIsComparedWithLegion) {
   EXPECT_TRUE(fs::exists(run_dir() / "legion.2.json"));
 }
 
+// --transport http reaches every legion-bench process through legion-driver, and the
+// comparison is against legion@http (legion-compare's name for LEGION's HTTP processes).
+TEST_F(BenchScript, TheTransportReachesEveryProcessAndTheBaselineFollowsIt) {
+  const auto r = run("--no-micro --framework slow --processes 2 --smoke --transport http");
+  ASSERT_EQ(r.status, 0) << r.out << err();
+  EXPECT_TRUE(has(r.out, "x slower than legion@http")) << r.out;
+  for (const char* log : {"legion.1.txt", "legion.2.txt", "slow.1.txt", "slow.2.txt"}) {
+    std::ifstream in(run_dir() / log);
+    const std::string text{std::istreambuf_iterator<char>(in), {}};
+    EXPECT_TRUE(has(text, "--transport=http")) << log << ": " << text;
+  }
+  std::ifstream manifest(run_dir() / "run.json");
+  const std::string run_json{std::istreambuf_iterator<char>(manifest), {}};
+  EXPECT_TRUE(has(run_json, R"("transport": "http")")) << run_json;
+  EXPECT_NE(run("--no-micro --transport pigeon").status, 0);
+  EXPECT_TRUE(has(err(), "--transport must be inproc or http")) << err();
+}
+
 TEST_F(BenchScript, DefaultsToEveryListedFramework) {
   const auto r = run("--no-micro --smoke");
   ASSERT_EQ(r.status, 0) << r.out << err();

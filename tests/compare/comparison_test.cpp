@@ -406,3 +406,60 @@ TEST(Report, MemoryColumnShowsHeapPerAgentAndFiguresTable) {
 }
 
 }  // namespace
+
+namespace {
+
+// A framework's processes in-process and over HTTP (context.transport), the HTTP ones 1.5x as
+// slow; `deterministic` goes into the HTTP files' context when given.
+std::vector<ProcessRun> transport_runs(const std::string& deterministic = "") {
+  std::vector<ProcessRun> runs;
+  for (int p = 0; p < 3; ++p) {
+    std::string inproc, http;
+    for (int r = 0; r < 3; ++r) {
+      const double jitter = 1.0 + 0.01 * (p + r);
+      inproc +=
+          std::string(r ? "," : "") + rep_with("simple_task/hot", 100.0 * jitter, R"("x": 1)");
+      http += std::string(r ? "," : "") + rep_with("simple_task/hot", 150.0 * jitter, R"("x": 1)");
+    }
+    const std::string k = std::to_string(p);
+    runs.push_back(legion_compare::parse_process_run(
+        R"({"context": {"framework": "langchain", "seed": 1}, "benchmarks": [)" + inproc + "]}",
+        "langchain." + k));
+    runs.push_back(legion_compare::parse_process_run(
+        R"({"context": {"framework": "langchain", "seed": 1, "transport": "http")" +
+            (deterministic.empty() ? "" : R"(, "deterministic": ")" + deterministic + "\"") +
+            R"(}, "benchmarks": [)" + http + "]}",
+        "langchain-http." + k));
+  }
+  return runs;
+}
+
+TEST(Comparison, OverHttpAFrameworkIsItsOwnContestantWithTheClientStackCost) {
+  Options options = fast();
+  options.baseline = "langchain";
+  const Comparison c = legion_compare::compare_frameworks(transport_runs(), options);
+  ASSERT_EQ(c.frameworks.size(), 2u);
+  EXPECT_EQ(c.frameworks[1].name, "langchain@http");
+  const Row& r = row(c, "simple_task/hot", "langchain@http");
+  ASSERT_TRUE(r.stats.has_value());
+  EXPECT_NEAR(r.stats->ratio, 1.5, 1e-9);
+  ASSERT_EQ(r.derived.size(), 1u);
+  EXPECT_EQ(r.derived[0].name, "client_stack_ns");
+  EXPECT_EQ(r.derived[0].units, "iteration");
+  // 0.5 x the baseline's geometric mean (100 us x the jitters' GM): 50 us and a bit.
+  EXPECT_NEAR(r.derived[0].value, 0.5 * r.baseline->geomean_ns, 1e-6);
+  EXPECT_LT(r.derived[0].interval.lower, r.derived[0].value);
+  EXPECT_GT(r.derived[0].interval.upper, r.derived[0].value);
+  EXPECT_TRUE(c.warnings.empty());
+}
+
+TEST(Comparison, ARealModelRunIsFlaggedNotDeterministic) {
+  Options options = fast();
+  options.baseline = "langchain";
+  const Comparison c =
+      legion_compare::compare_frameworks(transport_runs("false: a real model"), options);
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_NE(c.warnings[0].find("langchain@http: not deterministic"), std::string::npos);
+}
+
+}  // namespace

@@ -105,6 +105,27 @@ TEST(ComparisonView, AGateListedAsAnArrayIsReadToo) {
   EXPECT_EQ(v.aa[0].state, "outside");
 }
 
+// legion-compare names frameworks run over HTTP "NAME@http"; the driver plans by NAME.
+TEST(ComparisonView, TheTransportSuffixIsStrippedFromEveryFrameworkName) {
+  json doc = v2();
+  for (json& row : doc["comparisons"])
+    row["framework"] = row["framework"].get<std::string>() + "@http";
+  doc["geometric_means"][0]["framework"] = "langchain@http";
+  doc["summary"]["aa_gate"]["frameworks"] = {
+      {"crewai@http", doc["summary"]["aa_gate"]["frameworks"]["crewai"]}};
+  ComparisonView view = read_comparison(doc, 0.1);
+  strip_framework_suffix(view, "@http");
+  ASSERT_EQ(view.rows.size(), 4u);
+  EXPECT_EQ(view.rows[0].framework, "langchain");
+  EXPECT_EQ(view.rows[1].framework, "direct");
+  ASSERT_EQ(view.aa.size(), 1u);
+  EXPECT_EQ(view.aa[0].framework, "crewai");
+  ASSERT_EQ(view.geomeans.size(), 1u);
+  EXPECT_EQ(view.geomeans[0].framework, "langchain");
+  strip_framework_suffix(view, "");  // in-process: nothing to strip
+  EXPECT_EQ(view.rows[0].framework, "langchain");
+}
+
 TEST(ComparisonView, NoComparisonsIsAnError) {
   EXPECT_THROW(read_comparison(json::object(), 0.1), DriverError);
   EXPECT_THROW(read_comparison(json::parse(R"({"comparisons": 3})"), 0.1), DriverError);

@@ -62,6 +62,8 @@ class FakeLauncher final : public Launcher {
   std::vector<std::vector<std::string>> compare_calls;
   std::vector<std::string> bench_order;                  // "framework:kind-ish" in launch order
   std::map<std::string, std::set<std::string>> rows_in;  // file -> rows it ran
+  std::map<std::string, std::string> transport_of;       // file -> its --transport ("" none)
+  std::vector<std::string> baselines;                    // legion-compare's --baseline, per call
 
   double now_s() override { return clock; }
 
@@ -95,6 +97,7 @@ class FakeLauncher final : public Launcher {
     const std::string filter = value(argv, "--benchmark_filter");
     const int index = std::stoi(fs::path(file).stem().extension().string().substr(1));
     bench_order.push_back(framework);
+    transport_of[fs::path(file).filename().string()] = value(argv, "--transport");
     if (crash_index > 0 && static_cast<int>(bench_order.size()) == crash_index) {
       r.exit_status = -1;
       r.signal = 11;
@@ -152,17 +155,20 @@ class FakeLauncher final : public Launcher {
     for (std::size_t i = 1; i < argv.size(); ++i) {
       if (argv[i] == "--json")
         json_file = argv[++i];
-      else if (argv[i] == "--baseline" || argv[i] == "--seed" || argv[i] == "--looks" ||
-               argv[i] == "--precision")
+      else if (argv[i] == "--baseline")
+        baselines.push_back(argv[++i]);
+      else if (argv[i] == "--seed" || argv[i] == "--looks" || argv[i] == "--precision")
         ++i;
       else
         files.push_back(argv[i]);
     }
     std::map<std::string, std::map<std::string, int>> count;  // framework -> row -> processes
+    std::string suffix;  // as legion-compare names a framework run over HTTP
     for (const std::string& file : files) {
       const std::string name = fs::path(file).filename().string();
       const std::string framework = name.substr(0, name.find('.'));
       for (const std::string& row : rows_in[name]) ++count[framework][row];
+      if (transport_of[name] == "http") suffix = "@http";
     }
     json comparisons = json::array();
     for (const auto& [framework, rows] : count) {
@@ -179,7 +185,7 @@ class FakeLauncher final : public Launcher {
         comparisons.push_back(
             {{"benchmark", row + "/real_time"},
              {"scenario", row.substr(0, row.find('/'))},
-             {"framework", framework},
+             {"framework", framework + suffix},
              {"role", aa ? "aa_control" : "comparison"},
              {"status", "compared"},
              {"stats",
@@ -502,6 +508,31 @@ TEST_F(Driver, UnknownFrameworksAndAMissingBaselineAreErrors) {
       EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
     }
   }
+}
+
+// --transport=http: every legion-bench process gets it, legion-compare compares against
+// legion@http (the name it gives LEGION's HTTP processes), and the rows it names NAME@http are
+// planned as NAME's: the run replicates them to the precision target as in-process.
+TEST_F(Driver, TheHttpTransportReachesEveryProcessAndTheComparison) {
+  options_.transport = "http";
+  ASSERT_EQ(run(), 0) << progress_.str();
+  ASSERT_FALSE(fake_.transport_of.empty());
+  for (const auto& [file, transport] : fake_.transport_of) EXPECT_EQ(transport, "http") << file;
+  ASSERT_FALSE(fake_.baselines.empty());
+  for (const std::string& baseline : fake_.baselines) EXPECT_EQ(baseline, "legion@http");
+  EXPECT_EQ(manifest()["transport"], "http");
+  int rows = 0;
+  for (const json& p : processes("slow")) rows += p["kind"] == "rows";
+  EXPECT_GT(rows, 0);
+  EXPECT_NE(out_.str().find("rows precise (relative half-width <= 10%): 3/3"), std::string::npos)
+      << out_.str() << progress_.str();
+}
+
+TEST_F(Driver, InProcessRunsPassNoTransport) {
+  ASSERT_EQ(run(), 0) << progress_.str();
+  for (const auto& [file, transport] : fake_.transport_of) EXPECT_EQ(transport, "") << file;
+  for (const std::string& baseline : fake_.baselines) EXPECT_EQ(baseline, "legion");
+  EXPECT_EQ(manifest()["transport"], "inproc");
 }
 
 TEST(RowsFilter, AnchorsAndEscapes) {

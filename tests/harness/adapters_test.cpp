@@ -6,32 +6,18 @@
 
 #include <stdexcept>
 
-#include "registry.hpp"
-#include "validation.hpp"
+#include "run_adapter.hpp"
 
 namespace legion::harness {
 namespace {
 
-const std::string kCatalog = LEGION_TEST_DATA_DIR "/../../benchmarks/scenarios";
+using test_support::kCatalog;
+using test_support::run_once;
 
 // Frameworks with their own virtualenv cannot share a process with those of .venv (one
 // embedded interpreter per process): each has its own test file (openai_agents_test.cpp).
 bool own_virtualenv(const std::string& framework) {
   return framework == "openai_agents";
-}
-
-Outcome run_once(const std::string& framework, const Scenario& s, const Bindings& b,
-                 std::uint64_t seed, Outcome* second = nullptr) {
-  auto adapter = make_adapter(framework);
-  RunConfig config;
-  config.seed = seed;
-  config.parameters = b;
-  adapter->prepare(s, config);
-  const ScenarioInput input = instantiate(s, b, seed);
-  Outcome first = adapter->run(input);
-  if (second) *second = adapter->run(input);
-  adapter->teardown();
-  return first;
 }
 
 TEST(Adapters, EveryScenarioValidatesAndRerunsIdentically) {

@@ -7,22 +7,15 @@
 #include <stdexcept>
 #include <string>
 
-#include "registry.hpp"
-#include "validation.hpp"
+#include "run_adapter.hpp"
 
 namespace legion::harness {
 namespace {
 
-const std::string kCatalog = LEGION_TEST_DATA_DIR "/../../benchmarks/scenarios";
+using test_support::kCatalog;
 
 Outcome run_once(const Scenario& s) {
-  auto adapter = make_adapter("agent_framework");
-  RunConfig config;
-  config.seed = 42;
-  adapter->prepare(s, config);
-  Outcome out = adapter->run(instantiate(s, {}, 42));
-  adapter->teardown();
-  return out;
+  return test_support::run_once("agent_framework", s, {}, 42);
 }
 
 TEST(AgentFramework, SupportsEveryScenario) {

@@ -7,27 +7,13 @@
 #include <map>
 
 #include "legion/error.hpp"
-#include "registry.hpp"
-#include "validation.hpp"
+#include "run_adapter.hpp"
 
 namespace legion::harness {
 namespace {
 
-const std::string kCatalog = LEGION_TEST_DATA_DIR "/../../benchmarks/scenarios";
-
-Outcome run_once(const std::string& framework, const Scenario& s, const Bindings& b,
-                 std::uint64_t seed, Outcome* second = nullptr) {
-  auto adapter = make_adapter(framework);
-  RunConfig config;
-  config.seed = seed;
-  config.parameters = b;
-  adapter->prepare(s, config);
-  const ScenarioInput input = instantiate(s, b, seed);
-  Outcome first = adapter->run(input);
-  if (second) *second = adapter->run(input);
-  adapter->teardown();
-  return first;
-}
+using test_support::kCatalog;
+using test_support::run_once;
 
 // The SDK's own figures, published as counters, at the scenarios' smallest size.
 const std::map<std::string, std::map<std::string, double>> kMetrics = {

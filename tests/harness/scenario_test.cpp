@@ -6,12 +6,13 @@
 
 #include <fstream>
 
+#include "run_adapter.hpp"
 #include "spec_template.hpp"
 
 namespace legion::harness {
 namespace {
 
-const std::string kCatalog = LEGION_TEST_DATA_DIR "/../../benchmarks/scenarios";
+using test_support::kCatalog;
 
 class MalformedSpec : public ::testing::Test {
  protected:

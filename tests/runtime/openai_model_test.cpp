@@ -47,10 +47,24 @@ struct CannedResponse {
     response.never_answer = true;
     return response;
   }
+  // Headers at once, then the body one byte per `gap` (a server stalling mid-body).
+  static CannedResponse slow_body(std::string body, std::chrono::milliseconds gap) {
+    CannedResponse response(200, std::move(body));
+    response.trickle = gap;
+    return response;
+  }
+  // Announces the whole body, sends half of it, then closes the connection.
+  static CannedResponse closes_early(std::string body) {
+    CannedResponse response(200, std::move(body));
+    response.close_early = true;
+    return response;
+  }
   int status;
   std::string body;
   std::string extra_headers;  // full lines, each ending in \r\n
   bool never_answer = false;  // read the request, then hold the connection silently
+  std::chrono::milliseconds trickle{0};
+  bool close_early = false;
 };
 
 struct RecordedRequest {
@@ -169,12 +183,22 @@ class LoopbackServer {
         while (readable(client) && ::recv(client, &byte, 1, 0) > 0) {
         }
       } else {
-        const std::string reply = "HTTP/1.1 " + std::to_string(response.status) + " Canned\r\n" +
-                                  "Content-Type: application/json\r\nContent-Length: " +
-                                  std::to_string(response.body.size()) +
-                                  "\r\nConnection: close\r\n" + response.extra_headers + "\r\n" +
-                                  response.body;
-        ::send(client, reply.data(), reply.size(), MSG_NOSIGNAL);
+        const std::string head = "HTTP/1.1 " + std::to_string(response.status) + " Canned\r\n" +
+                                 "Content-Type: application/json\r\nContent-Length: " +
+                                 std::to_string(response.body.size()) +
+                                 "\r\nConnection: close\r\n" + response.extra_headers + "\r\n";
+        std::string body = response.body;
+        if (response.close_early) body.resize(body.size() / 2);
+        if (response.trickle.count() > 0) {
+          ::send(client, head.data(), head.size(), MSG_NOSIGNAL);
+          for (char byte : body) {
+            if (stop_ || ::send(client, &byte, 1, MSG_NOSIGNAL) != 1) break;
+            std::this_thread::sleep_for(response.trickle);
+          }
+        } else {
+          const std::string reply = head + body;
+          ::send(client, reply.data(), reply.size(), MSG_NOSIGNAL);
+        }
       }
       ::close(client);
     }
@@ -363,6 +387,61 @@ TEST(OpenAIModel, TimeoutFailsAfterRetries) {
   EXPECT_NE(what.find("timed out"), std::string::npos) << what;
   EXPECT_NE(what.find("after 3 attempts"), std::string::npos) << what;
   EXPECT_EQ(server.requests().size(), 3u);
+}
+
+TEST(OpenAIModel, SlowBodyTimesOutThenRetriesAreBounded) {
+  const std::string body = completion({{"role", "assistant"}, {"content", "ok"}});
+  LoopbackServer server(
+      {CannedResponse::slow_body(body, 50ms), CannedResponse::slow_body(body, 50ms)});
+  OpenAIModelOptions options = fast_options(server.url());
+  options.timeout = 300ms;  // the body needs seconds at one byte per 50 ms
+  options.max_retries = 1;
+  OpenAIModel model(options);
+  const auto start = std::chrono::steady_clock::now();
+  const std::string what = model_error(model, sample_request());
+  EXPECT_NE(what.find("timed out"), std::string::npos) << what;
+  EXPECT_NE(what.find("after 2 attempts"), std::string::npos) << what;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+  EXPECT_EQ(server.requests().size(), 2u);
+}
+
+TEST(OpenAIModel, ServerClosingMidBodyIsRetriedThenReported) {
+  const std::string body = completion({{"role", "assistant"}, {"content", "a complete answer"}});
+  LoopbackServer closing({CannedResponse::closes_early(body), CannedResponse::closes_early(body),
+                          CannedResponse::closes_early(body)});
+  OpenAIModel model(fast_options(closing.url()));
+  const std::string what = model_error(model, sample_request());
+  EXPECT_NE(what.find("connection failed"), std::string::npos) << what;
+  EXPECT_NE(what.find("after 3 attempts"), std::string::npos) << what;
+  EXPECT_EQ(closing.requests().size(), 3u);
+
+  // A cut reply followed by a whole one: the retry succeeds.
+  LoopbackServer recovers({CannedResponse::closes_early(body), {200, body}});
+  OpenAIModel again(fast_options(recovers.url()));
+  EXPECT_EQ(again.complete(sample_request()).message.content, "a complete answer");
+}
+
+TEST(OpenAIModel, PersistentServerErrorsAreBoundedAndNamed) {
+  LoopbackServer server({{500, R"({"error":{"message":"overloaded"}})"},
+                         {503, "Service Unavailable"},
+                         {500, R"({"error":{"message":"overloaded"}})"}});
+  OpenAIModel model(fast_options(server.url()));
+  const std::string what = model_error(model, sample_request());
+  EXPECT_NE(what.find("HTTP 500"), std::string::npos) << what;
+  EXPECT_NE(what.find("overloaded"), std::string::npos) << what;
+  EXPECT_NE(what.find("after 3 attempts"), std::string::npos) << what;
+  EXPECT_EQ(server.requests().size(), 3u);
+}
+
+TEST(OpenAIModel, GarbageWithSuccessStatusIsAClearError) {
+  LoopbackServer server({{200, std::string("\x89PNG\r\n\x1a\n\0\0garbage", 17)},
+                         {200, R"({"choices":[{"message":"not an object"}]})"}});
+  OpenAIModel model(fast_options(server.url()));
+  std::string what = model_error(model, sample_request());
+  EXPECT_NE(what.find("malformed reply (no choices[0].message)"), std::string::npos) << what;
+  what = model_error(model, sample_request());
+  EXPECT_NE(what.find("malformed reply"), std::string::npos) << what;
+  EXPECT_EQ(server.requests().size(), 2u);  // a 200 with garbage is not retried
 }
 
 TEST(OpenAIModel, ConnectionRefused) {

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "legion/store/task_store.hpp"
 #include "store/backends.hpp"
@@ -56,6 +58,23 @@ TEST(SqliteStore, RejectsUnknownSchemesAndParametersByName) {
   EXPECT_NE(error_of([&] { open_store(backend.url() + "?synchronous=off"); }).find("'off'"),
             std::string::npos);
   EXPECT_NO_THROW(open_store(backend.url() + "?synchronous=normal&busy_timeout=100"));
+}
+
+// Several instances starting at once open the same new file; switching it to WAL needs an
+// exclusive lock, and SQLite refuses that with SQLITE_BUSY without waiting in busy_timeout.
+// CI once failed a scalability run on exactly this ("database is locked" in the WAL pragma).
+TEST(SqliteStore, ConnectionsOpeningANewFileAtOnceAllSucceed) {
+  SqliteBackend backend;
+  for (int round = 0; round < 40; ++round) {
+    const std::string url = "sqlite://" + backend.dir() + "/race_" + std::to_string(round) + ".db";
+    std::vector<std::string> errors(4);
+    std::vector<std::thread> openers;
+    for (std::size_t i = 0; i < errors.size(); ++i) {
+      openers.emplace_back([&, i] { errors[i] = error_of([&] { open_store(url); }); });
+    }
+    for (auto& opener : openers) opener.join();
+    for (const auto& error : errors) ASSERT_EQ(error, "") << "round " << round;
+  }
 }
 
 // `sqlite://` without a path once meant ./legion.db, silently: a store wherever the command

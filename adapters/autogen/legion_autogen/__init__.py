@@ -13,7 +13,7 @@ from collections.abc import Callable
 from importlib.metadata import version as _package_version
 from typing import Any
 
-from legion_common import unsupported
+from legion_common import endpoint, unsupported
 
 from .code_execution import CodeExecutionRunner
 from .concurrent import ConcurrentRunner
@@ -25,6 +25,7 @@ from .hierarchy import HierarchyRunner
 from .human import HumanRunner
 from .iterative import IterativeRunner
 from .memory import BM25Memory, search_memory_tool
+from .http_client import http_model_client
 from .model_client import LegionChatCompletionClient
 from .pipeline import PipelineRunner
 from .scenario import Runner, Scenario
@@ -82,9 +83,10 @@ def build(spec: dict[str, Any], model: Any, tools: Any, memory: Any) -> Runner:
     memory_tool = None
     if memory is not None:
         memory_tool = search_memory_tool(BM25Memory(memory, k=int(spec.get("memory_top_k", 3))))
-    scenario = Scenario(
-        spec, LegionChatCompletionClient(model), catalogue_tools(tools), memory_tool
-    )
+    # The transport is the harness's choice: the simulated model in-process, or an endpoint.
+    served = endpoint(spec)
+    client = LegionChatCompletionClient(model) if served is None else http_model_client(served)
+    scenario = Scenario(spec, client, catalogue_tools(tools), memory_tool)
     if spec.get("execute_code"):
         return CodeExecutionRunner(scenario)
     if spec["pattern"] == "group_chat" and spec["scenario"] in CONVERSATION_SCENARIOS:

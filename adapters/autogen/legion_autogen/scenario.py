@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from autogen_agentchat.agents import AssistantAgent
+from autogen_core.models import ChatCompletionClient
 from autogen_core.tools import BaseTool
 
 from legion_common import AgentSpec, own_tools
 
 from .agents import make_agent
 from .messages import BridgeMessage
-from .model_client import LegionChatCompletionClient
 
 
 class RunResult(TypedDict, total=False):
@@ -32,7 +32,7 @@ class RunResult(TypedDict, total=False):
 @dataclass(frozen=True)
 class Scenario:
     spec: dict[str, Any]
-    client: LegionChatCompletionClient
+    client: ChatCompletionClient  # LegionChatCompletionClient in-process, OpenAI's over HTTP
     catalogue: dict[str, BaseTool[Any, Any]]
     memory_tool: BaseTool[Any, Any] | None
 
@@ -62,6 +62,7 @@ class Runner:
 
     def __init__(self, scenario: Scenario) -> None:
         self._loop = asyncio.new_event_loop()
+        self._client = scenario.client
         self._loop.run_until_complete(self._build(scenario))
 
     async def _build(self, scenario: Scenario) -> None:
@@ -76,6 +77,8 @@ class Runner:
     def close(self) -> None:
         """Finish what AutoGen left scheduled (closing its runs' async generators), then close."""
         try:
+            # An HTTP client's connections belong to this loop: close them on it.
+            self._loop.run_until_complete(self._client.close())
             self._loop.run_until_complete(_cancel_pending())
             self._loop.run_until_complete(self._loop.shutdown_asyncgens())
         finally:

@@ -46,13 +46,14 @@ from collections.abc import Callable  # noqa: E402
 from importlib.metadata import version as _package_version  # noqa: E402
 from typing import Any  # noqa: E402
 
-from legion_common import unsupported  # noqa: E402
+from legion_common import endpoint, unsupported  # noqa: E402
 
 from .code_execution import CodeExecutionRunner  # noqa: E402
 from .concurrent import ConcurrentRunner  # noqa: E402
 from .consensus import ConsensusRunner  # noqa: E402
 from .group_chat import GroupChatRunner  # noqa: E402
 from .hierarchy import HierarchyRunner  # noqa: E402
+from .http_llm import http_llm  # noqa: E402
 from .human import HumanRunner  # noqa: E402
 from .iterative import IterativeRunner  # noqa: E402
 from .llm import LegionLLM  # noqa: E402
@@ -96,7 +97,9 @@ def build(spec: dict[str, Any], model: Any, tools: Any, memory: Any) -> Runner:
     memory_tool = None
     if memory is not None:
         memory_tool = SearchMemoryTool(memory=memory, k=int(spec.get("memory_top_k", 3)))
-    llm = LegionLLM(model="legion-simulated", client=model)
+    # The transport is the harness's choice: the simulated model in-process, or an endpoint.
+    served = endpoint(spec)
+    llm = LegionLLM(model="legion-simulated", client=model) if served is None else http_llm(served)
     scenario = Scenario(spec, llm, catalogue_tools(tools), memory_tool)
     if spec.get("execute_code"):
         return CodeExecutionRunner(scenario)

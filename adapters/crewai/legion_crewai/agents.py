@@ -15,6 +15,7 @@ from crewai import Agent
 from crewai.tools import BaseTool
 from legion_common import introduction
 
+from .http_llm import RecordingOpenAICompletion
 from .llm import LegionLLM
 
 AgentSpec = dict[str, Any]
@@ -33,7 +34,7 @@ def backstory(agent: AgentSpec) -> str:
 
 
 def make_agent(
-    llm: LegionLLM, agent: AgentSpec, tools: Sequence[BaseTool] = (), **options: Any
+    llm: LegionLLM | RecordingOpenAICompletion, agent: AgentSpec, tools: Sequence[BaseTool] = (), **options: Any
 ) -> Agent:
     """A CrewAI Agent for the spec; `options` go to Agent as they are.
 

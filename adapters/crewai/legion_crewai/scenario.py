@@ -17,6 +17,7 @@ from crewai.tools import BaseTool
 from legion_common import own_tools
 
 from .agents import AgentSpec, make_agent
+from .http_llm import RecordingOpenAICompletion
 from .llm import LegionLLM
 from .transcript import BridgeMessage, Recorder
 
@@ -36,7 +37,7 @@ class Runner(Protocol):
 @dataclass(frozen=True)
 class Scenario:
     spec: dict[str, Any]
-    llm: LegionLLM
+    llm: LegionLLM | RecordingOpenAICompletion  # in-process, or over HTTP
     catalogue: dict[str, BaseTool]
     memory_tool: BaseTool | None
 
@@ -79,7 +80,7 @@ class Handoffs:
 class Recording:
     """One scenario run on `llm`: the model traffic, rebuilt into agent runs (transcripts)."""
 
-    def __init__(self, llm: LegionLLM) -> None:
+    def __init__(self, llm: LegionLLM | RecordingOpenAICompletion) -> None:
         self.llm = llm
         self.recorder = Recorder()
         self.started = 0.0

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from importlib.metadata import version as _package_version
 from typing import Any
 
-from legion_common import unsupported
+from legion_common import endpoint, unsupported
 
 from .chat_model import LegionChatModel
 from .code_execution import CodeExecutionRunner
@@ -20,6 +20,7 @@ from .concurrent import ConcurrentRunner
 from .consensus import ConsensusRunner
 from .embeddings import LegionEmbeddings
 from .fan_out import FanOutRunner
+from .http_model import http_chat_model
 from .group_chat import GroupChatRunner
 from .hierarchy import HierarchyRunner
 from .human import HumanRunner
@@ -77,7 +78,10 @@ def build(spec: dict[str, Any], model: Any, tools: Any, memory: Any) -> Runner:
         memory_tool = search_memory_tool(
             LegionRetriever(memory=memory, k=int(spec.get("memory_top_k", 3)))
         )
-    scenario = Scenario(spec, LegionChatModel(client=model), catalogue_tools(tools), memory_tool)
+    # The transport is the harness's choice: the simulated model in-process, or an endpoint.
+    served = endpoint(spec)
+    chat_model = LegionChatModel(client=model) if served is None else http_chat_model(served)
+    scenario = Scenario(spec, chat_model, catalogue_tools(tools), memory_tool)
     if spec.get("execute_code"):
         return CodeExecutionRunner(scenario)
     return _RUNNERS[spec["pattern"]](scenario)

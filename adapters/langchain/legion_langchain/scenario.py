@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol, TypedDict
 
+from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_core.tools import BaseTool
 from langgraph.graph.state import CompiledStateGraph
 
 from .agents import AgentSpec, final_answer, make_agent, own_tools
-from .chat_model import LegionChatModel
 from .transcript import BridgeMessage, transcript
 
 
@@ -32,7 +32,7 @@ class Runner(Protocol):
 @dataclass(frozen=True)
 class Scenario:
     spec: dict[str, Any]
-    model: LegionChatModel
+    model: BaseChatModel  # LegionChatModel in-process, ChatOpenAI over HTTP
     catalogue: dict[str, BaseTool]
     memory_tool: BaseTool | None
 

@@ -4,7 +4,9 @@ The C++ harness imports this package inside its embedded interpreter (where the
 `legion_bridge` module exists) and calls `support`, `build`, then `run` on the runner any
 number of times. Every agent is an `Agent` run by `Runner.run` on `LegionModel` (the SDK's
 `Model` interface over LEGION's simulated model); tracing is off and no OpenAI client is made,
-so nothing leaves the machine. One module per concept: the model, item conversion, tools, and
+so nothing leaves the machine. Over HTTP (the spec's `endpoint`, legion-bench
+--transport=http) the agents run on the SDK's `OpenAIChatCompletionsModel` with an
+`AsyncOpenAI` client pointed at the endpoint instead (http_model.py). One module per concept: the model, item conversion, tools, and
 one module per pattern.
 """
 
@@ -16,7 +18,7 @@ from typing import Any
 
 from agents import RunConfig, set_tracing_disabled
 
-from legion_common import unsupported
+from legion_common import endpoint, unsupported
 
 from .code_execution import CodeExecutionRunner
 from .concurrent import ConcurrentRunner
@@ -24,6 +26,7 @@ from .consensus import ConsensusRunner
 from .fan_out import FanOutRunner
 from .group_chat import GroupChatRunner
 from .hierarchy import HierarchyRunner
+from .http_model import http_client, http_model
 from .human import HumanRunner
 from .iterative import IterativeRunner
 from .model import LegionModel, LegionModelProvider
@@ -66,16 +69,24 @@ def build(spec: dict[str, Any], model: Any, tools: Any, memory: Any) -> Runner:
     reason = support(spec)
     if reason is not None:
         raise ValueError(f"unsupported: {reason}")
-    legion_model = LegionModel(model)
+    # The transport is the harness's choice: the simulated model in-process, or an endpoint.
+    served = endpoint(spec)
+    client = None
+    agent_model: Any
+    if served is None:
+        agent_model = LegionModel(model)
+    else:
+        client = http_client(served)
+        agent_model = http_model(served, client)
     run_config = RunConfig(
-        model=legion_model,
-        model_provider=LegionModelProvider(legion_model),
+        model=agent_model,
+        model_provider=LegionModelProvider(agent_model),
         tracing_disabled=True,
     )
     memory_tool = None
     if memory is not None:
         memory_tool = search_memory_tool(memory, int(spec.get("memory_top_k", 3)))
-    scenario = Scenario(spec, run_config, catalogue_tools(tools), memory_tool)
+    scenario = Scenario(spec, run_config, catalogue_tools(tools), memory_tool, client)
     if spec.get("execute_code"):
         return CodeExecutionRunner(scenario)
     return _RUNNERS[spec["pattern"]](scenario)

@@ -80,8 +80,11 @@ def transcript(system_prompt: str, items: Iterable[Any]) -> list[BridgeMessage]:
 
 
 def user(text: str, name: str | None = None) -> dict[str, Any]:
-    """A user input item (another agent's turn carries the speaker's name)."""
-    item: dict[str, Any] = {"role": "user", "content": text}
+    """A user input item (another agent's turn carries the speaker's name). Typed "message":
+    the SDK's Chat Completions converter (OpenAIChatCompletionsModel, HTTP runs) accepts an
+    untyped input message only without extra keys; typed, it sends role and content (Chat
+    Completions has no speaker name to carry), and the transcript keeps the name."""
+    item: dict[str, Any] = {"type": "message", "role": "user", "content": text}
     if name:
         item["name"] = name
     return item

@@ -138,9 +138,11 @@ class LegionModel(Model):
 
 
 class LegionModelProvider(ModelProvider):
-    """Resolves every model name to the one `LegionModel`: no OpenAI client is ever made."""
+    """Resolves every model name to the run's one model (a `LegionModel` in-process, the HTTP
+    run's `OpenAIChatCompletionsModel`): the SDK's default provider, which would make its own
+    OpenAI client, is never asked."""
 
-    def __init__(self, model: LegionModel) -> None:
+    def __init__(self, model: Model) -> None:
         self._model = model
 
     def get_model(self, model_name: str | None) -> Model:

@@ -33,6 +33,7 @@ class Scenario:
     run_config: RunConfig
     catalogue: dict[str, FunctionTool]
     memory_tool: FunctionTool | None
+    http_client: Any = None  # over HTTP: the AsyncOpenAI client, closed with the runner
 
     @property
     def agents(self) -> list[AgentSpec]:
@@ -79,6 +80,7 @@ class Runner:
 
     def __init__(self, scenario: Scenario) -> None:
         self._loop = asyncio.new_event_loop()
+        self._http_client = scenario.http_client
         self._loop.run_until_complete(self._build(scenario))
 
     async def _build(self, scenario: Scenario) -> None:
@@ -92,6 +94,9 @@ class Runner:
 
     def close(self) -> None:
         try:
+            if self._http_client is not None:
+                # Its connections belong to this loop: close them on it.
+                self._loop.run_until_complete(self._http_client.close())
             self._loop.run_until_complete(self._loop.shutdown_asyncgens())
         finally:
             self._loop.close()

@@ -5,6 +5,7 @@ Python, no framework imports; the C++ PythonAdapter puts adapters/python_common 
 next to each package's folder."""
 
 from .code import first_fenced_block, run_python
+from .endpoint import api_key, endpoint, v1_url
 from .prompts import (
     ASK_HUMAN_SPEC,
     DELEGATE_SPEC,
@@ -24,7 +25,9 @@ __all__ = [
     "SEARCH_MEMORY_SPEC",
     "TERMINATE",
     "AgentSpec",
+    "api_key",
     "concurrent_answer",
+    "endpoint",
     "first_fenced_block",
     "format_documents",
     "introduction",
@@ -34,4 +37,5 @@ __all__ = [
     "run_python",
     "system_prompt",
     "unsupported",
+    "v1_url",
 ]

@@ -268,8 +268,20 @@ void add_figures(Row& row) {
 // The seed's per-unit overheads (delegation overhead per delegated task, per-turn conversation
 // overhead), for the units the framework itself counted. Computed from the row's ratio (of
 // geometric means) and the baseline's geometric mean, so the value lies in its interval.
-void add_derived(Row& row) {
+// And, where the framework is the baseline's own over HTTP ("langchain@http" against
+// "langchain", legion-bench --transport=http), the client-stack cost per iteration: what the
+// framework's OpenAI client, the HTTP exchange and the server's wire work add to the in-process
+// run (units: iteration).
+void add_derived(Row& row, const std::string& baseline) {
   if (!row.stats || !row.baseline || !row.candidate || row.role != Role::kComparison) return;
+  if (row.framework == baseline + kHttpSuffix) {
+    const double base = row.baseline->geomean_ns;
+    const auto& ci = row.stats->ratio_interval;
+    row.derived.push_back({"client_stack_ns",
+                           "iteration",
+                           base * (row.stats->ratio - 1.0),
+                           {base * (ci.lower - 1.0), base * (ci.upper - 1.0), ci.level}});
+  }
   static constexpr std::pair<const char*, const char*> kUnits[] = {
       {"delegations", "overhead_per_delegation_ns"}, {"turns", "overhead_per_turn_ns"}};
   const double base = row.baseline->geomean_ns;
@@ -437,7 +449,16 @@ Comparison compare_frameworks(const std::vector<ProcessRun>& runs, const Options
   const auto frameworks = group_by_framework(runs, options);
   c.seed = context_string(runs.front().context, "seed");
   c.model_latency = context_string(frameworks.front().info.context, "model_latency");
-  for (const auto& f : frameworks) c.frameworks.push_back(f.info);
+  for (const auto& f : frameworks) {
+    c.frameworks.push_back(f.info);
+    // legion-bench --endpoint: a real model, which answers differently each time.
+    if (context_string(f.info.context, "deterministic").starts_with("false")) {
+      c.warnings.push_back(f.info.name +
+                           ": not deterministic (a real model, legion-bench --endpoint): outcomes "
+                           "were checked for structure only and the work differs between runs, so "
+                           "its times compare different conversations");
+    }
+  }
   c.machines = machines_of(runs);
   if (c.machines.mixed) {
     std::string ids;
@@ -448,7 +469,7 @@ Comparison compare_frameworks(const std::vector<ProcessRun>& runs, const Options
   }
   const auto names = benchmark_order(frameworks);
   c.rows = compare_against(frameworks, 0, names, options, c.family_rows);
-  for (auto& row : c.rows) add_derived(row);
+  for (auto& row : c.rows) add_derived(row, options.baseline);
   c.geomeans = compute_geomeans(c.rows, options);
   c.aa_gate = judge_aa_gate(c.rows, options);
   build_latency_table(c, frameworks, names);

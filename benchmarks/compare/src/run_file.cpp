@@ -111,6 +111,9 @@ ProcessRun parse_process_run(std::string_view text, std::string_view source) {
   if (run.framework.empty()) {
     bad(source, "context.framework is missing: not legion-bench output, or written by an old one");
   }
+  // The transport is part of what is compared: the same framework over HTTP is another
+  // contestant ("langchain@http"), so its in-process runs can be its baseline.
+  if (string_field(run.context, "transport") == "http") run.framework += kHttpSuffix;
   run.framework_version = string_field(run.context, "framework_version");
   Benchmarks groups;
   for (const auto& entry : doc["benchmarks"]) {

@@ -138,4 +138,14 @@ std::string PrecisionStatus::widest_text() const {
   return widest->framework + " " + widest->benchmark + " +-" + percent;
 }
 
+void strip_framework_suffix(ComparisonView& view, const std::string& suffix) {
+  if (suffix.empty()) return;
+  const auto strip = [&](std::string& name) {
+    if (name.ends_with(suffix)) name.resize(name.size() - suffix.size());
+  };
+  for (ComparisonRow& row : view.rows) strip(row.framework);
+  for (AaFramework& f : view.aa) strip(f.framework);
+  for (Geomean& g : view.geomeans) strip(g.framework);
+}
+
 }  // namespace legion_driver

@@ -87,6 +87,10 @@ class Driver {
   // A fixed or smoke run compares once.
   int looks_planned() const { return o_.smoke || o_.fixed_processes ? 1 : o_.looks; }
   bool adaptive() const { return !o_.smoke && !o_.fixed_processes; }
+  // What legion-compare appends to every framework's name ("@http" over HTTP).
+  std::string transport_suffix() const {
+    return o_.transport == "inproc" ? "" : "@" + o_.transport;
+  }
   // Records why the run stopped in run.json and summary.txt (when the run directory exists).
   void fail(const std::string& why) {
     status_ = "failed: " + why;
@@ -268,6 +272,7 @@ std::vector<std::string> Driver::bench_args(const Planned& p, const std::string&
                                    "--seed=" + std::to_string(o_.seed)};
   if (!o_.scenario.empty()) args.push_back("--scenario=" + o_.scenario);
   if (!o_.model_latency.empty()) args.push_back("--model-latency=" + o_.model_latency);
+  if (o_.transport != "inproc") args.push_back("--transport=" + o_.transport);
   if (o_.smoke) args.push_back("--smoke");
   args.push_back("--benchmark_repetitions=" + std::to_string(o_.repetitions));
   args.push_back("--benchmark_min_time=" + fixed(o_.smoke ? 0.001 : o_.min_time_s, 3));
@@ -489,7 +494,8 @@ void Driver::look() {
   const fs::path err = o_.out_dir / "looks" / (std::to_string(l.number) + ".err");
   // No --seed: the files carry theirs, and legion-compare/2 draws nothing at random.
   std::vector<std::string> args = {(o_.bin_dir / "legion-compare").string(), "--baseline",
-                                   o_.baseline, "--json", l.json_file.string()};
+                                   o_.baseline + transport_suffix(), "--json",
+                                   l.json_file.string()};
   if (compare_has_looks_) {
     args.insert(args.end(), {"--looks", std::to_string(looks_planned()), "--precision",
                              fixed(o_.precision, 4)});
@@ -505,6 +511,7 @@ void Driver::look() {
   l.doc = json::parse(read_text(l.json_file), nullptr, false);
   if (l.doc.is_discarded()) throw DriverError(l.json_file.string() + ": not JSON");
   l.view = read_comparison(l.doc, o_.precision);
+  strip_framework_suffix(l.view, transport_suffix());
   // A/A outliers: the gate names the processes whose calibration row stood out.
   for (const AaFramework& f : l.view.aa) {
     for (const std::string& file : f.outlying_processes) {
@@ -651,6 +658,7 @@ json Driver::manifest() const {
           {"scenario", o_.scenario.empty() ? json(nullptr) : json(o_.scenario)},
           {"model_latency", o_.model_latency.empty() ? json("none") : json(o_.model_latency)},
           {"baseline", o_.baseline},
+          {"transport", o_.transport},
           {"frameworks", frameworks_},
           {"commit", commit.empty() ? json(nullptr) : json(commit)},
           {"machine", legion::bench::to_json(legion::bench::read_machine())},

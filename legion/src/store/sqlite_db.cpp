@@ -2,6 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include "legion/store/store_error.hpp"
 
 namespace legion::store {
@@ -68,7 +72,7 @@ std::string file_uri(const std::string& path, const std::string& query) {
 
 SqliteDb::SqliteDb(const std::string& path, const std::string& vfs, int busy_timeout_ms,
                    bool read_only)
-    : path_(path) {
+    : path_(path), busy_timeout_ms_(busy_timeout_ms) {
   const char* vfs_name = vfs.empty() ? nullptr : vfs.c_str();
   const int flags =
       (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
@@ -103,6 +107,31 @@ SqliteDb::~SqliteDb() {
 
 void SqliteDb::exec(const std::string& sql) {
   check(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr), sql);
+}
+
+void SqliteDb::use_wal() {
+  static constexpr const char* kSql = "PRAGMA journal_mode=WAL";
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms_);
+  auto pause = std::chrono::milliseconds(1);
+  for (;;) {
+    std::string mode;
+    int rc = sqlite3_exec(
+        db_, kSql,
+        [](void* out, int, char** values, char**) {
+          if (values[0]) *static_cast<std::string*>(out) = values[0];
+          return 0;
+        },
+        &mode, nullptr);
+    if ((rc & 0xff) == SQLITE_BUSY && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(50));
+      continue;
+    }
+    check(rc, kSql);
+    if (mode != "wal") throw StoreError("sqlite: could not switch '" + path_ + "' to WAL mode");
+    return;
+  }
 }
 
 SqliteQuery SqliteDb::query(const char* sql) {

@@ -88,12 +88,7 @@ class SqliteStore final : public TaskStore {
       }
       return;
     }
-    {
-      SqliteQuery mode = db_.query("PRAGMA journal_mode=WAL");
-      if (!mode.step() || mode.text(0) != "wal") {
-        throw StoreError("sqlite: could not switch '" + path + "' to WAL mode");
-      }
-    }
+    db_.use_wal();
     db_.exec("PRAGMA synchronous=" + synchronous);
     db_.exec("PRAGMA cache_size=-16384");  // 16 MiB: the hot index pages of a large backlog
     SqliteWriteTxn txn(db_);

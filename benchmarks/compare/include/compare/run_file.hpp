@@ -26,9 +26,13 @@ struct BenchmarkRun {
   std::map<std::string, std::vector<double>> counters;
 };
 
+// Appended to a framework's name when its process ran over HTTP (context.transport "http"):
+// "langchain@http" is compared like another framework, e.g. against "langchain" in-process.
+inline constexpr const char* kHttpSuffix = "@http";
+
 struct ProcessRun {
-  std::string source;  // the file name, for messages
-  std::string framework;
+  std::string source;     // the file name, for messages
+  std::string framework;  // context.framework, plus kHttpSuffix over HTTP
   std::string framework_version;
   nlohmann::json context;                // as written by legion-bench
   std::vector<BenchmarkRun> benchmarks;  // in order of first appearance

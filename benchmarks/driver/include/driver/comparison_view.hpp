@@ -51,6 +51,10 @@ struct ComparisonView {
 // when `doc` has no comparisons array.
 ComparisonView read_comparison(const nlohmann::json& doc, double precision);
 
+// Removes `suffix` from the end of every framework name in `view` (rows, A/A gate, geometric
+// means): legion-compare names a framework run over HTTP "NAME@http", the driver plans by NAME.
+void strip_framework_suffix(ComparisonView& view, const std::string& suffix);
+
 // Over the compared comparison rows (A/A rows aside): how many are precise, and the one with
 // the widest interval (nullptr when none has one).
 struct PrecisionStatus {

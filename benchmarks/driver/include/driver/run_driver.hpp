@@ -30,6 +30,10 @@ struct DriverOptions {
   std::string baseline = "legion";
   std::string scenario;       // legion-bench --scenario
   std::string model_latency;  // legion-bench --model-latency ("" = its default)
+  // legion-bench --transport: "inproc" or "http". Over HTTP legion-compare names every
+  // framework NAME@http; the driver compares against baseline@http and reads the names back
+  // without the suffix.
+  std::string transport = "inproc";
   std::uint64_t seed = 42;
   double budget_s = 600;
   double precision = 0.10;  // relative half-width that ends a row's replication

@@ -45,6 +45,10 @@ class SqliteDb {
   ~SqliteDb();
 
   void exec(const std::string& sql);
+  // PRAGMA journal_mode=WAL, retried until busy_timeout: the switch needs an exclusive lock,
+  // and when several connections open a new file at once SQLite answers SQLITE_BUSY without
+  // calling the busy handler (it would deadlock), so busy_timeout alone does not wait.
+  void use_wal();
   SqliteQuery query(const char* sql);  // `sql` must be a literal: it keys the cache
   std::int64_t changes() const;
   bool in_transaction() const;
@@ -56,6 +60,7 @@ class SqliteDb {
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
+  int busy_timeout_ms_ = 0;
   std::unordered_map<const char*, sqlite3_stmt*> statements_;
 };
 
