@@ -311,7 +311,7 @@ struct SimulatedModel::Impl {
 };
 
 SimulatedModel::SimulatedModel(SimulatedModelOptions options)
-    : options_(std::move(options)), impl_(std::make_unique<Impl>()) {}
+    : options_(options), impl_(std::make_unique<Impl>()) {}
 
 SimulatedModel::~SimulatedModel() = default;
 
