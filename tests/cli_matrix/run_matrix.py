@@ -10,7 +10,7 @@ and checks each against the command-line contract of the project:
 - and every flag the tool's --help lists (of each subcommand too) appears in one of its cases,
   so a new flag without a case fails the matrix.
 
-Usage: run_matrix.py --bin DIR --source DIR [--tool NAME]... [--list]
+Usage: run_matrix.py --bin DIR --source DIR [--tool NAME]... [--list] [--json FILE]
 Exit status: 0 every case passed, 1 a case failed, 2 bad usage or a malformed cases.json.
 """
 import argparse
@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -130,8 +131,9 @@ def help_flags(spec, tool, bin_dir, source, env):
     return {f for f in flags if f != "--help" and f not in skip}
 
 
-def run_tool(tool, spec, bin_dir, source, base_env):
+def run_tool(tool, spec, bin_dir, source, base_env, summary):
     problems = 0
+    started = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="cli-matrix-"))
     tmp.chmod(0o755)  # nobody (the unreadable cases) must reach the other fixtures
     try:
@@ -167,12 +169,18 @@ def run_tool(tool, spec, bin_dir, source, base_env):
                 print(f"     stderr: {err.decode(errors='replace')[:600]!r}")
             else:
                 print(f"ok   {name}")
-        missing = sorted(help_flags(spec, tool, bin_dir, source, env) - covered)
+        listed = help_flags(spec, tool, bin_dir, source, env)
+        missing = sorted(listed - covered)
         if missing:
             problems += 1
             print(f"FAIL {tool}: flags in --help without a case: {' '.join(missing)}")
         print(f"{tool}: {len(spec['cases'])} cases, {len(covered)} flags exercised, "
               f"{problems} failed")
+        summary.append({"tool": tool, "cases": len(spec["cases"]),
+                        "success_cases": sum(1 for c in spec["cases"] if c["exit"] == 0),
+                        "flags_exercised": len(covered), "flags_in_help": len(listed),
+                        "subcommands": len(spec.get("subcommands", [])), "failed": problems,
+                        "seconds": round(time.monotonic() - started, 2)})
     finally:
         (tmp / "unreadable.json").chmod(0o600)
         shutil.rmtree(tmp, ignore_errors=True)
@@ -186,6 +194,7 @@ def main():
     parser.add_argument("--cases", type=Path, default=HERE / "cases.json")
     parser.add_argument("--tool", action="append", help="only this tool (repeatable)")
     parser.add_argument("--list", action="store_true", help="list the tools and case counts")
+    parser.add_argument("--json", type=Path, help="write the per-tool counts to FILE")
     options = parser.parse_args()
     try:
         table = json.loads(options.cases.read_text())
@@ -201,7 +210,13 @@ def main():
         return 0
     env = dict(os.environ, LEGION_BIN_DIR=str(options.bin), LANG="C.UTF-8",
                PYTHONDONTWRITEBYTECODE="1")
-    failed = sum(run_tool(t, table[t], options.bin, options.source.resolve(), env) for t in tools)
+    summary = []
+    failed = sum(run_tool(t, table[t], options.bin, options.source.resolve(), env, summary)
+                 for t in tools)
+    if options.json:
+        options.json.write_text(json.dumps(
+            {"command": " ".join(sys.argv), "load": os.getloadavg(), "tools": summary,
+             "cases": sum(t["cases"] for t in summary), "failed": failed}, indent=1) + "\n")
     return 1 if failed else 0
 
 

@@ -2,7 +2,9 @@
 // through the `legion` executable, as an operator would use it:
 //
 //   one long-lived worker runs for the whole test; then, per cycle,
-//     submit K tasks (`legion submit`), start a second worker, SIGKILL it at a seeded moment
+//     submit K tasks (`legion submit --workflow SPEC --inputs`: workflow tasks; without
+//     --workflow, tasks of the worker's built-in handler, `--test-handler`, that sleep
+//     --task-sleep-ms), start a second worker, SIGKILL it at a seeded moment
 //     (it may hold leases then), restart one (`legion worker --drain`: it exits once every
 //     task, the killed worker's included after their leases expire, is done), verify the
 //     ledger (`legion verify`) and export the store (`legion export`), checking the export;
@@ -67,7 +69,15 @@ struct Settings {
   double degradation = 0.5;  // growth of the cycle time over the run, of the median cycle
   std::vector<std::string> worker_args;  // extra arguments of every `legion worker`
   std::string workflow;  // a spec: workflow tasks (`submit --workflow`); empty: handler tasks
+  std::string command;   // as invoked, for the record
 };
+
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  in >> one >> five >> fifteen;
+  return one + " " + five + " " + fifteen;
+}
 
 // A child process with stdout and stderr appended to a log file.
 class Child {
@@ -148,6 +158,7 @@ std::vector<std::string> worker_args(const Settings& s, const std::string& url,
     args.push_back("--drain");
     args.insert(args.end(), {"--give-up-ms", "60000"});
   }
+  if (s.workflow.empty()) args.push_back("--test-handler");  // tasks of the built-in handler
   args.insert(args.end(), s.worker_args.begin(), s.worker_args.end());
   return args;
 }
@@ -245,6 +256,7 @@ int run(const Settings& s) {
   submit(0);
   Child long_lived(worker_args(s, url, "long-lived", false), s.out / "logs" / "long-lived.log");
 
+  const std::string load_before = load_average();
   json rows = json::array();
   std::vector<double> rss, fds, work_ms;
   int cycles_taken_over = 0;
@@ -323,6 +335,9 @@ int run(const Settings& s) {
     pass = pass && j.pass;
   }
   json report = {{"schema", "legion-e2e/1"},
+                 {"command", s.command},
+                 {"load_before", load_before},
+                 {"load_after", load_average()},
                  {"settings",
                   {{"cycles", s.cycles},
                    {"tasks_per_cycle", s.tasks},
@@ -414,6 +429,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   s.out = out;
+  for (int i = 0; i < argc; ++i) s.command += (i ? " " : "") + std::string(argv[i]);
   try {
     return run(s);
   } catch (const std::exception& e) {

@@ -6,8 +6,10 @@ directory; afterwards every file under it - results, stores, exports, reports, t
 stdout and stderr logs - is read as bytes and must not contain the marker, nor its base64.
 
 The run: a workflow on the simulated model with a store (`legion run --store --out`), the same
-workflow on an OpenAI-compatible server (legion-simserver) that receives the key, and once on
-a server that is not there (the error path); the task store (submit, worker, verify, export);
+workflow on an OpenAI-compatible server (legion-simserver) that receives the key, as durable
+workflow tasks on that server (submit --workflow, a worker with debug JSON logs, export), and
+once on a server that is not there (the error path); the task store (submit, worker, verify,
+export);
 legion-stress with its report (scripts/report: HTML, JSON, PDF); legion-bench and
 legion-stats on its output; the end-to-end cycle test for a few cycles.
 
@@ -30,7 +32,7 @@ def main():
     parser.add_argument("--bin", required=True, type=Path)
     parser.add_argument("--source", required=True, type=Path)
     options = parser.parse_args()
-    bin_dir, source = options.bin, options.source.resolve()
+    bin_dir, source = options.bin.resolve(), options.source.resolve()
     marker = "sk-legion-secret-" + secrets.token_hex(16)
     work = Path(tempfile.mkdtemp(prefix="secrets-"))
     env = dict(os.environ, OPENAI_API_KEY=marker, LEGION_EXAMPLE_API_KEY=marker,
@@ -64,6 +66,17 @@ def main():
             (work / "openai.json").write_text(json.dumps(spec))
             run("run-openai", [legion, "run", work / "openai.json", "--out",
                                work / "openai-result.json"])
+            # The same spec as durable workflow tasks: the payload holds the spec (the key's
+            # variable name, not the key); the worker's JSON log and the export must not.
+            (work / "inputs.jsonl").write_text('{"key": "k1", "input": "one"}\n'
+                                               '{"key": "k2", "input": "two"}\n')
+            wf_store = f"sqlite://{work}/workflow-tasks.db"
+            run("submit-workflow", [legion, "submit", "--store", wf_store, "--workflow",
+                                    work / "openai.json", "--inputs", work / "inputs.jsonl"])
+            run("worker-workflow", [legion, "worker", "--store", wf_store, "--drain",
+                                    "--log-level", "debug"])
+            run("export-workflow", [legion, "export", "--store", wf_store, "--out",
+                                    work / "workflow-export.json"])
             spec["model"]["base_url"] = "http://127.0.0.1:9"  # nothing listens: the error path
             spec["model"]["max_retries"] = 0
             (work / "openai-away.json").write_text(json.dumps(spec))
@@ -75,7 +88,8 @@ def main():
     store = f"sqlite://{work}/tasks.db"
     run("submit", [legion, "submit", "--store", store, "--count", "20",
                    "--payload", '{"fail_times": 1}'])
-    run("worker", [legion, "worker", "--store", store, "--drain", "--concurrency", "2"])
+    run("worker", [legion, "worker", "--store", store, "--drain", "--concurrency", "2",
+                   "--test-handler", "--log-level", "debug"])
     run("verify", [legion, "verify", "--store", store])
     run("export", [legion, "export", "--store", store, "--out", work / "export.json"])
 
