@@ -203,8 +203,10 @@ Judged judge(const std::string& name, const std::vector<double>& y, double budge
     return out;
   }
   const auto fit = stats::theil_sen(x, v);
-  out.pass = fit.slope_interval.upper <= budget;
+  // A negative budget: measured and reported, not judged (--no-leak-verdict).
+  out.pass = budget < 0 || fit.slope_interval.upper <= budget;
   out.trend = {{"name", name},
+               {"judged", budget >= 0},
                {"unit", unit},
                {"points", v.size()},
                {"slope", fit.slope},
@@ -223,6 +225,7 @@ double median(std::vector<double> v) {
 }
 
 int run(const Settings& s) {
+  fs::remove_all(s.out / "logs");  // the logs are this run's alone
   fs::create_directories(s.out / "logs");
   const std::string url = "sqlite://" + (s.out / "e2e.db").string();
   for (const char* suffix : {"", "-wal", "-shm"})
@@ -367,14 +370,17 @@ int run(const Settings& s) {
             << "; long-lived worker exit " << stopped << "\n";
   for (const auto& j : judged) {
     const auto& t = j.trend;
-    if (!t.value("judged", true)) {
+    if (!t.value("judged", true) && !t.contains("slope")) {
       std::cout << "  " << t["name"].get<std::string>() << ": not judged: " << t["note"] << "\n";
       continue;
     }
     std::cout << "  " << t["name"].get<std::string>() << ": slope " << t["slope"].get<double>()
               << " [" << t["lower"].get<double>() << ", " << t["upper"].get<double>() << "] "
               << t["unit"].get<std::string>() << ", budget " << t["budget"].get<double>() << ": "
-              << (j.pass ? "pass" : "FAIL") << "\n";
+              << (!t.value("judged", true) ? "not judged"
+                  : j.pass                 ? "pass"
+                                           : "FAIL")
+              << "\n";
   }
   std::cout << (pass ? "pass" : "FAIL") << " (" << (s.out / "e2e.json").string() << ")\n";
   return pass ? 0 : 1;
@@ -418,6 +424,10 @@ int main(int argc, char** argv) {
                  "cycle-time slope budget: the growth over the whole run it may reach, as a "
                  "fraction of the median cycle")
       ->capture_default_str();
+  app.add_flag_function(
+      "--no-leak-verdict", [&s](std::int64_t) { s.leak_kb_per_cycle = -1; },
+      "report the RSS trend without judging it: workflow tasks' payloads fill SQLite's page "
+      "cache (16 MiB per connection) for longer than a CI run (docs/validation.md)");
   app.add_option("--worker-arg", s.worker_args, "an extra argument of every `legion worker`");
   app.add_option("--workflow", s.workflow,
                  "submit workflow tasks of this spec (`legion submit --workflow`); default: "
