@@ -52,6 +52,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // An unknown option is named (CLI11 may report the missing FILE first).
+    for (const auto& word : app.remaining()) {
+      if (word.starts_with("-")) {
+        std::cerr << "legion-compare: unknown option '" << word << "' (see --help)\n";
+        return 2;
+      }
+    }
     std::cerr << "legion-compare: " << e.what() << " (see --help)\n";
     return 2;
   }
