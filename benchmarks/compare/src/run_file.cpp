@@ -11,7 +11,7 @@
 #include "stats/gbench_json.hpp"
 #include "stats/json_input.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 namespace {
 
@@ -85,11 +85,6 @@ void add_repetition(BenchmarkRun& run, const nlohmann::json& entry, std::string_
 
 }  // namespace
 
-bool is_harness_counter(std::string_view name) {
-  return std::find(std::begin(kHarnessCounters), std::end(kHarnessCounters), name) !=
-         std::end(kHarnessCounters);
-}
-
 ProcessRun parse_process_run(std::string_view text, std::string_view source) {
   nlohmann::json doc;
   try {
@@ -141,4 +136,4 @@ ProcessRun read_process_run(const std::filesystem::path& path) {
   return parse_process_run(text, path.string());
 }
 
-}  // namespace legion_compare
+}  // namespace legion::compare
