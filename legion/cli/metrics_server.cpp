@@ -19,7 +19,7 @@ void probe(httplib::Response& response, const std::function<Probe()>& check, int
 
 }  // namespace
 
-MetricsServer::MetricsServer(const std::string& addr, EndpointHandlers handlers)
+MetricsServer::MetricsServer(const std::string& addr, const EndpointHandlers& handlers)
     : server_(std::make_unique<httplib::Server>()) {
   auto colon = addr.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == addr.size()) {

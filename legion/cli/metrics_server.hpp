@@ -33,7 +33,7 @@ class MetricsServer {
  public:
   // addr "HOST:PORT"; throws ConfigError naming --metrics-addr when it is malformed or the
   // port cannot be bound.
-  MetricsServer(const std::string& addr, EndpointHandlers handlers);
+  MetricsServer(const std::string& addr, const EndpointHandlers& handlers);
   ~MetricsServer();
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;

@@ -422,7 +422,7 @@ void add_export(CLI::App& app, CliIo io) {
 
 }  // namespace
 
-void add_store_commands(CLI::App& app, CliIo io, CliState& state, WorkflowHooks hooks) {
+void add_store_commands(CLI::App& app, CliIo io, CliState& state, const WorkflowHooks& hooks) {
   add_worker(app, io, hooks);
   add_submit(app, io, hooks);
   add_status(app, io);

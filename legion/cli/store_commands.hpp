@@ -44,7 +44,7 @@ struct WorkflowHooks {
   HandlerFactory handler;
 };
 
-void add_store_commands(CLI::App& app, CliIo io, CliState& state, WorkflowHooks hooks = {});
+void add_store_commands(CLI::App& app, CliIo io, CliState& state, const WorkflowHooks& hooks = {});
 
 // Parses and runs. Exit codes: 0 ok, 1 the command failed (a store error, verify found
 // lost/unexpected/duplicated tasks), 2 bad usage or a malformed spec, reported on one line

@@ -380,7 +380,7 @@ void run_agent_tasks(WorkloadRun& run) {
         tracker.failed(id);
       };
     }
-    return observe_store(legion::store::open_store(at), std::move(observer));
+    return observe_store(legion::store::open_store(at), observer);
   };
 
   auto probe_store = open_observed(false, url);  // also creates the schema first

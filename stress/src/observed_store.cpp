@@ -8,7 +8,7 @@
 namespace stress {
 
 std::unique_ptr<legion::store::TaskStore> observe_store(
-    std::unique_ptr<legion::store::TaskStore> inner, StoreObserver observer) {
+    std::unique_ptr<legion::store::TaskStore> inner, const StoreObserver& observer) {
   using namespace legion::store;
   struct Leases {
     std::mutex mutex;  // the lease keeper's heartbeats run on another thread

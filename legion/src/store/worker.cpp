@@ -69,30 +69,31 @@ class LeaseKeeper {
  public:
   LeaseKeeper(TaskStore& store, const std::vector<Task>& tasks, const WorkerOptions& options,
               const Running& running, std::vector<std::atomic<bool>>& timed_out)
-      : thread_([&store, &tasks, &options, &running, &timed_out, this](std::stop_token stop) {
-          const auto lease = options.lease;
-          auto tick = lease / 3;
-          if (options.task_timeout.count() > 0) tick = std::min(tick, options.task_timeout / 4);
-          tick = std::max(tick, std::chrono::milliseconds(1));
-          auto next_beat = std::chrono::steady_clock::now() + lease / 3;
-          std::mutex mutex;
-          std::unique_lock lock(mutex);
-          for (;;) {
-            wake_.wait_for(lock, stop, tick, [] { return false; });
-            if (stop.stop_requested()) return;
-            check_timeout(store, tasks, options, running, timed_out);
-            if (std::chrono::steady_clock::now() < next_beat) continue;
-            next_beat += lease / 3;
-            for (std::size_t i = 0; i < tasks.size(); ++i) {
-              if (timed_out[i].load()) continue;
-              try {
-                store.heartbeat(tasks[i].id, tasks[i].lease_token, lease);
-              } catch (const StoreError&) {
-                // Missing one beat is fine; the lease still has two thirds to run.
+      : thread_(
+            [&store, &tasks, &options, &running, &timed_out, this](const std::stop_token& stop) {
+              const auto lease = options.lease;
+              auto tick = lease / 3;
+              if (options.task_timeout.count() > 0) tick = std::min(tick, options.task_timeout / 4);
+              tick = std::max(tick, std::chrono::milliseconds(1));
+              auto next_beat = std::chrono::steady_clock::now() + lease / 3;
+              std::mutex mutex;
+              std::unique_lock lock(mutex);
+              for (;;) {
+                wake_.wait_for(lock, stop, tick, [] { return false; });
+                if (stop.stop_requested()) return;
+                check_timeout(store, tasks, options, running, timed_out);
+                if (std::chrono::steady_clock::now() < next_beat) continue;
+                next_beat += lease / 3;
+                for (std::size_t i = 0; i < tasks.size(); ++i) {
+                  if (timed_out[i].load()) continue;
+                  try {
+                    store.heartbeat(tasks[i].id, tasks[i].lease_token, lease);
+                  } catch (const StoreError&) {
+                    // Missing one beat is fine; the lease still has two thirds to run.
+                  }
+                }
               }
-            }
-          }
-        }) {}
+            }) {}
 
  private:
   static void check_timeout(TaskStore& store, const std::vector<Task>& tasks,

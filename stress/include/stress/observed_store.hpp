@@ -32,6 +32,6 @@ struct StoreObserver {
 };
 
 std::unique_ptr<legion::store::TaskStore> observe_store(
-    std::unique_ptr<legion::store::TaskStore> inner, StoreObserver observer);
+    std::unique_ptr<legion::store::TaskStore> inner, const StoreObserver& observer);
 
 }  // namespace stress
