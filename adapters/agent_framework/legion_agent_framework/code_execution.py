@@ -32,7 +32,6 @@ class Output:
 
 
 class Coder(ParticipantExecutor):
-
     @handler
     async def write(self, task: str, ctx: WorkflowContext[Reply]) -> None:
         self.participant.reset()

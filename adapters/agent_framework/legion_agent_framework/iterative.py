@@ -29,7 +29,6 @@ class Feedback:
 
 
 class Solver(ParticipantExecutor):
-
     @handler
     async def solve(self, task: str, ctx: WorkflowContext[Attempt]) -> None:
         self.participant.reset()

@@ -24,7 +24,10 @@ class FanOutRunner(Runner):
     async def _run(self) -> RunResult:
         try:
             results = await asyncio.gather(
-                *(agent.run(task=task) for agent, task in zip(self._agents, self._tasks))
+                *(
+                    agent.run(task=task)
+                    for agent, task in zip(self._agents, self._tasks, strict=True)
+                )
             )
             return {
                 "answer": "\n".join(
