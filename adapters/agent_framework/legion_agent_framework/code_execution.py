@@ -62,7 +62,7 @@ class Execute(Executor):
 class CodeExecutionRunner(Runner):
     async def _build(self, scenario: Scenario) -> None:
         self._coder = Coder(scenario.participant(scenario.agents[0], keep=True))
-        self._execute = Execute(scenario.spec["python"])
+        self._execute = Execute(scenario.python)
         self._workflow = (
             WorkflowBuilder(start_executor=self._coder)
             .add_edge(self._coder, self._execute)

@@ -93,7 +93,7 @@ def _call_id(request: Content) -> str:
 
 class HumanRunner(Runner):
     async def _build(self, scenario: Scenario) -> None:
-        self._replies: list[str] = scenario.spec["human_replies"]
+        self._replies: list[str] = scenario.human_replies
         if not self._replies:
             raise ValueError("human-in-the-loop: no human replies")
         ask_human = FunctionTool(

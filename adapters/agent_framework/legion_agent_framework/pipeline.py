@@ -45,7 +45,7 @@ class PipelineRunner(Runner):
         self._workflow = (
             WorkflowBuilder(start_executor=self._stages[0]).add_chain(self._stages).build()
         )
-        self._input = scenario.spec.get("pipeline_input", "")
+        self._input = scenario.pipeline_input
 
     async def _run(self) -> RunResult:
         answer = await run_to_output(self._workflow, self._input, "pipeline")

@@ -18,7 +18,7 @@ class FanOutRunner(Runner):
             raise ValueError("fan-out: one task per agent is needed")
         self._specs = scenario.agents
         self._agents = [scenario.agent(spec) for spec in self._specs]
-        carried = scenario.spec.get("pipeline_input", "")
+        carried = scenario.pipeline_input
         self._tasks = [task.replace("{{input}}", carried) for task in scenario.tasks]
 
     async def _run(self) -> RunResult:

@@ -39,7 +39,7 @@ class PipelineRunner(Runner):
             builder.add_edge(before, after)
         participants: list[ChatAgent] = list(self._agents)
         self._team = GraphFlow(participants, graph=builder.build())
-        self._input = scenario.spec.get("pipeline_input", "")
+        self._input = scenario.pipeline_input
 
     async def _run(self) -> RunResult:
         try:

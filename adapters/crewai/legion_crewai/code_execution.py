@@ -75,7 +75,7 @@ class CodeFlow(Flow[CodeState]):
 class CodeExecutionRunner:
     def __init__(self, scenario: Scenario) -> None:
         self._coder = scenario.agent(scenario.agents[0])
-        self._runner = RunPythonTool(python=scenario.spec["python"])
+        self._runner = RunPythonTool(python=scenario.python)
         self._task = scenario.tasks[0]
         self._llm = scenario.llm
 

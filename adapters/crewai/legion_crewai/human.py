@@ -66,7 +66,7 @@ class AskHumanTool(BaseTool):
 
 class HumanRunner:
     def __init__(self, scenario: Scenario) -> None:
-        replies: list[str] = scenario.spec["human_replies"]
+        replies: list[str] = scenario.human_replies
         if not replies:
             raise ValueError("human-in-the-loop: no human replies")
         self._human = ScriptedHumanInput(replies)

@@ -26,7 +26,7 @@ class PipelineRunner:
             raise ValueError("pipeline: one task per agent is needed")
         tasks: list[Task] = []
         for index, (agent, template) in enumerate(zip(agents, scenario.tasks, strict=True)):
-            carried = scenario.spec.get("pipeline_input", "") if index == 0 else FROM_CONTEXT
+            carried = scenario.pipeline_input if index == 0 else FROM_CONTEXT
             tasks.append(
                 Task(
                     description=template.replace("{{input}}", carried),

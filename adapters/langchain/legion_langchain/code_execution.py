@@ -27,7 +27,7 @@ class CodeState(AgentState):
 
 class CodeExecutionRunner:
     def __init__(self, scenario: Scenario) -> None:
-        python = scenario.spec["python"]
+        python = scenario.python
 
         def execute(state: CodeState) -> dict[str, Any]:
             code = first_fenced_block(final_answer(state["messages"]))

@@ -63,7 +63,7 @@ class FanOutRunner:
         builder.add_edge("join", END)
         self._graph = builder.compile()
         self._input: FanOutState = {
-            "input": scenario.spec.get("pipeline_input", ""),
+            "input": scenario.pipeline_input,
             "branches": [],
             "answer": "",
         }

@@ -23,7 +23,7 @@ def ask_human(question: str) -> str:
 
 class HumanRunner:
     def __init__(self, scenario: Scenario) -> None:
-        self._replies: list[str] = scenario.spec["human_replies"]
+        self._replies: list[str] = scenario.human_replies
         if not self._replies:
             raise ValueError("human-in-the-loop: no human replies")
         self._checkpointer = InMemorySaver()

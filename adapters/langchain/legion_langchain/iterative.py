@@ -26,9 +26,9 @@ class IterativeState(AgentState):
 
 class IterativeRunner:
     def __init__(self, scenario: Scenario) -> None:
-        expected = scenario.spec["expected"]
-        feedback = scenario.spec["checker_feedback"]
-        max_iterations = int(scenario.spec["max_iterations"])
+        expected = scenario.expected
+        feedback = scenario.checker_feedback
+        max_iterations = scenario.max_iterations
         if max_iterations <= 0:
             raise ValueError("iterative: max_iterations must be > 0")
 

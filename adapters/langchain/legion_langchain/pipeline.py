@@ -42,7 +42,7 @@ class PipelineRunner:
         builder.add_edge(previous, END)
         self._graph = builder.compile()
         self._input: PipelineState = {
-            "carried": scenario.spec.get("pipeline_input", ""),
+            "carried": scenario.pipeline_input,
             "runs": [],
         }
 

@@ -61,6 +61,37 @@ class ScenarioBase(Generic[Tool]):
         return tasks
 
     @property
+    def expected(self) -> str:
+        return str(self.spec["expected"])
+
+    @property
+    def pipeline_input(self) -> str:
+        """A pipeline's (or fan-out's) initial {{input}}."""
+        return str(self.spec.get("pipeline_input", ""))
+
+    @property
+    def runs_at_once(self) -> int:
+        return int(self.spec["runs_at_once"])
+
+    @property
+    def max_iterations(self) -> int:
+        return int(self.spec["max_iterations"])
+
+    @property
+    def checker_feedback(self) -> str:
+        return str(self.spec["checker_feedback"])
+
+    @property
+    def human_replies(self) -> list[str]:
+        replies: list[str] = self.spec["human_replies"]
+        return replies
+
+    @property
+    def python(self) -> str:
+        """The virtualenv's python, for generated code."""
+        return str(self.spec["python"])
+
+    @property
     def max_steps(self) -> int:
         return max_steps(self.spec)
 
