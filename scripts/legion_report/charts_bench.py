@@ -323,12 +323,13 @@ def targets_forest(targets):
             ci = t.get("ci") or {}
             rows.append((f"{display_name(str(t.get('benchmark')))} · {t.get('metric')}", t["measured"] / limit,
                          (ci.get("lower") or t["measured"]) / limit,
-                         (ci.get("upper") or t["measured"]) / limit, t.get("pass")))
+                         (ci.get("upper") or t["measured"]) / limit, t.get("result")))
     if not rows:
         return None
     fig, ax = new_figure(WIDTH_IN, 0.9 + 0.22 * len(rows))
-    for i, (label, v, lo, hi, ok) in enumerate(rows):
-        color = "#009E73" if ok else "#D55E00"
+    colors = {"met": "#009E73", "missed": "#D55E00"}
+    for i, (label, v, lo, hi, result) in enumerate(rows):
+        color = colors.get(result, "#999999")
         ax.plot([max(lo, 1e-9), hi], [i, i], color=color, lw=1.4)
         ax.plot([v], [i], "o", color=color, ms=4.5)
     lo, hi = log_limits([r[2] for r in rows], [r[3] for r in rows], pad=1.5)
@@ -340,8 +341,9 @@ def targets_forest(targets):
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("measured / limit (log scale; <= 1 meets the target)")
     ax.legend(handles=[Line2D([], [], marker="o", color="#009E73", label="met"),
-                       Line2D([], [], marker="o", color="#D55E00", label="missed")],
-              loc="lower center", ncol=2, bbox_to_anchor=(0.5, 1.0))
+                       Line2D([], [], marker="o", color="#D55E00", label="missed"),
+                       Line2D([], [], marker="o", color="#999999", label="inconclusive")],
+              loc="lower center", ncol=3, bbox_to_anchor=(0.5, 1.0))
     return figure("fig-targets", "Micro-benchmark targets",
                   "Each target of benchmarks/targets/ as measured / limit with the interval "
                   "legion-stats check printed (t interval of a mean, bootstrap for a ratio), "

@@ -116,7 +116,8 @@ def _target_facts(targets):
                 out.append(_f("target_over_limit", measured / limit,
                               f"{t.get('benchmark')} {t.get('metric')} [{name}]", "x",
                               measured=measured, limit=limit,
-                              marginal="; marginal: the CI contains the limit" if t.get("marginal") else ""))
+                              marginal="; inconclusive: the CI contains the limit"
+                              if t.get("result") == "inconclusive" else ""))
     return out
 
 
