@@ -1,23 +1,25 @@
 #include "store_commands.hpp"
 
-#include <atomic>
-#include <csignal>
+#include <ctime>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
-#include <system_error>
 #include <thread>
 #include <vector>
 
+#include "cli_common.hpp"
 #include "legion/error.hpp"
 #include "legion/json_input.hpp"
 #include "legion/store/task_store.hpp"
 #include "legion/store/worker.hpp"
 #include "legion/text_output.hpp"
 #include "legion/utf8.hpp"
+#include "tasks_commands.hpp"
+#include "worker_service.hpp"
 
 namespace legion::cli {
 namespace {
@@ -25,39 +27,10 @@ namespace {
 using nlohmann::json;
 using store::Task;
 
-std::atomic<bool> g_stop{false};
-
-constexpr int kMaxAttempts = 1000;
-
-// Text that is stored and exported as JSON must be UTF-8 (legion/utf8.hpp).
-void require_utf8(const std::string& value, const std::string& option) {
-  if (!valid_utf8(value)) throw ConfigError(option + ": not valid UTF-8");
-}
-
-std::string default_store() {
-  const char* env = std::getenv("LEGION_STORE");
-  return env ? env : "sqlite://legion.db";
-}
-
-// For the commands that only read (status, verify, export): a write-protected store can be
-// inspected, and nothing is created where there is no store (docs/durability.md).
-store::StoreOptions read_only() {
-  store::StoreOptions options;
-  options.read_only = true;
-  return options;
-}
-
-void add_store_option(CLI::App& command, std::string& url) {
-  url = default_store();
-  command
-      .add_option("--store", url, "store URL: sqlite://PATH or postgresql://... (env LEGION_STORE)")
-      ->capture_default_str();
-}
-
-// The built-in task handler: enough to exercise a worker end to end without an agent. The
-// payload may ask for a delay ("sleep_ms"), for the first "fail_times" attempts to fail, or for
-// "leak_kb" of memory the process keeps for good (memory-exhaustion tests: a worker grows until
-// its limit stops it).
+// The built-in task handler (`worker --test-handler`): enough to exercise a worker end to end
+// without an agent. The payload may ask for a delay ("sleep_ms"), for the first "fail_times"
+// attempts to fail, or for "leak_kb" of memory the process keeps for good (memory-exhaustion
+// tests: a worker grows until its limit stops it).
 std::string builtin_handler(const Task& task) {
   // Invalid (or too deeply nested) JSON: fails, retried, dead-lettered.
   ParsedJson parsed = parse_json(task.payload);
@@ -83,30 +56,12 @@ std::string builtin_handler(const Task& task) {
   return json{{"ok", true}, {"task", task.id}, {"key", task.key}}.dump();
 }
 
-// A stored text that is not JSON (or nests too deep to handle safely) is exported as a string.
-json parse_or_string(const std::string& text) {
-  ParsedJson value = parse_json(text);
-  return value.ok() ? std::move(value.value) : json(text);
-}
-
-json to_json(const store::Stats& s) {
-  return {{"queued", s.queued}, {"leased", s.leased}, {"done", s.done},
-          {"failed", s.failed}, {"dead", s.dead},     {"total", s.total()}};
-}
-
-json to_json(const store::Ledger& l) {
-  return {{"accepted", l.accepted},
-          {"done", l.done},
-          {"dead", l.dead},
-          {"pending", l.pending},
-          {"effects", l.effects},
-          {"lost", l.lost},
-          {"unexpected", l.unexpected},
-          {"duplicated", l.duplicated},
-          {"ok", l.ok()}};
-}
-
-std::vector<store::TaskSpec> read_jsonl(const std::string& path) {
+// One task per non-blank line, each a JSON object with a non-empty "key", the `fields` the
+// caller allows besides "key" and "max_attempts", and the payload `make_payload` builds from
+// it. Errors name FILE:LINE.
+std::vector<store::TaskSpec> read_jsonl(
+    const std::string& path, std::initializer_list<const char*> fields,
+    const std::function<std::string(const json& item, const std::string& where)>& make_payload) {
   std::istringstream in(read_text_file(path));
   std::vector<store::TaskSpec> specs;
   std::string line;
@@ -118,15 +73,15 @@ std::vector<store::TaskSpec> read_jsonl(const std::string& path) {
     json& item = parsed.value;
     if (!item.is_object()) throw ConfigError(where + "not a JSON object");
     for (const auto& [name, value] : item.items()) {
-      if (name != "key" && name != "payload" && name != "max_attempts") {
-        throw ConfigError(where + "unknown field '" + name + "'");
-      }
+      bool known = name == "key" || name == "max_attempts";
+      for (const char* field : fields) known = known || name == field;
+      if (!known) throw ConfigError(where + "unknown field '" + name + "'");
     }
     if (!item.contains("key") || !item["key"].is_string() ||
         item["key"].get<std::string>().empty()) {
       throw ConfigError(where + "'key' must be a non-empty string");
     }
-    store::TaskSpec spec{item["key"], item.value("payload", json::object()).dump(), 0};
+    store::TaskSpec spec{item["key"], make_payload(item, where), 0};
     if (item.contains("max_attempts")) {
       // Read as the widest integer first: get<int>() would wrap 4294967297 to 1.
       const json& attempts = item["max_attempts"];
@@ -142,24 +97,27 @@ std::vector<store::TaskSpec> read_jsonl(const std::string& path) {
   return specs;
 }
 
-void add_worker(CLI::App& app, CliIo io) {
+void add_worker(CLI::App& app, CliIo io, const WorkflowHooks& hooks) {
   auto* command = app.add_subcommand(
-      "worker", "claim and run tasks from the store until stopped (SIGINT/SIGTERM) or drained");
+      "worker", "run queued workflow tasks until stopped (SIGTERM/SIGINT: graceful) or drained");
   struct Options {
-    std::string url, id;
-    int concurrency = 1, batch = 16, lease_ms = 30'000, task_timeout_ms = 0;
+    WorkerServiceOptions service;
+    int lease_ms = 30'000, grace_ms = 30'000, task_timeout_ms = 0;
+    std::string log_level = "info";
+    bool test_handler = false;
     std::int64_t give_up_ms = -1;  // -1: the default for the mode
-    bool drain = false;
   };
   auto options = std::make_shared<Options>();
-  add_store_option(*command, options->url);
-  command->add_option("--concurrency", options->concurrency, "worker threads, one connection each")
+  add_store_option(*command, options->service.url);
+  command
+      ->add_option("--concurrency", options->service.concurrency,
+                   "worker threads, one connection each")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
-  command->add_option("--batch", options->batch, "tasks per claim and per group commit")
+  command->add_option("--batch", options->service.batch, "tasks per claim and per group commit")
       ->check(CLI::Range(1, 10'000))
       ->capture_default_str();
-  command->add_option("--lease-ms", options->lease_ms, "lease duration; must outlast a batch")
+  command->add_option("--lease-ms", options->lease_ms, "lease duration (renewed every third)")
       ->check(CLI::Range(100, 86'400'000))
       ->capture_default_str();
   command
@@ -167,111 +125,108 @@ void add_worker(CLI::App& app, CliIo io) {
                    "fail a task whose handler runs longer (0: no limit)")
       ->check(CLI::Range(0, 86'400'000))
       ->capture_default_str();
-  command->add_option("--id", options->id, "worker id (default: worker-PID)");
-  command->add_flag("--drain", options->drain, "exit once no task is queued, leased or waiting");
+  command->add_option("--id", options->service.id, "worker id (default: worker-PID)");
+  command->add_flag("--drain", options->service.exit_when_drained,
+                    "exit once no task is queued, leased or waiting");
   command
       ->add_option("--give-up-ms", options->give_up_ms,
                    "exit 1 once store errors (database away, disk full) have lasted this long "
                    "(default: 60000 with --drain, never without; 0: never)")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{86'400'000'000}));
-  command->callback([options, io] {
-    require_utf8(options->id, "--id");
-    std::string id = options->id.empty() ? "worker-" + std::to_string(getpid()) : options->id;
-    g_stop = false;
-    std::signal(SIGINT, [](int) { g_stop = true; });
-    std::signal(SIGTERM, [](int) { g_stop = true; });
-    std::vector<store::WorkerReport> reports(static_cast<std::size_t>(options->concurrency));
-    std::vector<std::thread> threads;
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    // A store outage is said on stderr, not waited out in silence: its first error, then one
-    // line every 10 s while it lasts.
-    std::mutex said_mutex;
-    std::optional<std::chrono::steady_clock::time_point> said;
-    const auto say = [&](const store::StoreError& error) {
-      std::lock_guard lock(said_mutex);
-      const auto now = std::chrono::steady_clock::now();
-      if (said && now - *said < std::chrono::seconds(10)) return;
-      said = now;
-      io.err << "legion: worker " << id << ": store error, waiting it out: " << error.what()
-             << "\n";
-    };
-    const auto give_up = std::chrono::milliseconds(options->give_up_ms >= 0 ? options->give_up_ms
-                                                   : options->drain         ? 60'000
-                                                                            : 0);
-    store::StoreOptions store_options;
-    store_options.interrupt = &g_stop;  // SIGTERM stops a PostgreSQL reconnect too
-    for (int t = 0; t < options->concurrency; ++t) {
-      try {
-        threads.emplace_back([&, t] {
-          try {
-            auto store = store::open_store(options->url, store_options);
-            store::WorkerOptions worker;
-            worker.worker_id = id + "/" + std::to_string(t);
-            worker.batch = options->batch;
-            worker.lease = std::chrono::milliseconds(options->lease_ms);
-            worker.task_timeout = std::chrono::milliseconds(options->task_timeout_ms);
-            worker.exit_when_drained = options->drain;
-            worker.stop = &g_stop;
-            worker.on_store_error = say;
-            worker.give_up_after = give_up;
-            reports[static_cast<std::size_t>(t)] =
-                store::run_worker(*store, worker, builtin_handler);
-          } catch (...) {
-            std::lock_guard lock(failure_mutex);
-            if (!failure) failure = std::current_exception();
-            g_stop = true;
-          }
-        });
-      } catch (const std::system_error& error) {
-        g_stop = true;
-        for (auto& thread : threads) thread.join();
-        throw Error("worker: cannot start thread " + std::to_string(t + 1) + " of " +
-                    std::to_string(options->concurrency) + " (" + error.code().message() + ")");
-      }
+  command
+      ->add_option("--stop-grace-ms", options->grace_ms,
+                   "after SIGTERM/SIGINT: how long running tasks may finish before their leases "
+                   "are released and the process exits")
+      ->check(CLI::Range(0, 86'400'000))
+      ->capture_default_str();
+  command->add_option("--metrics-addr", options->service.metrics_addr,
+                      "serve /metrics (Prometheus), /healthz and /readyz on HOST:PORT "
+                      "(port 0: any free port, logged as metrics_listening)");
+  command
+      ->add_option("--log-level", options->log_level,
+                   "JSON logs on stderr from this level: debug, info, warn, error")
+      ->capture_default_str();
+  command->add_flag("--test-handler", options->test_handler,
+                    "run the built-in test handler instead of workflows (payload sleep_ms, "
+                    "fail_times, leak_kb; for tests)");
+  command->callback([options, io, hooks] {
+    require_utf8(options->service.id, "--id");
+    options->service.lease = std::chrono::milliseconds(options->lease_ms);
+    options->service.stop_grace = std::chrono::milliseconds(options->grace_ms);
+    options->service.task_timeout = std::chrono::milliseconds(options->task_timeout_ms);
+    options->service.log_level = parse_log_level(options->log_level);
+    options->service.give_up =
+        std::chrono::milliseconds(options->give_up_ms >= 0             ? options->give_up_ms
+                                  : options->service.exit_when_drained ? 60'000
+                                                                       : 0);
+    HandlerFactory handlers;
+    if (options->test_handler) {
+      handlers = [](store::TaskStore&, const ModelCallSink&) {
+        return store::TaskHandler(builtin_handler);
+      };
+    } else if (hooks.handler) {
+      handlers = hooks.handler;
+    } else {
+      throw ConfigError("worker: this program has no workflow runtime; pass --test-handler");
     }
-    for (auto& thread : threads) thread.join();
-    if (failure) std::rethrow_exception(failure);
-    store::WorkerReport total;
-    for (const auto& r : reports) {
-      total.completed += r.completed;
-      total.failed += r.failed;
-      total.rejected += r.rejected;
-      total.store_errors += r.store_errors;
-      total.timed_out += r.timed_out;
-    }
-    io.out << "worker " << id << ": completed " << total.completed << ", failed " << total.failed
-           << ", rejected " << total.rejected << ", store errors waited out " << total.store_errors
-           << ", timed out " << total.timed_out << "\n";
+    run_worker_service(options->service, handlers, io);
   });
 }
 
-void add_submit(CLI::App& app, CliIo io) {
+void add_submit(CLI::App& app, CliIo io, const WorkflowHooks& hooks) {
   auto* command = app.add_subcommand(
       "submit", "submit tasks (idempotent: a key already in the store is not added again)");
   struct Options {
-    std::string url, file, prefix = "task-", payload = "{}";
+    std::string url, file, prefix = "task-", payload = "{}", workflow, inputs;
     int count = 0, max_attempts = 0;
   };
   auto options = std::make_shared<Options>();
   add_store_option(*command, options->url);
+  auto* workflow = command->add_option(
+      "--workflow", options->workflow,
+      "a workflow spec (docs/workflow-spec.md): each line of --inputs becomes a task running it");
+  auto* inputs = command->add_option(
+      "--inputs", options->inputs,
+      "JSON lines for --workflow: {\"key\": K, \"input\": TEXT, \"max_attempts\": N}; key "
+      "required (the idempotency key)");
+  workflow->needs(inputs);
+  inputs->needs(workflow);
   auto* file = command->add_option(
       "--file", options->file,
       "JSON lines: {\"key\": K, \"payload\": {...}, \"max_attempts\": N}; key required");
   auto* count = command->add_option("--count", options->count, "generate N tasks")
                     ->check(CLI::Range(1, 100'000'000));
   file->excludes(count);
+  workflow->excludes(file)->excludes(count);
   command->add_option("--prefix", options->prefix, "key prefix for --count (keys PREFIX0..)")
       ->capture_default_str();
   command->add_option("--payload", options->payload, "payload JSON for --count")
       ->capture_default_str();
   command->add_option("--max-attempts", options->max_attempts, "for --count (default: 5)")
       ->check(CLI::Range(1, kMaxAttempts));
-  command->callback([options, io, file, count] {
+  command->callback([options, io, file, count, workflow, hooks] {
     require_utf8(options->prefix, "--prefix");
     std::vector<store::TaskSpec> specs;
-    if (*file) {
-      specs = read_jsonl(options->file);
+    if (*workflow) {
+      if (!hooks.task_payload) throw ConfigError("submit: this program has no workflow runtime");
+      ParsedJson parsed = parse_json(read_text_file(options->workflow));
+      if (!parsed.ok()) throw ConfigError(options->workflow + ": " + parsed.error);
+      const json& spec = parsed.value;
+      specs =
+          read_jsonl(options->inputs, {"input"}, [&](const json& item, const std::string& where) {
+            try {
+              return hooks.task_payload(spec, item.value("input", json()));
+            } catch (const ConfigError& error) {
+              // A spec problem names the spec's file, an input problem the input's line.
+              std::string what = error.what();
+              throw ConfigError(
+                  (what.rfind("workflow:", 0) == 0 ? options->workflow + ": " : where) + what);
+            }
+          });
+    } else if (*file) {
+      specs = read_jsonl(options->file, {"payload"}, [](const json& item, const std::string&) {
+        return item.value("payload", json::object()).dump();
+      });
     } else if (*count) {
       ParsedJson payload = parse_json(options->payload);
       if (!payload.ok()) throw ConfigError("--payload: " + payload.error);
@@ -280,7 +235,7 @@ void add_submit(CLI::App& app, CliIo io) {
         specs.push_back({options->prefix + std::to_string(i), text, options->max_attempts});
       }
     } else {
-      throw ConfigError("submit: give --file or --count");
+      throw ConfigError("submit: give --workflow with --inputs, --file or --count");
     }
     auto store = store::open_store(options->url);
     std::int64_t created = 0;
@@ -307,21 +262,99 @@ void add_submit(CLI::App& app, CliIo io) {
   });
 }
 
+std::string status_line(const store::Stats& stats) {
+  std::ostringstream line;
+  line << "queued " << stats.queued << "  leased " << stats.leased << "  done " << stats.done
+       << "  failed " << stats.failed << "  dead " << stats.dead << "  cancelled "
+       << stats.cancelled << "  total " << stats.total();
+  return line.str();
+}
+
+// `status --watch`: a line per interval with the counts and the completion rate since the last
+// line, until interrupted (or --count lines). A store that is away for a moment is a line
+// saying so, not the end of the watch.
+void watch_status(store::TaskStore& store, CliIo io, bool as_json, std::chrono::milliseconds every,
+                  int count) {
+  using Clock = std::chrono::steady_clock;
+  std::optional<std::pair<Clock::time_point, std::int64_t>> last;
+  auto next = Clock::now();
+  for (int i = 0; count == 0 || i < count; ++i) {
+    if (i > 0) {
+      next += every;
+      std::this_thread::sleep_until(next);
+    }
+    const auto now = Clock::now();
+    const auto wall = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm local{};
+    localtime_r(&wall, &local);
+    char clock[16];
+    std::strftime(clock, sizeof clock, "%H:%M:%S", &local);
+    store::Stats stats;
+    try {
+      stats = store.stats();
+    } catch (const store::StoreError& error) {
+      if (!error.retryable()) throw;
+      if (as_json) {
+        io.out << json{{"time", clock}, {"error", error.what()}}.dump(
+                      -1, ' ', false, json::error_handler_t::replace)
+               << "\n"
+               << std::flush;
+      } else {
+        io.out << clock << "  store unavailable: " << error.what() << "\n" << std::flush;
+      }
+      continue;
+    }
+    std::optional<double> rate;
+    if (last) {
+      double seconds = std::chrono::duration<double>(now - last->first).count();
+      if (seconds > 0) rate = static_cast<double>(stats.done - last->second) / seconds;
+    }
+    last = std::make_pair(now, stats.done);
+    if (as_json) {
+      json line = to_json(stats);
+      line["time"] = clock;
+      line["done_per_s"] = rate ? json(*rate) : json(nullptr);
+      io.out << line.dump() << "\n" << std::flush;
+    } else {
+      std::ostringstream per_s;
+      per_s.setf(std::ios::fixed);
+      per_s.precision(1);
+      if (rate) per_s << "  done/s " << *rate;
+      io.out << clock << "  " << status_line(stats) << per_s.str() << "\n" << std::flush;
+    }
+  }
+}
+
 void add_status(CLI::App& app, CliIo io) {
-  auto* command = app.add_subcommand("status", "task counts per state");
-  auto url = std::make_shared<std::string>();
-  auto as_json = std::make_shared<bool>(false);
-  add_store_option(*command, *url);
-  command->add_flag("--json", *as_json, "print JSON");
-  command->callback([url, as_json, io] {
-    auto stats = store::open_store(*url, read_only())->stats();
-    if (*as_json) {
+  auto* command = app.add_subcommand("status", "task counts per state (--watch: live)");
+  struct Options {
+    std::string url;
+    bool as_json = false, watch = false;
+    int interval_ms = 1000, count = 0;
+  };
+  auto options = std::make_shared<Options>();
+  add_store_option(*command, options->url);
+  command->add_flag("--json", options->as_json, "print JSON (a line per refresh with --watch)");
+  command->add_flag("--watch", options->watch,
+                    "refresh until interrupted: counts and the completion rate");
+  command->add_option("--interval-ms", options->interval_ms, "--watch refresh interval")
+      ->check(CLI::Range(50, 3'600'000))
+      ->capture_default_str();
+  command->add_option("--count", options->count, "--watch: stop after N lines (0: never)")
+      ->check(CLI::Range(0, 1'000'000'000));
+  command->callback([options, io] {
+    auto store = store::open_store(options->url, read_only());
+    if (options->watch) {
+      watch_status(*store, io, options->as_json, std::chrono::milliseconds(options->interval_ms),
+                   options->count);
+      return;
+    }
+    auto stats = store->stats();
+    if (options->as_json) {
       io.out << to_json(stats).dump() << "\n";
       return;
     }
-    io.out << "queued " << stats.queued << "  leased " << stats.leased << "  done " << stats.done
-           << "  failed " << stats.failed << "  dead " << stats.dead << "  total " << stats.total()
-           << "\n";
+    io.out << status_line(stats) << "\n";
   });
 }
 
@@ -357,20 +390,21 @@ void add_export(CLI::App& app, CliIo io) {
       if (page.empty()) break;
       for (const auto& t : page) {
         not_utf8 += valid_utf8(t.key) && valid_utf8(t.error) ? 0 : 1;
-        tasks.push_back({{"id", t.id},
-                         {"key", t.key},
-                         {"state", store::to_string(t.state)},
-                         {"attempts", t.attempts},
-                         {"max_attempts", t.max_attempts},
-                         {"payload", parse_or_string(t.payload)},
-                         {"result", t.result.empty() ? json(nullptr) : parse_or_string(t.result)},
-                         {"error", t.error}});
+        tasks.push_back(to_json(t));
       }
       after = page.back().id;
     }
+    json audit = json::array();
+    for (std::int64_t after = 0;;) {
+      auto page = store->audit_log(after, 1000);
+      if (page.empty()) break;
+      for (const auto& a : page) audit.push_back(to_json(a));
+      after = page.back().seq;
+    }
     json document = {{"stats", to_json(store->stats())},
                      {"ledger", to_json(store->verify(false))},
-                     {"tasks", std::move(tasks)}};
+                     {"tasks", std::move(tasks)},
+                     {"audit", std::move(audit)}};
     if (not_utf8 > 0) {
       io.err << "legion: warning: " << not_utf8
              << " task(s) hold text that is not UTF-8 (stored before legion checked it); "
@@ -387,12 +421,13 @@ void add_export(CLI::App& app, CliIo io) {
 
 }  // namespace
 
-void add_store_commands(CLI::App& app, CliIo io, CliState& state) {
-  add_worker(app, io);
-  add_submit(app, io);
+void add_store_commands(CLI::App& app, CliIo io, CliState& state, WorkflowHooks hooks) {
+  add_worker(app, io, hooks);
+  add_submit(app, io, hooks);
   add_status(app, io);
   add_verify(app, io, state);
   add_export(app, io);
+  add_tasks_commands(app, io, state);
 }
 
 int run_cli(CLI::App& app, int argc, const char* const* argv, CliIo io, CliState& state) {

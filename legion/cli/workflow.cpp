@@ -1,5 +1,6 @@
 #include "workflow.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -8,6 +9,7 @@
 #include "legion/error.hpp"
 #include "legion/executor.hpp"
 #include "legion/json_input.hpp"
+#include "legion/memory.hpp"
 #include "legion/patterns.hpp"
 #include "legion/store/task_store.hpp"
 #include "legion/tool.hpp"
@@ -99,6 +101,7 @@ Tool builtin_tool(const json& t, const std::string& where) {
 
 struct Workflow {
   ToolRegistry tools;
+  std::vector<std::unique_ptr<DocumentStore>> memories;  // before agents: they point into them
   std::map<std::string, std::unique_ptr<Agent>> agents;
   std::unique_ptr<WorkflowModel> model;
 
@@ -117,6 +120,29 @@ struct Workflow {
     return out;
   }
 };
+
+// An agent's own retrieval memory: documents as strings (ids "m1", "m2", ...) or
+// {"id", "text"} objects; the agent gets the search_memory tool over them.
+std::unique_ptr<DocumentStore> build_memory(const json& memory, const std::string& where) {
+  if (!memory.is_array()) bad(where, "must be a list of documents");
+  auto store = std::make_unique<DocumentStore>();
+  std::vector<Document> documents;
+  for (std::size_t i = 0; i < memory.size(); ++i) {
+    const std::string at = where + "[" + std::to_string(i) + "]";
+    if (memory[i].is_string()) {
+      documents.push_back({"m" + std::to_string(i + 1), memory[i].get<std::string>()});
+    } else {
+      only_fields(memory[i], at, {"id", "text"});
+      documents.push_back({text(memory[i], at, "id"), text(memory[i], at, "text")});
+    }
+  }
+  try {
+    store->add_batch(std::move(documents));
+  } catch (const ConfigError& error) {
+    bad(where, error.what());
+  }
+  return store;
+}
 
 void build(Workflow& w, const json& spec) {
   only_fields(spec, "spec", {"name", "model", "tools", "agents", "pattern"});
@@ -138,7 +164,9 @@ void build(Workflow& w, const json& spec) {
   for (std::size_t i = 0; i < agents.size(); ++i) {
     std::string where = "agents[" + std::to_string(i) + "]";
     const json& a = agents[i];
-    only_fields(a, where, {"name", "role", "goal", "instructions", "tools", "max_steps"});
+    only_fields(
+        a, where,
+        {"name", "role", "goal", "instructions", "tools", "max_steps", "memory", "memory_k"});
     AgentConfig config;
     config.name = text(a, where, "name");
     config.role = text(a, where, "role", std::string());
@@ -153,8 +181,14 @@ void build(Workflow& w, const json& spec) {
     }
     if (w.agents.contains(config.name))
       bad(where + ".name", "duplicate agent '" + config.name + "'");
+    config.memory_k = count(a, where, "memory_k", config.memory_k);
+    const DocumentStore* memory = nullptr;
+    if (a.contains("memory")) {
+      w.memories.push_back(build_memory(a["memory"], where + ".memory"));
+      memory = w.memories.back().get();
+    }
     std::string name = config.name;
-    w.agents[name] = std::make_unique<Agent>(std::move(config), &w.tools);
+    w.agents[name] = std::make_unique<Agent>(std::move(config), &w.tools, memory);
   }
 }
 
@@ -206,8 +240,7 @@ json checkpoint_state(const store::Checkpoint& checkpoint, const std::string& ha
 
 // Stage by stage, each stage a one-stage pipeline, with a checkpoint after each: a rerun
 // with the same store and workflow id starts after the last completed stage.
-json run_checkpointed_pipeline(const Workflow& w, const json& p, store::TaskStore* store,
-                               const std::string& id, const std::string& spec) {
+std::vector<Stage> pipeline_stages(const Workflow& w, const json& p) {
   only_fields(p, "pattern", {"type", "stages", "input"});
   const json& stages = p.value("stages", json());
   if (!stages.is_array() || stages.empty()) bad("pattern.stages", "must be a non-empty list");
@@ -218,6 +251,13 @@ json run_checkpointed_pipeline(const Workflow& w, const json& p, store::TaskStor
     parsed.push_back({w.agent(stages[i].value("agent", json()), where + ".agent"),
                       text(stages[i], where, "task", std::string("{{input}}"))});
   }
+  return parsed;
+}
+
+json run_checkpointed_pipeline(const Workflow& w, const json& p, store::TaskStore* store,
+                               const std::string& id, const std::string& spec,
+                               const RunContext& context) {
+  const std::vector<Stage> parsed = pipeline_stages(w, p);
   std::string input = text(p, "pattern", "input", std::string());
   std::size_t first = 0;
   json stage_results = json::array();
@@ -231,7 +271,7 @@ json run_checkpointed_pipeline(const Workflow& w, const json& p, store::TaskStor
   }
   std::size_t resumed_from = first;
   for (std::size_t i = first; i < parsed.size(); ++i) {
-    PatternResult r = run_pipeline(std::span<const Stage>(&parsed[i], 1), *w.model, input);
+    PatternResult r = run_pipeline(std::span<const Stage>(&parsed[i], 1), *w.model, input, context);
     input = r.answer;
     stage_results.push_back(result_json(r));
     if (store) {
@@ -260,18 +300,28 @@ json run_checkpointed_pipeline(const Workflow& w, const json& p, store::TaskStor
           {"resumed_from_step", resumed_from}};
 }
 
-json run_pattern(const Workflow& w, const json& p) {
+// Reads and checks every field of a non-pipeline pattern, and returns the run to do: a spec
+// is checked whole before anything runs, and `legion submit` checks it without running.
+using PatternRun = std::function<PatternResult(const RunContext&)>;
+
+PatternRun prepare_pattern(const Workflow& w, const json& p) {
   const std::string type = text(p, "pattern", "type");
+  Model& model = *w.model;
   if (type == "single") {
     only_fields(p, "pattern", {"type", "agent", "task"});
-    return result_json(run_single(*w.agent(p.value("agent", json()), "pattern.agent"), *w.model,
-                                  text(p, "pattern", "task")));
+    const Agent* agent = w.agent(p.value("agent", json()), "pattern.agent");
+    std::string task = text(p, "pattern", "task");
+    return
+        [agent, &model, task](const RunContext& c) { return run_single(*agent, model, task, c); };
   }
   if (type == "hierarchy") {
     only_fields(p, "pattern", {"type", "manager", "workers", "task"});
     auto workers = w.agent_list(p.value("workers", json()), "pattern.workers");
-    return result_json(run_hierarchy(*w.agent(p.value("manager", json()), "pattern.manager"),
-                                     workers, *w.model, text(p, "pattern", "task")));
+    const Agent* manager = w.agent(p.value("manager", json()), "pattern.manager");
+    std::string task = text(p, "pattern", "task");
+    return [manager, workers, &model, task](const RunContext& c) {
+      return run_hierarchy(*manager, workers, model, task, c);
+    };
   }
   if (type == "group_chat") {
     only_fields(p, "pattern",
@@ -287,7 +337,10 @@ json run_pattern(const Workflow& w, const json& p) {
       bad("pattern.selection", "unknown selection '" + selection + "' (round_robin, model)");
     }
     auto agents = w.agent_list(p.value("agents", json()), "pattern.agents");
-    return result_json(run_group_chat(agents, *w.model, text(p, "pattern", "task"), options));
+    std::string task = text(p, "pattern", "task");
+    return [agents, &model, task, options](const RunContext& c) {
+      return run_group_chat(agents, model, task, options, c);
+    };
   }
   if (type == "consensus") {
     only_fields(p, "pattern", {"type", "voters", "question", "rule", "quorum"});
@@ -301,7 +354,10 @@ json run_pattern(const Workflow& w, const json& p) {
       bad("pattern.rule", "unknown rule '" + rule + "' (majority, quorum)");
     }
     auto voters = w.agent_list(p.value("voters", json()), "pattern.voters");
-    return result_json(run_consensus(voters, *w.model, text(p, "pattern", "question"), options));
+    std::string question = text(p, "pattern", "question");
+    return [voters, &model, question, options](const RunContext& c) {
+      return run_consensus(voters, model, question, options, c);
+    };
   }
   if (type == "fan_out") {
     only_fields(p, "pattern",
@@ -318,10 +374,13 @@ json run_pattern(const Workflow& w, const json& p) {
     }
     const Agent* aggregator =
         p.contains("aggregator") ? w.agent(p["aggregator"], "pattern.aggregator") : nullptr;
-    Executor executor(count(p, "pattern", "threads", 2));
-    return result_json(run_fan_out(parsed, aggregator,
-                                   text(p, "pattern", "aggregator_task", std::string("{{inputs}}")),
-                                   *w.model, executor, text(p, "pattern", "input", std::string())));
+    std::size_t threads = count(p, "pattern", "threads", 2);
+    std::string aggregator_task = text(p, "pattern", "aggregator_task", std::string("{{inputs}}"));
+    std::string input = text(p, "pattern", "input", std::string());
+    return [parsed, aggregator, threads, aggregator_task, &model, input](const RunContext& c) {
+      Executor executor(threads);
+      return run_fan_out(parsed, aggregator, aggregator_task, model, executor, input, c);
+    };
   }
   if (type == "iterative") {
     only_fields(p, "pattern",
@@ -331,9 +390,12 @@ json run_pattern(const Workflow& w, const json& p) {
     auto checker = [needle, feedback](const std::string& answer) {
       return CheckResult{answer.find(needle) != std::string::npos, feedback};
     };
-    return result_json(run_iterative(*w.agent(p.value("agent", json()), "pattern.agent"), *w.model,
-                                     text(p, "pattern", "task"), checker,
-                                     count(p, "pattern", "max_iterations", 10)));
+    const Agent* agent = w.agent(p.value("agent", json()), "pattern.agent");
+    std::string task = text(p, "pattern", "task");
+    std::size_t max_iterations = count(p, "pattern", "max_iterations", 10);
+    return [agent, &model, task, checker, max_iterations](const RunContext& c) {
+      return run_iterative(*agent, model, task, checker, max_iterations, c);
+    };
   }
   bad("pattern.type",
       "unknown pattern '" + type +
@@ -348,7 +410,21 @@ json load_workflow(const std::string& path) {
   return std::move(spec.value);
 }
 
-json run_workflow(const json& spec, store::TaskStore* store, const std::string& workflow_id) {
+void validate_workflow(const json& spec) {
+  Workflow w;
+  build(w, spec);
+  const json& pattern = spec.value("pattern", json());
+  if (!pattern.is_object()) bad("pattern", "is required (an object)");
+  if (text(pattern, "pattern", "type") == "pipeline") {
+    pipeline_stages(w, pattern);
+    text(pattern, "pattern", "input", std::string());
+  } else {
+    prepare_pattern(w, pattern);
+  }
+}
+
+json run_workflow(const json& spec, store::TaskStore* store, const std::string& workflow_id,
+                  const RunContext& context) {
   Workflow w;
   build(w, spec);
   const json& pattern = spec.value("pattern", json());
@@ -358,13 +434,13 @@ json run_workflow(const json& spec, store::TaskStore* store, const std::string& 
   const std::string hash = spec_hash(spec);
   json result;
   if (text(pattern, "pattern", "type") == "pipeline") {
-    result = run_checkpointed_pipeline(w, pattern, store, id, hash);
+    result = run_checkpointed_pipeline(w, pattern, store, id, hash, context);
   } else if (auto done = store ? store->load_checkpoint(id) : std::nullopt) {
     // Finished before: the stored result, not a rerun.
     result = checkpoint_state(*done, hash).value("result", json::object());
     result["resumed_from_step"] = done->step;
   } else {
-    result = run_pattern(w, pattern);
+    result = result_json(prepare_pattern(w, pattern)(context));
     result["resumed_from_step"] = 0;
     if (store)
       store->save_checkpoint({id, 1, json{{"spec_hash", hash}, {"result", result}}.dump()});

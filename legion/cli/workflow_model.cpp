@@ -53,7 +53,8 @@ std::unique_ptr<Model> simulated(const json& model) {
 }
 
 std::unique_ptr<Model> openai(const json& model) {
-  only_fields(model, {"type", "base_url", "model", "api_key_env", "timeout_ms", "max_retries"});
+  only_fields(model, {"type", "base_url", "model", "api_key_env", "timeout_ms",
+                      "connect_timeout_ms", "max_retries", "temperature"});
   OpenAIModelOptions options;
   options.base_url = text(model, "base_url");
   if (!options.base_url.starts_with("http://") && !options.base_url.starts_with("https://")) {
@@ -67,8 +68,15 @@ std::unique_ptr<Model> openai(const json& model) {
   options.api_key_env = text(model, "api_key_env", options.api_key_env.c_str());
   options.timeout = std::chrono::milliseconds(
       number(model, "timeout_ms", static_cast<std::uint64_t>(options.timeout.count()), true));
+  options.connect_timeout = std::chrono::milliseconds(
+      number(model, "connect_timeout_ms",
+             static_cast<std::uint64_t>(options.connect_timeout.count()), true));
   options.max_retries = static_cast<int>(
       std::min<std::uint64_t>(number(model, "max_retries", options.max_retries, false), 100));
+  if (const auto it = model.find("temperature"); it != model.end()) {
+    if (!it->is_number()) bad("temperature", "must be a number");
+    options.temperature = it->get<double>();
+  }
   return std::make_unique<OpenAIModel>(std::move(options));
 }
 

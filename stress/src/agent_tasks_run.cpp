@@ -1,6 +1,8 @@
-// The agent-task workload: tasks submitted to the durable store in group commits, run by
-// worker threads (the agent on the simulated model) or `legion worker` processes, and audited
-// against the drained store afterwards.
+// The agent-task workload: workflow tasks of the scenario's agents submitted to the durable
+// store in group commits, run by worker threads or `legion worker` processes (the same
+// workflow handler either way), and audited against the drained store afterwards. A failure
+// run whose tasks carry faults for the handler (fail_times, sleep_ms, leak_kb) runs its worker
+// processes on `legion worker --test-handler` and its payloads instead.
 #include <unistd.h>
 
 #include <condition_variable>
@@ -19,6 +21,7 @@
 #include "stress/observed_store.hpp"
 #include "stress/tracker.hpp"
 #include "stress/workers.hpp"
+#include "workflow_task.hpp"
 #include "workload.hpp"
 
 namespace stress::detail {
@@ -66,8 +69,9 @@ std::string client_url(const WorkloadRun& run, const std::string& url) {
 // submission rate is not bounded by one fsync per task.
 class Submitter {
  public:
-  Submitter(std::unique_ptr<TaskStore> store, std::function<std::string(std::uint64_t)> payload,
-            std::string prefix, Tracker& tracker, int max_attempts = 0)
+  Submitter(std::unique_ptr<TaskStore> store,
+            std::function<std::string(std::uint64_t, int)> payload, std::string prefix,
+            Tracker& tracker, int max_attempts = 0)
       : store_(std::move(store)),
         payload_(std::move(payload)),
         prefix_(std::move(prefix)),
@@ -76,10 +80,10 @@ class Submitter {
         thread_([this] { loop(); }) {}
   ~Submitter() { finish(); }
 
-  void push(std::uint64_t id) {
+  void push(std::uint64_t id, int agent) {
     {
       std::lock_guard lock(mutex_);
-      queue_.push_back(id);
+      queue_.emplace_back(id, agent);
     }
     wake_.notify_one();
   }
@@ -100,7 +104,8 @@ class Submitter {
 
  private:
   void loop() {
-    std::vector<std::uint64_t> batch;
+    std::vector<std::pair<std::uint64_t, int>> batch;
+    std::vector<std::uint64_t> ids;
     std::vector<legion::store::TaskSpec> specs;
     for (;;) {
       {
@@ -114,8 +119,13 @@ class Submitter {
         }
       }
       specs.clear();
-      for (auto id : batch) specs.push_back({key_for(prefix_, id), payload_(id), max_attempts_});
-      submit(batch, specs);
+      ids.clear();
+      // Built here, not in the load model's thread: the open model's generator keeps time.
+      for (auto [id, agent] : batch) {
+        ids.push_back(id);
+        specs.push_back({key_for(prefix_, id), payload_(id, agent), max_attempts_});
+      }
+      submit(ids, specs);
     }
   }
 
@@ -156,26 +166,33 @@ class Submitter {
   static constexpr auto kSubmitDeadline = std::chrono::seconds(120);
 
   std::unique_ptr<TaskStore> store_;
-  std::function<std::string(std::uint64_t)> payload_;
+  std::function<std::string(std::uint64_t, int)> payload_;
   std::string prefix_;
   int max_attempts_;
   Tracker& tracker_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::uint64_t> queue_;
+  std::deque<std::pair<std::uint64_t, int>> queue_;
   bool done_ = false;
   std::atomic<bool> abandon_{false};
   std::string error_;
   std::thread thread_;  // last: starts once the members above exist
 };
 
+// Whether a done task's result is the right answer for task `seq`.
+using ResultCheck = std::function<bool(std::uint64_t seq, const legion::store::Task& task)>;
+
 // Worker processes commit in their own address space: completions are seen by reading the
 // store. Only the window of unfinished ids is re-read, from the lowest one up.
 class CompletionPoller {
  public:
   CompletionPoller(std::unique_ptr<TaskStore> store, std::string prefix, Tracker& tracker,
-                   FaultDriver* faults = nullptr)
-      : store_(std::move(store)), prefix_(std::move(prefix)), tracker_(tracker), faults_(faults) {
+                   ResultCheck check, FaultDriver* faults = nullptr)
+      : store_(std::move(store)),
+        prefix_(std::move(prefix)),
+        tracker_(tracker),
+        check_(std::move(check)),
+        faults_(faults) {
     thread_ = std::thread([this] { loop(); });
   }
   ~CompletionPoller() {
@@ -266,16 +283,13 @@ class CompletionPoller {
       tracker_.failed(id);
       return;
     }
-    // `legion worker`'s built-in handler answers {"ok": true, "key": KEY}.
-    const auto result = nlohmann::json::parse(task.result, nullptr, false);
-    const bool correct = result.is_object() && result.value("ok", false) &&
-                         result.value("key", std::string()) == task.key;
-    tracker_.completed(id, correct);
+    tracker_.completed(id, check_(id, task));
   }
 
   std::unique_ptr<TaskStore> store_;
   std::string prefix_;
   Tracker& tracker_;
+  ResultCheck check_;
   FaultDriver* faults_;
   std::unordered_map<std::int64_t, std::string> owners_;   // leased tasks' holders
   std::unordered_map<std::int64_t, int> failed_attempts_;  // failed attempts reported
@@ -285,12 +299,19 @@ class CompletionPoller {
   std::thread thread_;
 };
 
-std::string process_payload(const ScenarioConfig& config, std::uint64_t id) {
-  // The built-in handler of `legion worker` sleeps for sleep_ms: the stand-in for the agent's
-  // two model calls, taken from the latency spec's fixed or median value.
+// A payload for `legion worker --test-handler`, whose built-in handler sleeps for sleep_ms:
+// the stand-in for the agent's two model calls, taken from the latency spec's fixed or median
+// value. It answers {"ok": true, "key": KEY}.
+std::string test_handler_payload(const ScenarioConfig& config, std::uint64_t id) {
   const auto latency = legion::LatencyModel::parse(config.model_latency).sample(0, id, 8);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(latency * 2).count();
   return nlohmann::json{{"seq", id}, {"sleep_ms", static_cast<std::int64_t>(ms)}}.dump();
+}
+
+bool test_handler_correct(const legion::store::Task& task) {
+  const auto result = nlohmann::json::parse(task.result, nullptr, false);
+  return result.is_object() && result.value("ok", false) &&
+         result.value("key", std::string()) == task.key;
 }
 
 }  // namespace
@@ -318,10 +339,17 @@ void run_agent_tasks(WorkloadRun& run) {
       {"worker_threads", c.worker_threads},
       {"batch", c.batch},
       {"lease_ms", c.lease_ms}};
+  const bool test_handler = c.worker_mode == WorkerMode::kProcesses && fx && fx->test_handler;
+  if (c.worker_mode == WorkerMode::kProcesses) {
+    run.extra["store"]["worker_handler"] = test_handler ? "test" : "workflow";
+  }
 
-  AgentWork work(c.model_latency, run.options.seed);
+  AgentWork work(c.model_latency, run.options.seed, c.agents, planned_tasks(c));
   Tracker tracker(planned_tasks(c), run.metrics, run.history, closed_pace(c));
   const bool ack_before_commit = run.options.seams && run.options.seams->ack_before_commit;
+  const ResultCheck correct = [&](std::uint64_t id, const legion::store::Task& task) {
+    return test_handler ? test_handler_correct(task) : work.check(id, task.result);
+  };
 
   auto open_observed = [&](bool completions, const std::string& at) {
     StoreObserver observer;
@@ -335,11 +363,12 @@ void run_agent_tasks(WorkloadRun& run) {
       };
     }
     if (completions) {
-      observer.on_accepted = [&](const legion::store::Completion& done) {
+      observer.on_completed = [&](const std::string& key, const legion::store::Completion& done) {
         if (ack_before_commit) return;  // the planted bug acknowledged it already
-        const auto checked = work.check(done.result);
-        tracker.completed(checked.seq, checked.correct);
-        tracker.acknowledged(checked.seq, done.lease_token);
+        std::uint64_t id = 0;
+        if (!seq_from_key(key, prefix, id)) return;
+        tracker.completed(id, work.check(id, done.result));
+        tracker.acknowledged(id, done.lease_token);
       };
       observer.on_dead = [&](const std::string& key) {
         std::uint64_t id = 0;
@@ -363,19 +392,24 @@ void run_agent_tasks(WorkloadRun& run) {
     legion::store::WorkerOptions base;
     base.lease = std::chrono::milliseconds(c.lease_ms);
     base.task_timeout = std::chrono::milliseconds(c.task_timeout_ms);
+    // The handler `legion worker` runs, on this thread's connection (the checkpoints), behind
+    // the payload's fault fields.
     threads = std::make_unique<WorkerThreads>(
         [&] { return open_observed(true, clients); },
-        [&](const legion::store::Task& task) {
-          if (faults) {
-            TaskFaults::apply(nlohmann::json::parse(task.payload, nullptr, false), task.attempts);
-          }
-          auto result = work.run(task.payload);
-          if (ack_before_commit) {
-            const auto checked = work.check(result);
-            tracker.completed(checked.seq, checked.correct);
-            tracker.acknowledged(checked.seq, task.lease_token);
-          }
-          return result;
+        [&](TaskStore& store) -> legion::store::TaskHandler {
+          auto workflow = legion::cli::workflow_task_handler(store, legion::cli::ModelCallSink());
+          return [&, workflow](const legion::store::Task& task) {
+            if (faults) {
+              TaskFaults::apply(nlohmann::json::parse(task.payload, nullptr, false), task.attempts);
+            }
+            auto result = workflow(task);
+            std::uint64_t id = 0;
+            if (ack_before_commit && seq_from_key(task.key, prefix, id)) {
+              tracker.completed(id, work.check(id, result));
+              tracker.acknowledged(id, task.lease_token);
+            }
+            return result;
+          };
         },
         c.workers, c.batch, base);
     threads->start();
@@ -388,7 +422,10 @@ void run_agent_tasks(WorkloadRun& run) {
     launch.restart = c.restart_workers;
     launch.extra_args.insert(launch.extra_args.end(),
                              {"--lease-ms", std::to_string(c.lease_ms), "--task-timeout-ms",
-                              std::to_string(c.task_timeout_ms)});
+                              std::to_string(c.task_timeout_ms),
+                              // Lifecycle lines only: a line per task would flood the logs.
+                              "--log-level", "warn"});
+    if (test_handler) launch.extra_args.push_back("--test-handler");
     if (fx) {
       // This run's logs only (appended to across restarts within the run).
       launch.log_dir = fx->work_dir / "workers";
@@ -413,8 +450,8 @@ void run_agent_tasks(WorkloadRun& run) {
       }
     };
     // First: the supervisor asks it which workers did any work.
-    poller =
-        std::make_unique<CompletionPoller>(legion::store::open_store(url), prefix, tracker, faults);
+    poller = std::make_unique<CompletionPoller>(legion::store::open_store(url), prefix, tracker,
+                                                correct, faults);
     launch.worked = [seen = poller.get()](const std::string& id) { return seen->worked(id); };
     processes = std::make_unique<WorkerProcesses>(run.options.legion_bin, clients, c.workers,
                                                   c.worker_threads, c.batch, launch);
@@ -468,7 +505,8 @@ void run_agent_tasks(WorkloadRun& run) {
     }
   });
 
-  // The restart: stop every worker (each finishes and commits its batch), start them again.
+  // The restart: stop every worker (each finishes the task it runs, releases the rest of its
+  // batch), start them again.
   if (c.restart_at_s) {
     restarter = std::thread([&] {
       const auto when =
@@ -499,16 +537,19 @@ void run_agent_tasks(WorkloadRun& run) {
   }
 
   {
-    auto payload = [&](std::uint64_t id) {
-      if (!processes && !faults) return work.payload(id);
-      auto p = nlohmann::json::parse(processes ? process_payload(c, id) : work.payload(id));
-      if (faults) p.update(faults->tasks().decorate(id));
+    auto payload = [&](std::uint64_t id, int agent) {
+      std::string base = test_handler ? test_handler_payload(c, id) : work.payload(id, agent);
+      const auto extra = faults ? faults->tasks().decorate(id) : nlohmann::json::object();
+      if (extra.empty()) return base;
+      auto p = nlohmann::json::parse(base);
+      p.update(extra);
       return p.dump();
     };
     submitter = std::make_unique<Submitter>(open_observed(false, clients), payload, prefix, tracker,
                                             c.max_attempts);
     run.load = drive_load(
-        c, run.start, tracker, [&](std::uint64_t id) { submitter->push(id); }, stop);
+        c, run.start, tracker, [&](std::uint64_t id, int agent) { submitter->push(id, agent); },
+        stop);
     if (tracker.aborted()) submitter->abandon();
     submitter->finish();
     if (auto e = submitter->error(); !e.empty()) run.errors.push_back("submit: " + e);
@@ -557,15 +598,7 @@ void run_agent_tasks(WorkloadRun& run) {
       if (!seq_from_key(task.key, prefix, id)) id = foreign++;
       switch (task.state) {
         case legion::store::TaskState::kDone: {
-          bool correct = false;
-          if (processes) {
-            const auto r = nlohmann::json::parse(task.result, nullptr, false);
-            correct = r.is_object() && r.value("key", std::string()) == task.key;
-          } else {
-            const auto checked = work.check(task.result);
-            correct = checked.correct && checked.seq == id;
-          }
-          if (correct) {
+          if (correct(id, task)) {
             run.drained.completed.push_back(id);
             run.drained.done_token[id] = task.lease_token;
           } else {
@@ -575,6 +608,7 @@ void run_agent_tasks(WorkloadRun& run) {
           break;
         }
         case legion::store::TaskState::kDead:
+        case legion::store::TaskState::kCancelled:
           run.drained.failed.push_back(id);
           break;
         default:

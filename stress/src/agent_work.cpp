@@ -1,12 +1,9 @@
 #include "stress/agent_work.hpp"
 
 #include <charconv>
-#include <nlohmann/json.hpp>
 
-#include "legion/agent.hpp"
-#include "legion/simulated_model.hpp"
 #include "legion/splitmix64.hpp"
-#include "legion/tool.hpp"
+#include "workflow_task.hpp"
 
 namespace stress {
 namespace {
@@ -17,11 +14,9 @@ struct Operands {
   std::int64_t a, b;
 };
 
-// Tasks cycle through this many operand pairs. The pair is written into the task's script,
-// and the simulated model keeps every distinct script it parsed (up to 4,096, then it starts
-// over): with a pair per task, that cache alone grew RSS by ~1 KB per task for the first 4,096
-// tasks, which an endurance run read as a leak of the system under test. 256 scripts fill the
-// cache within any warm-up; a result is still checked against its own task's pair.
+// Tasks cycle through this many operand pairs (a result is still checked against its own
+// task's pair). The operands travel in the task's input, not in a script, so the simulated
+// model's script cache holds one script per agent whatever the run's length.
 constexpr std::uint64_t kOperandPairs = 256;
 
 Operands operands(std::uint64_t seed, std::uint64_t seq) {
@@ -31,62 +26,74 @@ Operands operands(std::uint64_t seed, std::uint64_t seq) {
   return {a, b};
 }
 
-std::string expected_answer(const Operands& o) {
-  return "The sum is " + std::to_string(o.a + o.b);
+// An offset only agent k's memory holds.
+std::int64_t offset(std::uint64_t seed, int agent) {
+  legion::SplitMix64 rng(legion::mix64(seed ^ 0x5eed0ff5e7ULL) ^ static_cast<std::uint64_t>(agent));
+  return static_cast<std::int64_t>(rng.below(9000) + 1000);
+}
+
+std::string agent_name(int agent) {
+  return "agent-" + std::to_string(agent);
 }
 
 }  // namespace
 
-struct AgentWork::Impl {
-  std::uint64_t seed;
-  legion::SimulatedModel model;
-  legion::ToolRegistry tools;
-  std::unique_ptr<legion::Agent> agent;
-
-  Impl(const std::string& latency, std::uint64_t s)
-      : seed(s), model({s, legion::LatencyModel::parse(latency)}) {
-    json schema = {{"type", "object"},
-                   {"properties", {{"a", {{"type", "number"}}}, {"b", {{"type", "number"}}}}},
-                   {"required", {"a", "b"}}};
-    tools.add("add", "Add two numbers.", schema, [](const json& args) {
-      return json(args["a"].get<std::int64_t>() + args["b"].get<std::int64_t>());
-    });
-    agent = std::make_unique<legion::Agent>(
-        legion::AgentConfig{"analyst", "a careful analyst", "answer exactly", "", {"add"}}, &tools);
-  }
-};
-
-AgentWork::AgentWork(const std::string& latency_spec, std::uint64_t seed)
-    : impl_(std::make_unique<Impl>(latency_spec, seed)) {}
-
-AgentWork::~AgentWork() = default;
-
-std::string AgentWork::payload(std::uint64_t seq) const {
-  const auto o = operands(impl_->seed, seq);
-  return json{{"seq", seq}, {"a", o.a}, {"b", o.b}}.dump();
+AgentWork::AgentWork(const std::string& latency_spec, std::uint64_t seed, int agents,
+                     std::uint64_t capacity)
+    : latency_(latency_spec), seed_(seed), agents_(agents), agent_of_(capacity) {
+  for (auto& a : agent_of_) a.store(-1, std::memory_order_relaxed);
+  // Every agent's spec has the same shape: checking one checks them all, before any task.
+  legion::cli::workflow_task_payload(spec(0), "Input: a=1 b=2");
 }
 
-std::string AgentWork::run(const std::string& payload) const {
-  const json p = json::parse(payload);
-  const auto a = p.at("a").get<std::int64_t>();
-  const auto b = p.at("b").get<std::int64_t>();
-  const std::string args = json{{"a", a}, {"b", b}}.dump();
-  std::string task = "Add " + std::to_string(a) + " and " + std::to_string(b) +
-                     ".\n[[script]]\ncall add " + args +
-                     "\nanswer The sum is {{result}}\n[[/script]]";
-  auto result = impl_->agent->run(impl_->model, std::move(task));
-  return json{{"seq", p.at("seq")}, {"answer", result.answer}}.dump();
+json AgentWork::spec(int agent) const {
+  const std::string name = agent_name(agent);
+  const std::string script =
+      "[[script]]\n"
+      // The call's arguments are JSON: the regex's backslash is escaped once more there.
+      "call search_memory {\"query\": \"offset\"} && call add {\"a\": \"{{find:a=(\\\\d+)}}\", "
+      "\"b\": \"{{find:b=(\\\\d+)}}\"}\n"
+      "answer " +
+      name + ": sum {{result:2}}, offset {{find:offset is (\\d+)}}\n[[/script]]";
+  return {{"name", "stress-" + name},
+          {"model", {{"type", "simulated"}, {"seed", seed_}, {"latency", latency_}}},
+          {"tools", {{{"name", "add"}, {"builtin", "add"}}}},
+          {"agents",
+           {{{"name", name},
+             {"role", "one of the stress run's agents"},
+             {"goal", "answer from your own memory"},
+             {"tools", {"add"}},
+             {"memory",
+              {{{"id", name + "-offset"},
+                {"text", name + "'s offset is " + std::to_string(offset(seed_, agent))}},
+               {{"id", name + "-note"}, {"text", name + " runs stress tasks"}}}},
+             {"instructions", script}}}},
+          {"pattern", {{"type", "single"}, {"agent", name}, {"task", "{{input}}"}}}};
 }
 
-CheckedResult AgentWork::check(const std::string& result) const {
-  CheckedResult out;
+std::string AgentWork::expected_answer(std::uint64_t seq, int agent) const {
+  const auto o = operands(seed_, seq);
+  return agent_name(agent) + ": sum " + std::to_string(o.a + o.b) + ", offset " +
+         std::to_string(offset(seed_, agent));
+}
+
+std::string AgentWork::payload(std::uint64_t seq, int agent) {
+  if (seq < agent_of_.size()) agent_of_[seq].store(agent, std::memory_order_relaxed);
+  const auto o = operands(seed_, seq);
+  const std::string input = "Task " + std::to_string(seq) + ". Input: a=" + std::to_string(o.a) +
+                            " b=" + std::to_string(o.b);
+  return json{{"workflow", spec(agent)}, {"input", input}}.dump();
+}
+
+bool AgentWork::check(std::uint64_t seq, const std::string& result) const {
+  if (seq >= agent_of_.size()) return false;
+  const int agent = agent_of_[seq].load(std::memory_order_relaxed);
+  if (agent < 0) return false;
   const json r = json::parse(result, nullptr, false);
-  if (!r.is_object() || !r.contains("seq") || !r["seq"].is_number_unsigned()) return out;
-  out.seq = r["seq"].get<std::uint64_t>();
+  if (!r.is_object()) return false;
   auto answer = r.find("answer");
-  out.correct = answer != r.end() && answer->is_string() &&
-                answer->get<std::string>() == expected_answer(operands(impl_->seed, out.seq));
-  return out;
+  return answer != r.end() && answer->is_string() &&
+         answer->get<std::string>() == expected_answer(seq, agent);
 }
 
 bool seq_from_key(const std::string& key, const std::string& prefix, std::uint64_t& seq) {

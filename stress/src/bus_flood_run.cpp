@@ -151,7 +151,7 @@ void run_bus_flood(WorkloadRun& run) {
   // The load model starts message `seq`: one delivery id per subscriber.
   run.load = drive_load(
       c, run.start, tracker,
-      [&](std::uint64_t seq) {
+      [&](std::uint64_t seq, int) {
         // The load model dispatched id seq (subscriber 0); the other deliveries share its times.
         for (std::uint64_t s = 1; s < subscribers; ++s)
           tracker.dispatched_like(delivery(seq, s), seq);

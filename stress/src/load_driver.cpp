@@ -42,7 +42,7 @@ nlohmann::json drive_closed(const ScenarioConfig& c, SteadyClock::time_point sta
           late += is_late;
           // The closed model measures from the actual start and corrects for the pace.
           tracker.dispatched(id, now, now, is_late, a);
-          submit(id);
+          submit(id, a);
           tracker.wait(id, a, SteadyClock::now() + task_timeout);
         }
       });
@@ -69,7 +69,7 @@ nlohmann::json drive_open(const ScenarioConfig& c, SteadyClock::time_point start
       [&](std::uint64_t id, SteadyClock::time_point scheduled) {
         const auto now = SteadyClock::now();
         tracker.dispatched(id, scheduled, now, now - scheduled > options.late_tolerance);
-        submit(id);
+        submit(id, static_cast<int>(id % static_cast<std::uint64_t>(c.agents)));
       },
       [&] { return tracker.in_flight(); }, &stop);
   nlohmann::json delay = {{"count", report.delay.count()}};
@@ -91,7 +91,7 @@ nlohmann::json drive_backlog(const ScenarioConfig& c, SteadyClock::time_point st
     if (stop.load(std::memory_order_relaxed)) break;
     // Every task is due at the start: latency includes the time spent queued behind the rest.
     tracker.dispatched(id, start, SteadyClock::now(), false);
-    submit(id);
+    submit(id, static_cast<int>(id % static_cast<std::uint64_t>(c.agents)));
     ++started;
   }
   return {{"model", "backlog"},

@@ -46,14 +46,21 @@ std::string describe_status(int status) {
   return "status " + std::to_string(status);
 }
 
-WorkerThreads::WorkerThreads(StoreFactory open, legion::store::TaskHandler handler, int threads,
-                             int batch, legion::store::WorkerOptions base)
+WorkerThreads::WorkerThreads(StoreFactory open, HandlerFactory handler, int threads, int batch,
+                             legion::store::WorkerOptions base)
     : open_(std::move(open)),
       handler_(std::move(handler)),
       threads_(threads),
       batch_(batch),
       base_(std::move(base)),
       crash_(std::make_unique<std::atomic<bool>[]>(static_cast<std::size_t>(threads))) {}
+
+WorkerThreads::WorkerThreads(StoreFactory open, legion::store::TaskHandler handler, int threads,
+                             int batch, legion::store::WorkerOptions base)
+    : WorkerThreads(
+          std::move(open),
+          [handler = std::move(handler)](legion::store::TaskStore&) { return handler; }, threads,
+          batch, std::move(base)) {}
 
 WorkerThreads::~WorkerThreads() {
   stop();
@@ -77,9 +84,10 @@ void WorkerThreads::start() {
             options.idle_wait = std::chrono::milliseconds(2);
             options.stop = &stop_;
             auto& crash = crash_[t];
+            const legion::store::TaskHandler handler = handler_(*store);
             legion::store::run_worker(*store, options, [&](const legion::store::Task& task) {
               if (crash.exchange(false)) throw WorkerCrashed{};
-              return handler_(task);
+              return handler(task);
             });
             return;
           } catch (const WorkerCrashed&) {

@@ -172,6 +172,9 @@ TEST_F(HostileInput, KeysMustBeUtf8AndTheStoreStaysExportable) {
                   "--id: not valid UTF-8");
   expect_one_line(run("run " + kExample + " --store " + url_ + " --workflow-id $(printf '\\377')"),
                   2, "--workflow-id: not valid UTF-8");
+  // The audit log is exported too.
+  expect_one_line(run("tasks cancel task-0 --store " + url_ + " --reason $(printf '\\377')"), 2,
+                  "--reason: not valid UTF-8");
   const auto exported = run("export --store " + url_);
   ASSERT_EQ(exported.code, 0) << exported.err;
   EXPECT_EQ(json::parse(exported.out)["tasks"].size(), 2u);
@@ -224,10 +227,16 @@ TEST_F(HostileInput, AWriteProtectedStoreCanBeInspected) {
   const auto status = run_on_read_only_mount(backend_.dir(), "status --store " + url_);
   if (status.code == 125) GTEST_SKIP() << "no mount namespace here";
   EXPECT_EQ(status.code, 0) << status.out;
-  EXPECT_EQ(status.out, "queued 5  leased 0  done 0  failed 0  dead 0  total 5\n");
+  EXPECT_EQ(status.out, "queued 5  leased 0  done 0  failed 0  dead 0  cancelled 0  total 5\n");
   const auto exported = run_on_read_only_mount(backend_.dir(), "export --store " + url_);
   EXPECT_EQ(exported.code, 0) << exported.out;
   EXPECT_NE(exported.out.find("\"key\": \"task-4\""), std::string::npos) << exported.out;
+  // So can the tasks commands that only read.
+  const auto listed = run_on_read_only_mount(backend_.dir(), "tasks list --store " + url_);
+  EXPECT_EQ(listed.code, 0) << listed.out;
+  EXPECT_NE(listed.out.find("task-4"), std::string::npos) << listed.out;
+  const auto audit = run_on_read_only_mount(backend_.dir(), "tasks audit --store " + url_);
+  EXPECT_EQ(audit.code, 0) << audit.out;
   // A command that writes says so in one line.
   const auto submit = run_on_read_only_mount(backend_.dir(), "submit --count 1 --store " + url_);
   EXPECT_EQ(submit.code, 1) << submit.out;

@@ -10,9 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/legion_process.hpp"
 #include "legion/store/task_store.hpp"
-#include "store/backends.hpp"
-#include "store/worker_process.hpp"
 #include "wait_until.hpp"
 
 namespace legion::cli {
@@ -20,12 +19,9 @@ namespace {
 
 using nlohmann::json;
 using store::testing::ChildProcess;
-using store::testing::SqliteBackend;
 using namespace std::chrono_literals;
 using legion::testing::wait_until;
 
-const std::string kLegion = LEGION_BIN_DIR "/legion";
-const std::string kExample = LEGION_SOURCE_DIR "/docs/examples/pipeline.json";
 const std::string kOpenAIExample = LEGION_SOURCE_DIR "/docs/examples/pipeline-openai.json";
 
 // legion-simserver on a free port for one test: the URL it printed, SIGTERM at the end.
@@ -63,40 +59,10 @@ class SimServer {
   std::string url_;
 };
 
-struct Outcome {
-  int code;
-  std::string out, err;
-};
-
-Outcome legion(const std::string& args, const std::string& scratch) {
-  std::string err_file = scratch + "/stderr.txt";
-  FILE* pipe = popen((kLegion + " " + args + " 2>" + err_file).c_str(), "r");
-  std::string out;
-  char buffer[4096];
-  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  int status = pclose(pipe);
-  std::ifstream err_in(err_file);
-  std::stringstream err;
-  err << err_in.rdbuf();
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, err.str()};
-}
-
-class LegionExecutable : public ::testing::Test {
- protected:
-  Outcome run(const std::string& args) { return legion(args, backend_.dir()); }
-  std::string write(const std::string& name, const std::string& text) {
-    std::string path = backend_.dir() + "/" + name;
-    std::ofstream(path) << text;
-    return path;
-  }
-  SqliteBackend backend_;
-  std::string url_ = backend_.url();
-};
-
 TEST_F(LegionExecutable, HelpDocumentsEveryCommand) {
   auto help = run("--help");
   ASSERT_EQ(help.code, 0);
-  for (const char* command : {"run", "worker", "submit", "status", "verify", "export"}) {
+  for (const char* command : {"run", "worker", "submit", "status", "verify", "export", "tasks"}) {
     EXPECT_NE(help.out.find(command), std::string::npos) << command;
     EXPECT_EQ(run(std::string(command) + " --help").code, 0) << command;
   }
@@ -181,6 +147,12 @@ TEST_F(LegionExecutable, MalformedSpecsAreOneLineNamingTheFieldWithExit2) {
   expect_spec_error(
       with_model(R"({"type": "openai", "base_url": "http://x", "model": "m", "timeout_ms": 0})"),
       "model.timeout_ms: must be a positive integer");
+  expect_spec_error(with_model(R"({"type": "openai", "base_url": "http://x", "model": "m",
+                                   "connect_timeout_ms": 0})"),
+                    "model.connect_timeout_ms: must be a positive integer");
+  expect_spec_error(with_model(R"({"type": "openai", "base_url": "http://x", "model": "m",
+                                   "temperature": "hot"})"),
+                    "model.temperature: must be a number");
   expect_spec_error(
       with_model(R"({"type": "openai", "base_url": "http://x", "model": "m", "seed": 1})"),
       "model: unknown field 'seed'");
@@ -222,8 +194,8 @@ TEST_F(LegionExecutable, WorkersKilledAndRestartedLeaveACleanLedger) {
   ASSERT_EQ(run("submit --store " + url_ + " --count 300 --payload '{\"sleep_ms\": 5}'").code, 0);
   auto observer = store::open_store(url_);
   {
-    ChildProcess first({kLegion, "worker", "--store", url_, "--concurrency", "2", "--batch", "4",
-                        "--lease-ms", "1000", "--id", "first"});
+    ChildProcess first({kLegion, "worker", "--store", url_, "--test-handler", "--concurrency", "2",
+                        "--batch", "4", "--lease-ms", "1000", "--id", "first"});
     EXPECT_TRUE(wait_until([&] { return observer->stats().done > 0; }))
         << "the first worker never completed a task";
     first.kill9();
@@ -231,7 +203,8 @@ TEST_F(LegionExecutable, WorkersKilledAndRestartedLeaveACleanLedger) {
   auto mid = json::parse(run("status --store " + url_ + " --json").out);
   EXPECT_GT(mid["done"].get<int>(), 0);
   EXPECT_LT(mid["done"].get<int>(), 300) << "the kill must land mid-run";
-  auto drained = run("worker --store " + url_ + " --concurrency 2 --batch 4 --drain --id second");
+  auto drained = run("worker --store " + url_ +
+                     " --test-handler --concurrency 2 --batch 4 --drain --id second");
   ASSERT_EQ(drained.code, 0) << drained.err;
   auto verify = run("verify --store " + url_);
   EXPECT_EQ(verify.code, 0) << verify.out;

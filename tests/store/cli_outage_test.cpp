@@ -87,12 +87,13 @@ TEST_F(LegionCliOutage, SubmitOnAFullDiskSaysHowManyTasksWereCommitted) {
 TEST_F(LegionCliOutage, DrainingWorkerSaysWhatItWaitsOutAndGivesUp) {
   ASSERT_EQ(legion({"submit", "--store", url_, "--count", "5"}).code, 0);
   fault_vfs::arm(0);  // every write fails from now on
-  const Outcome o =
-      legion_within({"worker", "--store", url_, "--drain", "--id", "w", "--give-up-ms", "300"},
-                    std::chrono::seconds(20));
+  const Outcome o = legion_within(
+      {"worker", "--store", url_, "--test-handler", "--drain", "--id", "w", "--give-up-ms", "300"},
+      std::chrono::seconds(20));
   ASSERT_NE(o.code, -1) << o.err;
   EXPECT_EQ(o.code, 1) << o.err;
-  EXPECT_NE(o.err.find("legion: worker w: store error, waiting it out: disk full"),
+  // The worker's JSON log names the outage (event store_error) before it gives up.
+  EXPECT_NE(o.err.find(R"("event":"store_error","worker":"w","error":"disk full)"),
             std::string::npos)
       << o.err;
   EXPECT_NE(o.err.find("legion: error: gave up after "), std::string::npos) << o.err;

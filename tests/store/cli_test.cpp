@@ -33,8 +33,8 @@ TEST_F(LegionCli, SubmitWorkerVerifyRoundTrip) {
   EXPECT_EQ(pending.code, 1) << "unfinished tasks count as lost unless --allow-pending";
   EXPECT_EQ(legion({"verify", "--store", url_, "--allow-pending"}).code, 0);
 
-  auto worker = legion(
-      {"worker", "--store", url_, "--concurrency", "2", "--batch", "8", "--drain", "--id", "w"});
+  auto worker = legion({"worker", "--store", url_, "--test-handler", "--concurrency", "2",
+                        "--batch", "8", "--drain", "--id", "w"});
   ASSERT_EQ(worker.code, 0) << worker.err;
   EXPECT_NE(worker.out.find("completed 40"), std::string::npos) << worker.out;
 
@@ -50,7 +50,7 @@ TEST_F(LegionCli, SubmitWorkerVerifyRoundTrip) {
   auto status = nlohmann::json::parse(legion({"status", "--store", url_, "--json"}).out);
   EXPECT_EQ(status["done"], 40);
   EXPECT_EQ(legion({"status", "--store", url_}).out,
-            "queued 0  leased 0  done 40  failed 0  dead 0  total 40\n");
+            "queued 0  leased 0  done 40  failed 0  dead 0  cancelled 0  total 40\n");
 
   auto exported = nlohmann::json::parse(legion({"export", "--store", url_}).out);
   ASSERT_EQ(exported["tasks"].size(), 40u);
@@ -66,7 +66,7 @@ TEST_F(LegionCli, WorkerRetriesFailingTasksAndDeadLettersHopelessOnes) {
                       << R"({"key": "hopeless", "payload": {"fail_times": 99}, "max_attempts": 2})"
                       << "\n\n";
   ASSERT_EQ(legion({"submit", "--store", url_, "--file", file}).code, 0);
-  auto worker = legion({"worker", "--store", url_, "--drain", "--id", "w"});
+  auto worker = legion({"worker", "--store", url_, "--test-handler", "--drain", "--id", "w"});
   ASSERT_EQ(worker.code, 0) << worker.err;
   auto status = nlohmann::json::parse(legion({"status", "--store", url_, "--json"}).out);
   EXPECT_EQ(status["done"], 1);
@@ -97,10 +97,26 @@ TEST_F(LegionCli, UsageErrorsAreOneLineNamingTheCulpritWithExit2) {
       << "a malformed file submits nothing: the store is not even opened";
 }
 
+TEST_F(LegionCli, WithoutTheWorkflowRuntimeWorkflowsAreRefusedNotFaked) {
+  // This library alone has no runtime: a worker needs --test-handler, a workflow submit fails.
+  auto worker = legion({"worker", "--store", url_, "--drain"});
+  EXPECT_EQ(worker.code, 2);
+  EXPECT_NE(worker.err.find("no workflow runtime; pass --test-handler"), std::string::npos)
+      << worker.err;
+  std::string inputs = backend_.dir() + "/in.jsonl";
+  std::ofstream(inputs) << R"({"key": "a", "input": "x"})"
+                        << "\n";
+  std::string spec = backend_.dir() + "/spec.json";
+  std::ofstream(spec) << "{}";
+  auto submit = legion({"submit", "--store", url_, "--workflow", spec, "--inputs", inputs});
+  EXPECT_EQ(submit.code, 2);
+  EXPECT_NE(submit.err.find("no workflow runtime"), std::string::npos) << submit.err;
+}
+
 TEST_F(LegionCli, HelpDocumentsEveryCommand) {
   auto top = legion({"--help"});
   EXPECT_EQ(top.code, 0);
-  for (const char* command : {"worker", "submit", "status", "verify", "export"}) {
+  for (const char* command : {"worker", "submit", "status", "verify", "export", "tasks"}) {
     EXPECT_NE(top.out.find(command), std::string::npos) << command;
     EXPECT_EQ(legion({command, "--help"}).code, 0) << command;
   }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -309,12 +310,128 @@ TYPED_TEST_P(StoreContract, ConcurrentClaimersNeverGetTheSameTask) {
   EXPECT_EQ(ledger.effects, kTasks);
 }
 
+TYPED_TEST_P(StoreContract, ReleaseGivesALeaseBackWithoutSpendingTheAttempt) {
+  auto store = this->open();
+  auto task = store->submit({"r", "{}", 0}).task;
+  auto leased = store->claim("w1", 1, milliseconds(60'000));
+  ASSERT_EQ(leased.size(), 1u);
+  EXPECT_FALSE(store->release(task.id, leased[0].lease_token + 1)) << "fenced by the token";
+  EXPECT_TRUE(store->release(task.id, leased[0].lease_token));
+  EXPECT_FALSE(store->release(task.id, leased[0].lease_token)) << "released once";
+  auto back = store->get(task.id);
+  EXPECT_EQ(back->state, TaskState::kQueued);
+  EXPECT_EQ(back->attempts, 0) << "a graceful shutdown does not use up an attempt";
+  EXPECT_EQ(back->lease_owner, "");
+  // Due at once, long before the 60 s lease would have expired.
+  auto again = store->claim("w2", 1, milliseconds(1000));
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].attempts, 1);
+  // The releasing worker's late completion is rejected; the new holder's lands.
+  EXPECT_EQ(store->complete(task.id, leased[0].lease_token, "{}"), CompleteOutcome::kRejected);
+  EXPECT_EQ(store->complete(task.id, again[0].lease_token, "{}"), CompleteOutcome::kAccepted);
+  expect_clean_ledger(store->verify(true), 1);
+}
+
+TYPED_TEST_P(StoreContract, RetryAndCancelAreAuditedAndNeverDuplicateAnEffect) {
+  auto store = this->open();  // max_attempts 3
+  std::vector<TaskSpec> specs = {
+      {"t0", "{}", 0}, {"t1", "{}", 1}, {"t2", "{}", 0}, {"t3", "{}", 0}};
+  store->submit_batch(specs);
+  // t0 done, t1 dead, t2 leased by a worker that will come back late, t3 queued.
+  std::map<std::string, Task> held;
+  for (auto& task : store->claim("w", 4, milliseconds(1000))) held[task.key] = task;
+  ASSERT_EQ(held.size(), 4u);
+  ASSERT_EQ(store->complete(held["t0"].id, held["t0"].lease_token, "{}"),
+            CompleteOutcome::kAccepted);
+  ASSERT_EQ(store->fail(held["t1"].id, held["t1"].lease_token, "boom"), TaskState::kDead);
+  ASSERT_TRUE(store->release(held["t3"].id, held["t3"].lease_token));
+  const Task t1 = held["t1"];
+  const Task late = held["t2"];
+
+  std::vector<std::string> keys = {"t0", "t1", "nope"};
+  auto retried = store->retry(keys, "ops@host", "fixed the tool");
+  ASSERT_EQ(retried.size(), 3u);
+  EXPECT_FALSE(retried[0].changed) << "a done task is never run again";
+  EXPECT_EQ(retried[0].before, TaskState::kDone);
+  EXPECT_TRUE(retried[1].changed);
+  EXPECT_EQ(retried[1].before, TaskState::kDead);
+  EXPECT_EQ(retried[1].after, TaskState::kQueued);
+  EXPECT_FALSE(retried[2].changed);
+  EXPECT_FALSE(retried[2].before) << "unknown key";
+  auto requeued = store->get(t1.id);
+  EXPECT_EQ(requeued->state, TaskState::kQueued);
+  EXPECT_EQ(requeued->attempts, 0);
+
+  std::vector<std::string> cancel_keys = {"t2", "t3", "t0"};
+  auto cancelled = store->cancel(cancel_keys, "ops@host", "");
+  EXPECT_TRUE(cancelled[0].changed);
+  EXPECT_EQ(cancelled[0].before, TaskState::kLeased);
+  EXPECT_TRUE(cancelled[1].changed);
+  EXPECT_FALSE(cancelled[2].changed) << "done stays done";
+  // The worker that held t2 finishes after the cancel: fenced, no effect.
+  EXPECT_EQ(store->complete(late.id, late.lease_token, "{}"), CompleteOutcome::kRejected);
+  EXPECT_FALSE(store->heartbeat(late.id, late.lease_token, milliseconds(1000)));
+  EXPECT_EQ(store->stats().cancelled, 2);
+  EXPECT_EQ(store->list_in_state(TaskState::kCancelled, 0, 10).size(), 2u);
+
+  // A cancelled task retried runs once more, and only once.
+  std::vector<std::string> again = {"t2"};
+  EXPECT_TRUE(store->retry(again, "ops@host", "").front().changed);
+  std::set<std::string> ran;
+  for (auto& task : store->claim("w", 10, milliseconds(1000))) {
+    ran.insert(task.key);
+    EXPECT_EQ(store->complete(task.id, task.lease_token, "{}"), CompleteOutcome::kAccepted);
+  }
+  EXPECT_EQ(ran, (std::set<std::string>{"t1", "t2"}));
+
+  auto audit = store->audit_log(0, 100);
+  ASSERT_EQ(audit.size(), 4u);
+  EXPECT_EQ(audit[0].action, "retry");
+  EXPECT_EQ(audit[0].key, "t1");
+  EXPECT_EQ(audit[0].from_state, "dead");
+  EXPECT_EQ(audit[0].to_state, "queued");
+  EXPECT_EQ(audit[0].actor, "ops@host");
+  EXPECT_EQ(audit[0].reason, "fixed the tool");
+  EXPECT_EQ(audit[1].action, "cancel");
+  EXPECT_EQ(audit[1].from_state, "leased");
+  EXPECT_EQ(audit[3].key, "t2");
+  EXPECT_EQ(store->audit_log(audit[1].seq, 100).size(), 2u);
+
+  Ledger ledger = store->verify(true);
+  EXPECT_TRUE(ledger.ok());
+  EXPECT_EQ(ledger.done, 3);
+  EXPECT_EQ(ledger.effects, 3);
+  EXPECT_EQ(ledger.duplicated, 0);
+  EXPECT_EQ(ledger.cancelled, 1);
+  EXPECT_EQ(ledger.lost, 0) << "a cancelled task is given up, not lost";
+  EXPECT_EQ(ledger.retries, 2);
+  EXPECT_EQ(ledger.cancels, 2);
+}
+
+TYPED_TEST_P(StoreContract, ListInStateReadsOneStatePageByPage) {
+  auto store = this->open();
+  store->submit_batch(make_specs("p", 5));
+  auto leased = store->claim("w", 5, milliseconds(1000));
+  for (std::size_t i = 0; i < leased.size(); i += 2) {
+    store->fail(leased[i].id, leased[i].lease_token, "x");
+  }
+  auto first = store->list_in_state(TaskState::kFailed, 0, 2);
+  ASSERT_EQ(first.size(), 2u);
+  auto rest = store->list_in_state(TaskState::kFailed, first.back().id, 10);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_GT(rest[0].id, first[1].id);
+  EXPECT_EQ(store->list_in_state(TaskState::kLeased, 0, 10).size(), 2u);
+  EXPECT_TRUE(store->list_in_state(TaskState::kDead, 0, 10).empty());
+}
+
 REGISTER_TYPED_TEST_SUITE_P(
     StoreContract, SubmitClaimCompleteRecordsTheEffectOnce,
     RepeatedIdempotencyKeyReturnsTheExistingTask,
     ExpiredLeaseIsClaimedAgainAndTheStaleCompleterIsFenced, HeartbeatExtendsTheLease,
     FailureRetriesWithExponentialBackoffThenDeadLetters, ATaskThatOutlivesEveryLeaseIsDeadLettered,
     CompleteBatchSortsOutEachCompletion, CheckpointsResumeAWorkflowAtItsLastCompletedStep,
-    MessageLogReadsByTopicAfterAnId, StateSurvivesReopening, ConcurrentClaimersNeverGetTheSameTask);
+    MessageLogReadsByTopicAfterAnId, StateSurvivesReopening, ConcurrentClaimersNeverGetTheSameTask,
+    ReleaseGivesALeaseBackWithoutSpendingTheAttempt,
+    RetryAndCancelAreAuditedAndNeverDuplicateAnEffect, ListInStateReadsOneStatePageByPage);
 
 }  // namespace legion::store::testing

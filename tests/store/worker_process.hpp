@@ -1,5 +1,6 @@
 #pragma once
 // Child processes for the crash tests: any command, or the legion-store-worker helper.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,9 +16,17 @@ namespace legion::store::testing {
 // A child process (fork + exec of args[0]) that a test can SIGKILL or wait for.
 class ChildProcess {
  public:
-  explicit ChildProcess(std::vector<std::string> args) {
+  // output: when set, the child's stdout goes to OUTPUT.out and its stderr to OUTPUT.err.
+  explicit ChildProcess(std::vector<std::string> args, const std::string& output = "") {
     pid_ = fork();
     if (pid_ == 0) {
+      if (!output.empty()) {
+        int out = ::open((output + ".out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int err = ::open((output + ".err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (out < 0 || err < 0) _exit(126);
+        dup2(out, STDOUT_FILENO);
+        dup2(err, STDERR_FILENO);
+      }
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
@@ -31,6 +40,8 @@ class ChildProcess {
   ~ChildProcess() {
     if (pid_ > 0) kill9();
   }
+  void signal(int sig) { ::kill(pid_, sig); }
+  bool running() const { return pid_ > 0; }
   void kill9() {
     ::kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);

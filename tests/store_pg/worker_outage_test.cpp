@@ -32,7 +32,7 @@ void postgres(const std::string& command) {
 class Worker {
  public:
   Worker(std::vector<std::string> args, std::string err_file) : err_file_(std::move(err_file)) {
-    args.insert(args.begin(), {kLegion, "worker"});
+    args.insert(args.begin(), {kLegion, "worker", "--test-handler"});
     pid_ = fork();
     if (pid_ == 0) {
       const int err = open(err_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -98,7 +98,8 @@ TEST(WorkerOutage, DrainingWorkerSaysWhatItWaitsOutAndGivesUp) {
   postgres("start");
   ASSERT_NE(code, -1) << "the worker still waited 30 s after the server went away";
   EXPECT_EQ(code, 1) << worker.err();
-  EXPECT_NE(worker.err().find("legion: worker w: store error, waiting it out: postgresql"),
+  // The worker's JSON log names the outage (event store_error) before it gives up.
+  EXPECT_NE(worker.err().find(R"("event":"store_error","worker":"w","error":"postgresql)"),
             std::string::npos)
       << worker.err();
   EXPECT_NE(worker.err().find("legion: error: gave up after "), std::string::npos) << worker.err();

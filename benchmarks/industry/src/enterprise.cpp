@@ -265,8 +265,8 @@ BenchmarkResult run_enterprise(const EnterpriseOptions& o) {
     if (!batch.empty()) flush();
   }
   stress::StoreObserver observer;
-  observer.on_completed = [&](const std::string& result_json) {
-    const Json r = Json::parse(result_json, nullptr, false);
+  observer.on_completed = [&](const std::string&, const legion::store::Completion& done) {
+    const Json r = Json::parse(done.result, nullptr, false);
     if (r.is_object() && r.contains("doc")) tracker.completed(r["doc"].get<std::uint64_t>(), true);
   };
   observer.on_dead = [&](const std::string& key) { tracker.failed(std::stoull(key.substr(4))); };

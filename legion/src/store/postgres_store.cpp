@@ -57,6 +57,17 @@ CREATE TABLE IF NOT EXISTS checkpoints(
   state TEXT NOT NULL,
   saved_ms BIGINT NOT NULL,
   PRIMARY KEY (workflow_id, step));
+-- Operators' retries and cancels: who did what to which task, and when.
+CREATE TABLE IF NOT EXISTS audit(
+  seq BIGSERIAL PRIMARY KEY,
+  at_ms BIGINT NOT NULL,
+  action TEXT NOT NULL,
+  task_id BIGINT NOT NULL,
+  key TEXT NOT NULL,
+  from_state TEXT NOT NULL,
+  to_state TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  reason TEXT NOT NULL);
 -- A statement-level trigger wakes idle workers for any insert, also one made by hand in psql.
 CREATE OR REPLACE FUNCTION legion_notify_tasks() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -254,6 +265,44 @@ class PostgresStore final : public TaskStore {
     return std::nullopt;
   }
 
+  bool release(std::int64_t task_id, std::int64_t lease_token) override {
+    std::lock_guard lock(mutex_);
+    std::int64_t now = options_.clock();
+    // Sent again after an in-doubt commit it changes nothing and says false: the task is
+    // queued either way, which is all the caller needs.
+    PgResult r = db_.run(
+        "UPDATE tasks SET state = 'queued', attempts = GREATEST(attempts - 1, 0), "
+        "lease_owner = '', next_attempt_ms = $3, updated_ms = $3 "
+        "WHERE id = $1 AND lease_token = $2 AND state = 'leased'",
+        {num(task_id), num(lease_token), num(now)});
+    return r.affected() == 1;
+  }
+
+  std::vector<AdminOutcome> retry(std::span<const std::string> keys, const std::string& actor,
+                                  const std::string& reason) override {
+    return administer(keys, kRetry, actor, reason);
+  }
+
+  std::vector<AdminOutcome> cancel(std::span<const std::string> keys, const std::string& actor,
+                                   const std::string& reason) override {
+    return administer(keys, kCancel, actor, reason);
+  }
+
+  std::vector<AuditEntry> audit_log(std::int64_t after_seq, int limit) override {
+    std::lock_guard lock(mutex_);
+    PgResult r = db_.run(
+        "SELECT seq, at_ms, action, task_id, key, from_state, to_state, actor, reason FROM audit "
+        "WHERE seq > $1 ORDER BY seq LIMIT $2",
+        {num(after_seq), num(limit)});
+    std::vector<AuditEntry> out;
+    for (int row = 0; row < r.rows(); ++row) {
+      out.push_back({r.integer(row, 0), r.integer(row, 1), r.text(row, 2), r.integer(row, 3),
+                     r.text(row, 4), r.text(row, 5), r.text(row, 6), r.text(row, 7),
+                     r.text(row, 8)});
+    }
+    return out;
+  }
+
   std::optional<Task> get(std::int64_t task_id) override {
     std::lock_guard lock(mutex_);
     return get_locked(task_id);
@@ -269,6 +318,16 @@ class PostgresStore final : public TaskStore {
     PgResult r =
         db_.run("SELECT " LEGION_TASK_COLUMNS " FROM tasks WHERE id > $1 ORDER BY id LIMIT $2",
                 {num(after_id), num(limit)});
+    std::vector<Task> out;
+    for (int row = 0; row < r.rows(); ++row) out.push_back(read_task(r, row));
+    return out;
+  }
+
+  std::vector<Task> list_in_state(TaskState state, std::int64_t after_id, int limit) override {
+    std::lock_guard lock(mutex_);
+    PgResult r = db_.run("SELECT " LEGION_TASK_COLUMNS
+                         " FROM tasks WHERE state = $1 AND id > $2 ORDER BY id LIMIT $3",
+                         {to_string(state), num(after_id), num(limit)});
     std::vector<Task> out;
     for (int row = 0; row < r.rows(); ++row) out.push_back(read_task(r, row));
     return out;
@@ -340,7 +399,10 @@ class PostgresStore final : public TaskStore {
         "(SELECT count(*) FROM effects e WHERE NOT EXISTS (SELECT 1 FROM tasks t "
         "  WHERE t.id = e.task_id AND t.state = 'done' AND t.done_token = e.lease_token)), "
         "(SELECT count(*) FROM (SELECT task_id FROM effects GROUP BY task_id "
-        "  HAVING count(*) > 1) d)");
+        "  HAVING count(*) > 1) d), "
+        "(SELECT count(*) FROM tasks WHERE state = 'cancelled'), "
+        "(SELECT count(*) FROM audit WHERE action = 'retry'), "
+        "(SELECT count(*) FROM audit WHERE action = 'cancel')");
     Ledger ledger;
     ledger.accepted = r.integer(0, 0);
     ledger.done = r.integer(0, 1);
@@ -350,6 +412,9 @@ class PostgresStore final : public TaskStore {
     ledger.lost = r.integer(0, 5) + (drained ? ledger.pending : 0);
     ledger.unexpected = r.integer(0, 6);
     ledger.duplicated = r.integer(0, 7);
+    ledger.cancelled = r.integer(0, 8);
+    ledger.retries = r.integer(0, 9);
+    ledger.cancels = r.integer(0, 10);
     return ledger;
   }
 
@@ -376,6 +441,42 @@ class PostgresStore final : public TaskStore {
   }
 
  private:
+  // One statement: each key in a state the action applies to moves to its target state, with
+  // its audit row. A retry of the statement after an in-doubt commit reads the new states and
+  // reports them unchanged: the change and its audit row happened once.
+  std::vector<AdminOutcome> administer(std::span<const std::string> keys, const AdminAction& action,
+                                       const std::string& actor, const std::string& reason) {
+    std::vector<std::string> from;
+    for (auto state : action.from) from.push_back(to_string(state));
+    std::lock_guard lock(mutex_);
+    PgResult r = db_.run(
+        "WITH old AS (SELECT id, key, state FROM tasks WHERE key = ANY($1::text[]) FOR UPDATE), "
+        "upd AS (UPDATE tasks t SET state = $5, lease_owner = '', updated_ms = $2, "
+        "  attempts = CASE WHEN $5 = 'queued' THEN 0 ELSE t.attempts END, "
+        "  next_attempt_ms = CASE WHEN $5 = 'queued' THEN $2 ELSE t.next_attempt_ms END "
+        "  FROM old WHERE t.id = old.id AND old.state = ANY($6::text[]) "
+        "  RETURNING t.id, t.key, old.state AS from_state), "
+        "aud AS (INSERT INTO audit(at_ms, action, task_id, key, from_state, to_state, actor, "
+        "  reason) SELECT $2, $7, id, key, from_state, $5, $3, $4 FROM upd) "
+        "SELECT old.key, old.state, EXISTS (SELECT 1 FROM upd WHERE upd.id = old.id) FROM old",
+        {pg_text_array({keys.begin(), keys.end()}), num(options_.clock()), actor, reason,
+         to_string(action.to), pg_text_array(from), action.name});
+    std::map<std::string, AdminOutcome> by_key;
+    for (int row = 0; row < r.rows(); ++row) {
+      AdminOutcome o{r.text(row, 0), r.boolean(row, 2), task_state_from_string(r.text(row, 1)),
+                     std::nullopt};
+      o.after = o.changed ? action.to : *o.before;
+      by_key[o.key] = o;
+    }
+    std::vector<AdminOutcome> out;
+    for (const auto& key : keys) {
+      auto it = by_key.find(key);
+      out.push_back(it != by_key.end() ? it->second
+                                       : AdminOutcome{key, false, std::nullopt, std::nullopt});
+    }
+    return out;
+  }
+
   static bool drain_notifications(PGconn* conn) {
     bool any = false;
     PQconsumeInput(conn);

@@ -53,6 +53,17 @@ CREATE TABLE IF NOT EXISTS checkpoints(
   state TEXT NOT NULL,
   saved_ms INTEGER NOT NULL,
   PRIMARY KEY (workflow_id, step));
+-- Operators' retries and cancels: who did what to which task, and when.
+CREATE TABLE IF NOT EXISTS audit(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at_ms INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  task_id INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  from_state TEXT NOT NULL,
+  to_state TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  reason TEXT NOT NULL);
 )sql";
 
 Task read_task(const SqliteQuery& q) {
@@ -246,6 +257,42 @@ class SqliteStore final : public TaskStore {
     return next;
   }
 
+  bool release(std::int64_t task_id, std::int64_t lease_token) override {
+    std::lock_guard lock(mutex_);
+    std::int64_t now = options_.clock();
+    SqliteQuery update = db_.query(
+        "UPDATE tasks SET state = 'queued', attempts = max(attempts - 1, 0), lease_owner = '', "
+        "next_attempt_ms = ?3, updated_ms = ?3 "
+        "WHERE id = ?1 AND lease_token = ?2 AND state = 'leased'");
+    update.bind(1, task_id).bind(2, lease_token).bind(3, now);
+    update.run();
+    return db_.changes() == 1;
+  }
+
+  std::vector<AdminOutcome> retry(std::span<const std::string> keys, const std::string& actor,
+                                  const std::string& reason) override {
+    return administer(keys, kRetry, actor, reason);
+  }
+
+  std::vector<AdminOutcome> cancel(std::span<const std::string> keys, const std::string& actor,
+                                   const std::string& reason) override {
+    return administer(keys, kCancel, actor, reason);
+  }
+
+  std::vector<AuditEntry> audit_log(std::int64_t after_seq, int limit) override {
+    std::lock_guard lock(mutex_);
+    SqliteQuery q = db_.query(
+        "SELECT seq, at_ms, action, task_id, key, from_state, to_state, actor, reason FROM audit "
+        "WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+    q.bind(1, after_seq).bind(2, limit);
+    std::vector<AuditEntry> out;
+    while (q.step()) {
+      out.push_back({q.integer(0), q.integer(1), q.text(2), q.integer(3), q.text(4), q.text(5),
+                     q.text(6), q.text(7), q.text(8)});
+    }
+    return out;
+  }
+
   std::optional<Task> get(std::int64_t task_id) override {
     std::lock_guard lock(mutex_);
     SqliteQuery q = db_.query("SELECT " LEGION_TASK_COLUMNS " FROM tasks WHERE id = ?1");
@@ -264,6 +311,16 @@ class SqliteStore final : public TaskStore {
     SqliteQuery q =
         db_.query("SELECT " LEGION_TASK_COLUMNS " FROM tasks WHERE id > ?1 ORDER BY id LIMIT ?2");
     q.bind(1, after_id).bind(2, limit);
+    std::vector<Task> out;
+    while (q.step()) out.push_back(read_task(q));
+    return out;
+  }
+
+  std::vector<Task> list_in_state(TaskState state, std::int64_t after_id, int limit) override {
+    std::lock_guard lock(mutex_);
+    SqliteQuery q = db_.query("SELECT " LEGION_TASK_COLUMNS
+                              " FROM tasks WHERE state = ?1 AND id > ?2 ORDER BY id LIMIT ?3");
+    q.bind(1, std::string(to_string(state))).bind(2, after_id).bind(3, limit);
     std::vector<Task> out;
     while (q.step()) out.push_back(read_task(q));
     return out;
@@ -339,6 +396,9 @@ class SqliteStore final : public TaskStore {
       ledger.duplicated =
           scalar(db_.query("SELECT count(*) FROM (SELECT task_id FROM effects GROUP BY task_id "
                            "HAVING count(*) > 1)"));
+      ledger.cancelled = s.cancelled;
+      ledger.retries = scalar(db_.query("SELECT count(*) FROM audit WHERE action = 'retry'"));
+      ledger.cancels = scalar(db_.query("SELECT count(*) FROM audit WHERE action = 'cancel'"));
     } catch (...) {
       db_.exec("ROLLBACK");
       throw;
@@ -360,6 +420,45 @@ class SqliteStore final : public TaskStore {
 
  private:
   static std::int64_t scalar(SqliteQuery&& q) { return q.step() ? q.integer(0) : 0; }
+
+  // One transaction: each key in a state the action applies to moves to its target state, with
+  // its audit row.
+  std::vector<AdminOutcome> administer(std::span<const std::string> keys, const AdminAction& action,
+                                       const std::string& actor, const std::string& reason) {
+    const TaskState to = action.to;
+    std::lock_guard lock(mutex_);
+    std::int64_t now = options_.clock();
+    std::vector<AdminOutcome> out;
+    SqliteWriteTxn txn(db_);
+    for (const auto& key : keys) {
+      AdminOutcome outcome{key, false, std::nullopt, std::nullopt};
+      auto task = find_locked(key);
+      if (task) {
+        outcome.before = outcome.after = task->state;
+        if (action.applies(task->state)) {
+          // Retry resets the attempts: the task gets a full set again, as if new.
+          SqliteQuery update = db_.query(
+              "UPDATE tasks SET state = ?2, lease_owner = '', updated_ms = ?3, "
+              "next_attempt_ms = CASE WHEN ?2 = 'queued' THEN ?3 ELSE next_attempt_ms END, "
+              "attempts = CASE WHEN ?2 = 'queued' THEN 0 ELSE attempts END WHERE id = ?1");
+          update.bind(1, task->id).bind(2, std::string(to_string(to))).bind(3, now);
+          update.run();
+          SqliteQuery audit = db_.query(
+              "INSERT INTO audit(at_ms, action, task_id, key, from_state, to_state, actor, "
+              "reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+          audit.bind(1, now).bind(2, std::string(action.name)).bind(3, task->id).bind(4, key);
+          audit.bind(5, std::string(to_string(task->state))).bind(6, std::string(to_string(to)));
+          audit.bind(7, actor).bind(8, reason);
+          audit.run();
+          outcome.changed = true;
+          outcome.after = to;
+        }
+      }
+      out.push_back(std::move(outcome));
+    }
+    txn.commit();
+    return out;
+  }
 
   std::int64_t data_version() {
     std::lock_guard lock(mutex_);

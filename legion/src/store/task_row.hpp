@@ -1,6 +1,8 @@
 #pragma once
 // What both SQL back-ends share about a task row: the column list every task query selects,
 // and how a row in that order becomes a Task. Private to the store's sources.
+#include <vector>
+
 #include "legion/store/task_store.hpp"
 
 // A macro, not a constant: the back-ends splice it into string literals, which must stay
@@ -10,6 +12,27 @@
   "lease_expires_ms, next_attempt_ms, result, error"
 
 namespace legion::store {
+
+// An operator's action (TaskStore::retry / cancel): which states it applies to, the state it
+// moves a task to, and its name in the audit table.
+struct AdminAction {
+  const char* name;
+  std::vector<TaskState> from;
+  TaskState to;
+  bool applies(TaskState state) const {
+    for (auto s : from) {
+      if (s == state) return true;
+    }
+    return false;
+  }
+};
+// A done task is never retried: its effect is recorded, a second run could only duplicate it.
+inline const AdminAction kRetry{
+    "retry", {TaskState::kDead, TaskState::kCancelled}, TaskState::kQueued};
+inline const AdminAction kCancel{
+    "cancel",
+    {TaskState::kQueued, TaskState::kFailed, TaskState::kLeased, TaskState::kDead},
+    TaskState::kCancelled};
 
 // Row: anything with integer(column) and text(column), columns in LEGION_TASK_COLUMNS order.
 template <typename Row>

@@ -21,13 +21,15 @@ const char* to_string(TaskState state) {
       return "failed";
     case TaskState::kDead:
       return "dead";
+    case TaskState::kCancelled:
+      return "cancelled";
   }
   return "?";
 }
 
 TaskState task_state_from_string(const std::string& text) {
   for (auto state : {TaskState::kQueued, TaskState::kLeased, TaskState::kDone, TaskState::kFailed,
-                     TaskState::kDead}) {
+                     TaskState::kDead, TaskState::kCancelled}) {
     if (text == to_string(state)) return state;
   }
   throw StoreError("unknown task state '" + text + "' in the store");
@@ -61,6 +63,9 @@ void Stats::add(TaskState state, std::int64_t count) {
       break;
     case TaskState::kDead:
       dead += count;
+      break;
+    case TaskState::kCancelled:
+      cancelled += count;
       break;
   }
 }

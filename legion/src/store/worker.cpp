@@ -148,6 +148,20 @@ WorkerReport run_worker(TaskStore& store, const WorkerOptions& options,
       LeaseKeeper keeper(store, tasks, options, running, timed_out);
       for (std::size_t i = 0; i < tasks.size(); ++i) {
         const auto& task = tasks[i];
+        if (stopping(options)) {
+          // Shutting down: the tasks not started go back now, so another worker takes them at
+          // once instead of after their leases expire. Best effort: a release that fails
+          // leaves the lease to expire.
+          for (; i < tasks.size(); ++i) {
+            try {
+              report.released += store.release(tasks[i].id, tasks[i].lease_token) ? 1 : 0;
+            } catch (const StoreError& error) {
+              if (!error.retryable()) throw;
+              ++report.store_errors;
+            }
+          }
+          break;
+        }
         running.since_ns = steady_ns();
         running.index = i;
         std::optional<std::string> result;

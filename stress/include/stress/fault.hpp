@@ -58,6 +58,10 @@ struct FaultContext {
   std::string client_address;              // host:port the clients use instead of the server's
   std::vector<std::string> client_params;  // extra store-URL parameters of the clients
   WorkerLaunch launch;                     // hooks into the worker processes
+  // The tasks carry faults in their payload (fail_times, sleep_ms, leak_kb) that only the
+  // built-in handler of `legion worker --test-handler` reads: worker processes run it, on its
+  // payloads, instead of the workflow handler (threads apply the fields in-process).
+  bool test_handler = false;
 
   // Set by the workload once the workers run:
   WorkerProcesses* processes = nullptr;

@@ -18,7 +18,9 @@ std::uint64_t planned_tasks(const ScenarioConfig& config);
 // The closed model's pace per agent (the coordinated-omission interval); 0 for the others.
 std::chrono::nanoseconds closed_pace(const ScenarioConfig& config);
 
-using Submit = std::function<void(std::uint64_t id)>;
+// `agent`: which of the scenario's agents runs the task (closed model: the agent thread that
+// started it; open and backlog: id modulo the agents).
+using Submit = std::function<void(std::uint64_t id, int agent)>;
 
 // Blocks until every task was started (closed model: and waited for) or `stop` is set.
 // Returns the model's report: started, late, dropped and, for the open model, the

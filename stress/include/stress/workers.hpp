@@ -1,13 +1,17 @@
 #pragma once
-// The workers that consume the stress tasks, two ways:
+// The workers that consume the stress tasks, two ways, both running the workflow handler of
+// `legion worker` (legion/cli/workflow_task.hpp):
 // - WorkerThreads: in this process, each thread its own store connection running the shared
-//   worker loop (legion::store::run_worker) with the agent as handler;
-// - WorkerProcesses: `legion worker` executables (its built-in handler), monitored by PID,
-//   for horizontal scaling over PostgreSQL. A supervisor thread reaps a worker that exits on
-//   its own (killed, out of memory, crashed) and starts it again, unless it keeps dying right
-//   after its start (a crash loop): then it gives up and says so, and the run fails.
-// Both stop cleanly (between batches) and can be started again: the restart scenario. Fault
-// injectors reach in through crash() (threads) and signal() (processes).
+//   worker loop (legion::store::run_worker);
+// - WorkerProcesses: `legion worker` executables, monitored by PID, for horizontal scaling
+//   over PostgreSQL (`--test-handler` among the launch's extra arguments when a failure run's
+//   tasks carry faults only the built-in test handler reads). A supervisor thread reaps a
+//   worker that exits on its own (killed, out of memory, crashed) and starts it again, unless
+//   it keeps dying right after its start (a crash loop): then it gives up and says so, and the
+//   run fails.
+// Both stop cleanly (the running task finishes and commits, the rest of its batch is released)
+// and can be started again: the restart scenario. Fault injectors reach in through crash()
+// (threads) and signal() (processes).
 #include <sys/types.h>
 
 #include <atomic>
@@ -26,6 +30,8 @@ namespace stress {
 
 // Opens one store connection (each worker thread calls it once).
 using StoreFactory = std::function<std::unique_ptr<legion::store::TaskStore>()>;
+// Makes a worker thread's handler over that thread's connection.
+using HandlerFactory = std::function<legion::store::TaskHandler(legion::store::TaskStore&)>;
 
 // Thrown inside a worker thread told to crash(): it leaves the worker loop at once, its batch
 // uncommitted, as a killed process would.
@@ -33,6 +39,9 @@ struct WorkerCrashed {};
 
 class WorkerThreads {
  public:
+  WorkerThreads(StoreFactory open, HandlerFactory handler, int threads, int batch,
+                legion::store::WorkerOptions base = {});
+  // A handler that needs no connection of its own: the same one on every thread.
   WorkerThreads(StoreFactory open, legion::store::TaskHandler handler, int threads, int batch,
                 legion::store::WorkerOptions base = {});
   ~WorkerThreads();  // stops
@@ -40,7 +49,7 @@ class WorkerThreads {
   WorkerThreads& operator=(const WorkerThreads&) = delete;
 
   void start();
-  void stop();  // each thread finishes its batch, commits it, and returns
+  void stop();  // each thread finishes its task, releases the rest of its batch, returns
   // First error a worker thread died of (a non-retryable store error), empty when none.
   std::string error() const;
   // Thread `index` dies before its next task (its batch's leases are left to expire, nothing
@@ -51,7 +60,7 @@ class WorkerThreads {
 
  private:
   StoreFactory open_;
-  legion::store::TaskHandler handler_;
+  HandlerFactory handler_;
   int threads_;
   int batch_;
   legion::store::WorkerOptions base_;
@@ -102,8 +111,8 @@ class WorkerProcesses {
   WorkerProcesses& operator=(const WorkerProcesses&) = delete;
 
   void start();  // throws legion::Error when a process cannot be spawned
-  // SIGTERM (the worker finishes its batch; SIGCONT too, should it be stopped), then waits;
-  // SIGKILL after 10 s.
+  // SIGTERM (the worker drains: docs/operations.md; SIGCONT too, should it be stopped), then
+  // waits; SIGKILL after 10 s.
   void stop();
   std::vector<pid_t> pids() const;
   pid_t pid(int index) const;  // 0 while it is down

@@ -68,6 +68,7 @@ class MemoryLimit final : public FaultInjector {
       if (f.type == "memory_leak") limit_ = static_cast<std::int64_t>(f.limit_mb) << 20;
     }
     threads_per_worker_ = context.config.worker_threads;
+    context.test_handler = true;  // leak_kb: only the built-in handler keeps memory on request
     fallback_reason_ = try_cgroup(context.config.workers);
     method_ = fallback_reason_.empty() ? "cgroup_v2" : "rlimit_as";
     context.launch.started = [this](int index, pid_t pid) { started(index, pid); };
@@ -169,7 +170,7 @@ class MemoryLimit final : public FaultInjector {
       lock.unlock();
       const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1000);
       while (std::chrono::steady_clock::now() < deadline &&
-             status_value(pid, "Threads") < threads_per_worker_ + 1) {
+             status_value(pid, "Threads") < threads_per_worker_ + kServiceThreads) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
       bool ok = false;
@@ -188,6 +189,9 @@ class MemoryLimit final : public FaultInjector {
     }
   }
 
+  // `legion worker`'s threads besides its worker threads: main, the signal watcher and the
+  // queue sampler (legion/cli/worker_service.cpp).
+  static constexpr int kServiceThreads = 3;
   std::int64_t limit_ = 64LL << 20;
   int threads_per_worker_ = 1;
   int leak_kb_ = 0;

@@ -11,6 +11,8 @@ class PoisonTasks final : public FaultInjector {
  public:
   const char* name() const override { return "poison_tasks"; }
 
+  void prepare(FaultContext& context) override { context.test_handler = true; }
+
   void inject(FaultContext& context, const ScheduledFault& fault) override {
     const bool hang = fault.spec.type == "hang";
     context.tasks.set(hang ? TaskFaults::Mode::kHang : TaskFaults::Mode::kThrow,

@@ -17,7 +17,9 @@
 
 namespace legion::store {
 
-enum class TaskState { kQueued, kLeased, kDone, kFailed, kDead };
+// kCancelled: an operator gave the task up (`legion tasks cancel`); terminal like kDead, and
+// like kDead it can be put back with retry().
+enum class TaskState { kQueued, kLeased, kDone, kFailed, kDead, kCancelled };
 const char* to_string(TaskState state);
 TaskState task_state_from_string(const std::string& text);
 
@@ -81,9 +83,30 @@ struct Checkpoint {
 };
 
 struct Stats {
-  std::int64_t queued = 0, leased = 0, done = 0, failed = 0, dead = 0;
-  std::int64_t total() const { return queued + leased + done + failed + dead; }
+  std::int64_t queued = 0, leased = 0, done = 0, failed = 0, dead = 0, cancelled = 0;
+  std::int64_t total() const { return queued + leased + done + failed + dead + cancelled; }
   void add(TaskState state, std::int64_t count);
+};
+
+// An operator's action on a task, kept in the store's audit table (`legion tasks retry` and
+// `cancel`); the ledger counts them.
+struct AuditEntry {
+  std::int64_t seq = 0;
+  std::int64_t at_ms = 0;
+  std::string action;  // "retry" or "cancel"
+  std::int64_t task_id = 0;
+  std::string key;
+  std::string from_state, to_state;
+  std::string actor;   // who asked (the CLI puts user@host)
+  std::string reason;  // free text, may be empty
+};
+
+// What retry() or cancel() did to one key.
+struct AdminOutcome {
+  std::string key;
+  bool changed = false;             // false: unknown key, or a state the action does not apply to
+  std::optional<TaskState> before;  // nullopt: no task has this key
+  std::optional<TaskState> after;
 };
 
 // The ledger `legion verify` prints. accepted = tasks the store acknowledged (rows), effects =
@@ -97,6 +120,9 @@ struct Ledger {
   std::int64_t lost = 0;        // done without an effect, or (drained) still pending
   std::int64_t unexpected = 0;  // effects of unknown tasks or of a token that did not win
   std::int64_t duplicated = 0;  // tasks with more than one effect
+  std::int64_t cancelled = 0;   // given up by an operator: terminal, not lost
+  std::int64_t retries = 0;     // audited operator retries (dead/cancelled -> queued)
+  std::int64_t cancels = 0;     // audited operator cancels
   bool ok() const { return lost == 0 && unexpected == 0 && duplicated == 0; }
 };
 
@@ -145,9 +171,25 @@ class TaskStore {
   virtual std::optional<TaskState> fail(std::int64_t task_id, std::int64_t lease_token,
                                         const std::string& error) = 0;
 
+  // Gives a lease back unused (a worker shutting down before it ran the task): queued and due
+  // now, the attempt not counted. Fenced like complete(): false when the lease was lost.
+  virtual bool release(std::int64_t task_id, std::int64_t lease_token) = 0;
+
+  // Operator actions, each one transaction with its audit rows. retry: dead or cancelled ->
+  // queued, due now, attempts reset to 0 (a done task is refused: its effect is recorded, a
+  // second run could only duplicate it). cancel: queued, failed, leased or dead -> cancelled
+  // (a worker still running it is fenced: its completion is rejected, so no effect lands).
+  virtual std::vector<AdminOutcome> retry(std::span<const std::string> keys,
+                                          const std::string& actor, const std::string& reason) = 0;
+  virtual std::vector<AdminOutcome> cancel(std::span<const std::string> keys,
+                                           const std::string& actor, const std::string& reason) = 0;
+  virtual std::vector<AuditEntry> audit_log(std::int64_t after_seq, int limit) = 0;
+
   virtual std::optional<Task> get(std::int64_t task_id) = 0;
   virtual std::optional<Task> find(const std::string& key) = 0;
   virtual std::vector<Task> list(std::int64_t after_id, int limit) = 0;
+  // The same, only tasks in `state` (`legion tasks list --state dead`).
+  virtual std::vector<Task> list_in_state(TaskState state, std::int64_t after_id, int limit) = 0;
 
   virtual std::int64_t append_message(const std::string& topic, const std::string& body) = 0;
   virtual std::vector<Message> read_messages(const std::string& topic, std::int64_t after_id,

@@ -24,6 +24,8 @@ struct WorkerOptions {
   // a hung handler holds its worker thread until it returns.
   std::chrono::milliseconds task_timeout{0};
   bool exit_when_drained = false;  // return once no task is queued, leased or awaiting retry
+  // Set: no new claim, the rest of the current batch is released (TaskStore::release) rather
+  // than run, the tasks already run are committed, and run_worker returns.
   const std::atomic<bool>* stop = nullptr;
   // Called with each retryable store error the loop waits out (from the worker's thread), so
   // an outage is never silent.
@@ -39,6 +41,7 @@ struct WorkerReport {
   std::int64_t rejected = 0;      // lease lost before the completion landed
   std::int64_t store_errors = 0;  // retryable store errors waited out
   std::int64_t timed_out = 0;     // handlers that overran task_timeout (also counted in failed)
+  std::int64_t released = 0;      // leases handed back unused when stopped mid-batch
 };
 
 // Returns the task's result (JSON text); throwing records a failure for retry, except
