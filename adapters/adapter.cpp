@@ -2,7 +2,7 @@
 
 #include <malloc.h>
 
-namespace legion::harness {
+namespace legion::adapters {
 
 std::uint64_t Adapter::heap_in_use_bytes() const {
   // Summed over every malloc arena: small chunks in use plus the mmap-ed large ones.
@@ -10,4 +10,4 @@ std::uint64_t Adapter::heap_in_use_bytes() const {
   return static_cast<std::uint64_t>(info.uordblks + info.hblkhd);
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -15,7 +15,7 @@
 #include "legion/tool.hpp"
 #include "scenario.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 // Where the model lives: in-process (base_url empty: the one SimulatedModel, called directly)
 // or an OpenAI-compatible endpoint each framework reaches through its own client. The harness
@@ -49,6 +49,8 @@ struct Outcome {
   std::string answer;
   std::uint64_t model_calls = 0;
   std::uint64_t tool_calls = 0;
+  // The runtime's TokenUsage prompt_tokens and completion_tokens (the OpenAI names), under the
+  // benchmark JSON's counter names (bench_names.hpp), summed over the run's model calls.
   std::uint64_t tokens_in = 0;
   std::uint64_t tokens_out = 0;
   std::chrono::nanoseconds model_time{0};
@@ -108,4 +110,4 @@ class Adapter {
   }
 };
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

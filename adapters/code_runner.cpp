@@ -12,7 +12,7 @@
 
 #include "legion/error.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 namespace {
 
 SandboxOptions python_options() {
@@ -24,7 +24,7 @@ SandboxOptions python_options() {
   return options;
 }
 
-std::string trim(std::string text) {
+std::string trim(const std::string& text) {
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return "";
   return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
@@ -110,4 +110,4 @@ std::string CodeRunner::feedback_for(const std::string& reply) const {
   return trim(result.stdout_text);
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -14,7 +14,7 @@
 #include "adapter.hpp"
 #include "legion/sandbox.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 std::optional<std::string> extract_fenced_code(const std::string& reply);
 
@@ -45,4 +45,4 @@ std::string code_sandbox_description();
 // ConfigError when the virtualenv's python exists but cannot be accessed.
 std::string default_python();
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -6,7 +6,7 @@
 
 #include "legion/corpus.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 std::shared_ptr<const DocumentStore> shared_corpus_store(std::size_t documents,
                                                          std::uint64_t seed) {
@@ -27,4 +27,4 @@ std::shared_ptr<const DocumentStore> shared_corpus_store(std::size_t documents,
   return store;
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

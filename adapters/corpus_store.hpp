@@ -9,11 +9,11 @@
 
 #include "legion/memory.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 // Thread-safe. The most recent store stays alive between prepares (a construction loop
 // prepares and tears down many times); a store no instance holds and that is not the most
 // recent is freed.
 std::shared_ptr<const DocumentStore> shared_corpus_store(std::size_t documents, std::uint64_t seed);
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
-namespace legion::harness {
+#include "legion/tokens.hpp"
+
+namespace legion::adapters {
 namespace {
 
 // One run's calls: each assistant message was the reply to the messages before it.
@@ -38,4 +40,4 @@ ModelLatency model_latency(Pattern pattern, std::span<const std::vector<ChatMess
   return out;
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

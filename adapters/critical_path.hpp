@@ -20,7 +20,7 @@
 #include "legion/simulated_model.hpp"
 #include "scenario.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 struct ModelLatency {
   std::chrono::nanoseconds critical_path{0};
@@ -32,4 +32,4 @@ struct ModelLatency {
 ModelLatency model_latency(Pattern pattern, std::span<const std::vector<ChatMessage>> transcripts,
                            const SimulatedModel& model);
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -17,7 +17,7 @@
 
 namespace py = pybind11;
 
-namespace legion::harness {
+namespace legion::adapters {
 namespace {
 
 // legion_common: LEGION's semantics every adapter package shares (system prompt, tool
@@ -99,7 +99,7 @@ class PythonAdapter final : public Adapter {
     // A later adapter in the same process finds the interpreter running: its start costs
     // only its own imports.
     const bool first = !python::interpreter_running();
-    const python::StartReport& interpreter =
+    const python::InterpreterStart& interpreter =
         python::start_interpreter({venv_, {framework_.directory, kCommonDirectory}});
     if (first) report_.interpreter = interpreter.duration;
     python_ = (python::interpreter_venv() / "bin" / "python").string();
@@ -221,4 +221,4 @@ std::unique_ptr<Adapter> make_python_adapter(PythonFramework framework,
   return std::make_unique<PythonAdapter>(std::move(framework), std::move(venv));
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -23,7 +23,7 @@
 
 #include "adapter.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 struct PythonFramework {
   std::string name;                  // as on the command line: "langchain"
@@ -37,4 +37,4 @@ struct PythonFramework {
 std::unique_ptr<Adapter> make_python_adapter(PythonFramework framework,
                                              std::filesystem::path venv = {});
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

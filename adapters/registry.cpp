@@ -10,7 +10,7 @@
 #include "legion/legion_adapter.hpp"
 #include "openai_agents/openai_agents_adapter.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 namespace {
 
 struct Entry {
@@ -42,4 +42,4 @@ std::unique_ptr<Adapter> make_adapter(const std::string& name) {
   throw std::invalid_argument("unknown framework '" + name + "' (known: " + known + ")");
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -6,10 +6,11 @@
 
 #include "adapter.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 std::vector<std::string> adapter_names();  // sorted
-// Throws std::invalid_argument "unknown framework 'x' (known: direct, legion)".
+// Throws std::invalid_argument naming the known ones, sorted:
+// "unknown framework 'x' (known: agent_framework, autogen, crewai, direct, ...)".
 std::unique_ptr<Adapter> make_adapter(const std::string& name);
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -10,7 +10,7 @@
 #include "legion/openai_model.hpp"
 #include "tool_catalogue.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 void ScenarioResources::build(const Scenario& scenario, const ScenarioInput& input,
                               const RunConfig& config) {
@@ -59,4 +59,4 @@ std::uint64_t current_rss_bytes() {
   return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

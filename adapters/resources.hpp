@@ -11,7 +11,7 @@
 #include "legion/simulated_model.hpp"
 #include "legion/tool.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 struct ScenarioResources {
   std::unique_ptr<SimulatedModel> model;  // in-process runs; null over HTTP
@@ -28,4 +28,4 @@ struct ScenarioResources {
 // The process's resident set: /proc/self/statm resident pages * page size; 0 if unknown.
 std::uint64_t current_rss_bytes();
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

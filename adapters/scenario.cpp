@@ -11,7 +11,7 @@
 #include "legion/splitmix64.hpp"
 #include "spec_template.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 namespace {
 
 constexpr std::pair<const char*, Pattern> kPatterns[] = {
@@ -232,6 +232,7 @@ std::vector<Scenario> load_catalog(const std::filesystem::path& directory) {
     throw ScenarioError(directory.string() + ": cannot list scenarios: " + error.message());
   std::sort(files.begin(), files.end());
   std::vector<Scenario> catalog;
+  catalog.reserve(files.size());
   for (const auto& file : files) catalog.push_back(load_scenario(file));
   if (catalog.empty()) throw ScenarioError(directory.string() + ": no scenario files (*.json)");
   return catalog;
@@ -345,4 +346,4 @@ ScenarioInput instantiate(const Scenario& s, const Bindings& bindings, std::uint
   }
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

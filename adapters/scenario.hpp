@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace legion::harness {
+namespace legion::adapters {
 
 using Json = nlohmann::json;
 
@@ -124,4 +124,4 @@ ScenarioInput instantiate(const Scenario& scenario, const Bindings& bindings, st
 // `smallest` only each parameter's first value.
 std::vector<Bindings> parameter_grid(const Scenario& scenario, bool smallest = false);
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -5,7 +5,7 @@
 #include <limits>
 #include <stdexcept>
 
-namespace legion::harness {
+namespace legion::adapters {
 namespace {
 
 bool add(std::int64_t a, std::int64_t b, std::int64_t* out) {
@@ -149,4 +149,4 @@ std::string expand(const std::string& text, const Variables& variables) {
   return out;
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -6,11 +6,11 @@
 #include <map>
 #include <string>
 
-namespace legion::harness {
+namespace legion::adapters {
 
 using Variables = std::map<std::string, std::string>;
 
 std::int64_t evaluate(const std::string& expression, const Variables& variables);
 std::string expand(const std::string& text, const Variables& variables);
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

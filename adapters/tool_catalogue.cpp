@@ -5,7 +5,7 @@
 #include "legion/agent.hpp"
 #include "legion/error.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 namespace {
 
 const Json& binary_schema() {
@@ -53,4 +53,4 @@ Tool search_memory_tool(const DocumentStore& store, std::size_t k) {
               }};
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

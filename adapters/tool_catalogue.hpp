@@ -10,7 +10,7 @@
 #include "legion/memory.hpp"
 #include "legion/tool.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 inline constexpr std::size_t kMemoryTopK = 3;
 
@@ -21,4 +21,4 @@ void add_catalogue_tools(ToolRegistry& registry, const std::vector<std::string>&
 // The search_memory tool over `store` (which must outlive the registry).
 Tool search_memory_tool(const DocumentStore& store, std::size_t k = kMemoryTopK);
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

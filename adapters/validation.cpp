@@ -2,7 +2,7 @@
 
 #include "legion/message.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 namespace {
 
 std::string shorten(const std::string& text) {
@@ -47,4 +47,4 @@ std::string check_repeat(const Outcome& outcome, const Outcome& reference) {
   return "";
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

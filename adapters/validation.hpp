@@ -6,7 +6,7 @@
 
 #include "adapter.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 std::string check_outcome(const Outcome& outcome, const ScenarioInput& input);
 std::string check_repeat(const Outcome& outcome, const Outcome& reference);
@@ -15,4 +15,4 @@ std::string check_repeat(const Outcome& outcome, const Outcome& reference);
 // agents tools.
 std::string check_structure(const Outcome& outcome, const ScenarioInput& input);
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

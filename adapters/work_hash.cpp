@@ -1,12 +1,9 @@
 #include "work_hash.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 void WorkHash::add_text(std::string_view text) {
-  // The length first, so ("ab","c") and ("a","bc") differ.
-  const std::uint64_t n = text.size();
-  hash_ = fnv1a(std::string_view(reinterpret_cast<const char*>(&n), sizeof n), hash_);
-  hash_ = fnv1a(text, hash_);
+  hash_ = fnv1a_field(text, hash_);
 }
 
 void WorkHash::add_message(const ChatMessage& message) {
@@ -24,4 +21,4 @@ void WorkHash::add(std::span<const ChatMessage> transcript) {
   }
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -7,9 +7,10 @@
 #include <span>
 #include <string_view>
 
+#include "legion/hash.hpp"
 #include "legion/message.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 class WorkHash {
  public:
@@ -23,4 +24,4 @@ class WorkHash {
   std::uint64_t hash_ = fnv1a("legion-work-v1");
 };
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

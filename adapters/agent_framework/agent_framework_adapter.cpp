@@ -2,7 +2,7 @@
 
 #include "python_adapter.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 std::unique_ptr<Adapter> make_agent_framework_adapter() {
   return make_python_adapter({"agent_framework",
@@ -11,4 +11,4 @@ std::unique_ptr<Adapter> make_agent_framework_adapter() {
                               {"agent_framework"}});
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

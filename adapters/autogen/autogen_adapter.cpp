@@ -2,7 +2,7 @@
 
 #include "python_adapter.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 std::unique_ptr<Adapter> make_autogen_adapter() {
   return make_python_adapter({"autogen",
@@ -11,4 +11,4 @@ std::unique_ptr<Adapter> make_autogen_adapter() {
                               {"autogen_core", "autogen_agentchat", "autogen_ext"}});
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

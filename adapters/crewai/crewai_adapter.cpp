@@ -2,7 +2,7 @@
 
 #include "python_adapter.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 // No framework modules imported ahead of the package: legion_crewai points CrewAI's storage at
 // a temporary directory before it imports crewai (crewai creates that directory at import).
@@ -11,4 +11,4 @@ std::unique_ptr<Adapter> make_crewai_adapter() {
   return make_python_adapter({"crewai", "legion_crewai", LEGION_ADAPTERS_DIR "/crewai", {}});
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -5,8 +5,8 @@
 
 #include "adapter.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 std::unique_ptr<Adapter> make_crewai_adapter();
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

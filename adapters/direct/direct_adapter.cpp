@@ -7,7 +7,7 @@
 #include "tool_catalogue.hpp"
 #include "work_hash.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 namespace {
 
 class DirectAdapter final : public Adapter {
@@ -61,12 +61,12 @@ class DirectAdapter final : public Adapter {
     if (in.pattern == Pattern::kPipeline) {
       answer = in.pipeline_input;
       for (std::size_t i = 0; i < in.tasks.size(); ++i) {
-        start(i, replace_input(in.tasks[i], answer));
+        begin_conversation(i, replace_input(in.tasks[i], answer));
         answer = converse(in, out);
         hash.add(request_.messages);
       }
     } else {
-      start(0, in.tasks[0]);
+      begin_conversation(0, in.tasks[0]);
       answer = converse(in, out);
       if (in.execute_code) {
         request_.messages.push_back({Role::kUser, code_->feedback_for(answer), {}, {}, {}});
@@ -93,7 +93,8 @@ class DirectAdapter final : public Adapter {
   }
 
  private:
-  void start(std::size_t agent, const std::string& task) {
+  // A fresh conversation for `agent` (not Adapter::start, which brings the framework up).
+  void begin_conversation(std::size_t agent, const std::string& task) {
     request_.messages = {{Role::kSystem, systems_[agent], {}, {}, {}},
                          {Role::kUser, task, {}, {}, {}}};
     request_.tools = specs_[agent];
@@ -154,4 +155,4 @@ std::unique_ptr<Adapter> make_direct_adapter() {
   return std::make_unique<DirectAdapter>();
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

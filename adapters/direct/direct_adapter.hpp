@@ -9,8 +9,8 @@
 
 #include "adapter.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 std::unique_ptr<Adapter> make_direct_adapter();
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -2,7 +2,7 @@
 
 #include "python_adapter.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 std::unique_ptr<Adapter> make_langchain_adapter() {
   return make_python_adapter({"langchain",
@@ -11,4 +11,4 @@ std::unique_ptr<Adapter> make_langchain_adapter() {
                               {"langchain_core", "langgraph", "langchain"}});
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -15,7 +15,7 @@
 #include "tool_catalogue.hpp"
 #include "work_hash.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 namespace {
 
 Outcome to_outcome(PatternResult result) {
@@ -198,4 +198,4 @@ std::unique_ptr<Adapter> make_legion_adapter() {
   return std::make_unique<LegionAdapter>();
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -7,8 +7,8 @@
 
 #include "adapter.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 std::unique_ptr<Adapter> make_legion_adapter();
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -4,7 +4,7 @@
 
 #include "python_adapter.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 std::unique_ptr<Adapter> make_openai_agents_adapter() {
   const char* env = std::getenv("LEGION_VENV_OPENAI_AGENTS");
@@ -17,4 +17,4 @@ std::unique_ptr<Adapter> make_openai_agents_adapter() {
       std::move(venv));
 }
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -7,8 +7,8 @@
 
 #include "adapter.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 
 std::unique_ptr<Adapter> make_openai_agents_adapter();
 
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -20,7 +20,8 @@ const char* const kTask =
     "Add 2 and 3.\n[[script]]\ncall add {\"a\": 2, \"b\": 3}\nanswer The sum is {{result}}\n"
     "[[/script]]";
 
-py::object python_function(const char* source, const char* name, py::dict scope = {}) {
+py::object python_function(const char* source, const char* name,
+                           const py::dict& scope = py::dict()) {
   py::exec(source, scope);
   return scope[name];
 }

@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> files;
   std::string json_file;
   std::string format;
-  legion_compare::Options options;
+  legion::compare::Options options;
   app.add_option("FILE", files, "legion-bench JSON output files")->required();
   app.add_option("--baseline", options.baseline, "the framework ratios refer to (default legion)");
   app.add_option("--json", json_file, "also write the full comparison as JSON to this file");
@@ -52,25 +52,33 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // An unknown option is named (CLI11 may report the missing FILE first).
+    for (const auto& word : app.remaining()) {
+      if (word.starts_with("-")) {
+        std::cerr << "legion-compare: unknown option '" << word << "' (see --help)\n";
+        return 2;
+      }
+    }
     std::cerr << "legion-compare: " << e.what() << " (see --help)\n";
     return 2;
   }
   try {
-    std::vector<legion_compare::ProcessRun> runs;
-    for (const auto& f : files) runs.push_back(legion_compare::read_process_run(f));
-    const auto comparison = legion_compare::compare_frameworks(runs, options);
+    std::vector<legion::compare::ProcessRun> runs;
+    for (const auto& f : files) runs.push_back(legion::compare::read_process_run(f));
+    const auto comparison = legion::compare::compare_frameworks(runs, options);
     if (!json_file.empty()) {
       std::ofstream out(json_file);
-      out << legion_compare::to_json(comparison).dump(2) << '\n';
-      if (!out) throw legion_compare::InputError(json_file + ": cannot write");
+      out << legion::compare::to_json(comparison).dump(2) << '\n';
+      if (!out) throw legion::compare::InputError(json_file + ": cannot write");
     }
-    if (format == "summary" || format.empty()) legion_compare::print_summary(std::cout, comparison);
+    if (format == "summary" || format.empty())
+      legion::compare::print_summary(std::cout, comparison);
     if (format.empty()) std::cout << '\n';
-    if (format == "full" || format.empty()) legion_compare::print_full(std::cout, comparison);
-    if (format == "markdown") legion_compare::print_markdown(std::cout, comparison);
-    if (format == "criteria") legion_compare::print_criteria(std::cout, comparison);
+    if (format == "full" || format.empty()) legion::compare::print_full(std::cout, comparison);
+    if (format == "markdown") legion::compare::print_markdown(std::cout, comparison);
+    if (format == "criteria") legion::compare::print_criteria(std::cout, comparison);
     return 0;
-  } catch (const legion_compare::InputError& e) {
+  } catch (const legion::compare::InputError& e) {
     std::cerr << "legion-compare: " << e.what() << '\n';
   } catch (const stats::StatsError& e) {
     std::cerr << "legion-compare: " << e.what() << '\n';

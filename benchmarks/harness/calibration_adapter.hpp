@@ -9,6 +9,9 @@
 
 namespace legion::harness {
 
+// The harness is built on the adapter layer: its vocabulary (Adapter, Scenario, Outcome...).
+using namespace legion::adapters;
+
 class CalibrationAdapter final : public Adapter {
  public:
   std::string name() const override { return "calibration"; }

@@ -5,6 +5,9 @@
 
 namespace legion::harness {
 
+// The harness is built on the adapter layer: its vocabulary (Adapter, Scenario, Outcome...).
+using namespace legion::adapters;
+
 class EmptyAdapter final : public Adapter {
  public:
   std::string name() const override { return "empty"; }

@@ -16,6 +16,9 @@
 
 namespace legion::harness {
 
+// The harness is built on the adapter layer: its vocabulary (Adapter, Scenario, Outcome...).
+using namespace legion::adapters;
+
 struct SimServerOptions {
   std::filesystem::path binary;  // legion-simserver
   std::uint64_t seed = 42;

@@ -8,9 +8,11 @@
 #include <iostream>
 #include <regex>
 
+#include "bench_names.hpp"
 #include "calibration.hpp"
 #include "code_runner.hpp"
 #include "context_reporter.hpp"
+#include "environment_context.hpp"
 #include "flags.hpp"
 #include "http_transport.hpp"
 #include "iteration_times.hpp"
@@ -19,7 +21,6 @@
 #include "legion/sandbox.hpp"
 #include "machine.hpp"
 #include "registry.hpp"
-#include "run_context.hpp"
 #include "scenario_bench.hpp"
 
 namespace {
@@ -71,11 +72,11 @@ int main(int argc, char** argv) {
     if (!flags.scenario.empty()) {
       const std::regex filter(flags.scenario);
       std::erase_if(catalog, [&](const Scenario& s) { return !std::regex_search(s.id, filter); });
-      options.empty_adapter = std::regex_search("harness/empty_adapter", filter);
+      options.empty_adapter = std::regex_search(legion::bench::kEmptyAdapterCase, filter);
       // The A/A control stays whatever the filter: the A/A gate judges every process by it
       // (--benchmark_filter can still leave it out).
       if (catalog.empty() && !options.empty_adapter &&
-          !std::regex_search("harness/calibration", filter)) {
+          !std::regex_search(legion::bench::kCalibrationCase, filter)) {
         return usage_error("--scenario='" + flags.scenario + "' matches no scenario");
       }
     }
@@ -122,7 +123,7 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  const legion::harness::Adapter& adapter = bench.adapter();
+  const legion::adapters::Adapter& adapter = bench.adapter();
   benchmark::AddCustomContext("framework", adapter.name());
   benchmark::AddCustomContext("framework_version", adapter.version());
   benchmark::AddCustomContext("seed", std::to_string(flags.seed));

@@ -9,21 +9,23 @@
 #include <optional>
 
 #include "alloc_counter.hpp"
+#include "bench_names.hpp"
 #include "calibration_adapter.hpp"
 #include "critical_path.hpp"
 #include "empty_adapter.hpp"
+#include "environment_context.hpp"
 #include "iteration_times.hpp"
 #include "legion/message.hpp"
 #include "legion/simulated_model.hpp"
 #include "registry.hpp"
 #include "resources.hpp"
-#include "run_context.hpp"
 #include "validation.hpp"
 
 namespace legion::harness {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+namespace counter = bench::counter;
 
 struct Case {
   const Scenario* scenario = nullptr;
@@ -67,20 +69,21 @@ void report(benchmark::State& state, const Totals& t, const Timed& timed,
   const double n = static_cast<double>(std::max<benchmark::IterationCount>(state.iterations(), 1));
   const bench::AllocSnapshot after = bench::alloc_snapshot();
   const std::chrono::nanoseconds wall = timed.wall;
-  state.counters["model_calls"] = static_cast<double>(t.model_calls) / n;
-  state.counters["tool_calls"] = static_cast<double>(t.tool_calls) / n;
-  state.counters["tokens_in"] = static_cast<double>(t.tokens_in) / n;
-  state.counters["tokens_out"] = static_cast<double>(t.tokens_out) / n;
-  state.counters["model_ns"] = static_cast<double>(t.model_time.count()) / n;
-  state.counters["residual_ns"] = static_cast<double>((wall - t.model_time).count()) / n;
-  state.counters["allocs_per_op"] = static_cast<double>(after.allocations - before.allocations) / n;
-  state.counters["rss_bytes"] = static_cast<double>(current_rss_bytes());
-  state.counters["cpu_ns"] = timed.cpu_ns / n;
+  state.counters[counter::kModelCalls] = static_cast<double>(t.model_calls) / n;
+  state.counters[counter::kToolCalls] = static_cast<double>(t.tool_calls) / n;
+  state.counters[counter::kTokensIn] = static_cast<double>(t.tokens_in) / n;
+  state.counters[counter::kTokensOut] = static_cast<double>(t.tokens_out) / n;
+  state.counters[counter::kModelNs] = static_cast<double>(t.model_time.count()) / n;
+  state.counters[counter::kResidualNs] = static_cast<double>((wall - t.model_time).count()) / n;
+  state.counters[counter::kAllocsPerOp] =
+      static_cast<double>(after.allocations - before.allocations) / n;
+  state.counters[counter::kRssBytes] = static_cast<double>(current_rss_bytes());
+  state.counters[counter::kCpuNs] = timed.cpu_ns / n;
   if (timed.per_iteration) {
-    state.counters["iter_p50_ns"] = timed.per_iteration->p50;
-    state.counters["iter_p95_ns"] = timed.per_iteration->p95;
+    state.counters[counter::kIterP50Ns] = timed.per_iteration->p50;
+    state.counters[counter::kIterP95Ns] = timed.per_iteration->p95;
   }
-  state.counters["validated"] = 1;
+  state.counters[counter::kValidated] = 1;
   for (const auto& [name, value] : t.metrics) state.counters[name] = value / n;
   state.SetLabel(hex64(hash));
 }
@@ -258,8 +261,9 @@ struct ScenarioBench::Impl {
     if (c.scenario == nullptr) return;  // the harness's own adapters
     const ModelLatency* latency = latency_for(state, c, *reference);
     if (latency == nullptr) return;
-    state.counters["critical_path_model_ns"] = static_cast<double>(latency->critical_path.count());
-    state.counters["model_latency_ns"] = static_cast<double>(latency->sum.count());
+    state.counters[counter::kCriticalPathModelNs] =
+        static_cast<double>(latency->critical_path.count());
+    state.counters[counter::kModelLatencyNs] = static_cast<double>(latency->sum.count());
   }
 
   // prepare() alone per iteration; teardown runs with the timer paused. The case's reference
@@ -304,8 +308,8 @@ struct ScenarioBench::Impl {
     timed.per_iteration = percentiles_of(std::move(builds));
     report(state, Totals{}, timed, before, reference->output_hash);
     if (per_agent_measured) {
-      state.counters["heap_per_agent_bytes"] = per_agent.heap;
-      state.counters["rss_per_agent_bytes"] = per_agent.rss;
+      state.counters[counter::kHeapPerAgentBytes] = per_agent.heap;
+      state.counters[counter::kRssPerAgentBytes] = per_agent.rss;
     }
   }
 
@@ -361,27 +365,27 @@ struct ScenarioBench::Impl {
     totals.add(outcome);
     report(state, totals, Timed{start.total() + first_prepare + first_run, cpu, std::nullopt},
            bench::alloc_snapshot(), outcome.output_hash);
-    state.counters["interpreter_ns"] = static_cast<double>(start.interpreter.count());
-    state.counters["import_ns"] = static_cast<double>(start.import.count());
-    state.counters["first_prepare_ns"] = static_cast<double>(first_prepare.count());
-    state.counters["first_run_ns"] = static_cast<double>(first_run.count());
-    state.counters["rss_after_start_bytes"] = static_cast<double>(start.rss_after);
-    state.counters["rss_start_growth_bytes"] =
+    state.counters[counter::kInterpreterNs] = static_cast<double>(start.interpreter.count());
+    state.counters[counter::kImportNs] = static_cast<double>(start.import.count());
+    state.counters[counter::kFirstPrepareNs] = static_cast<double>(first_prepare.count());
+    state.counters[counter::kFirstRunNs] = static_cast<double>(first_run.count());
+    state.counters[counter::kRssAfterStartBytes] = static_cast<double>(start.rss_after);
+    state.counters[counter::kRssStartGrowthBytes] =
         start.rss_after > start.rss_before ? static_cast<double>(start.rss_after - start.rss_before)
                                            : 0.0;
   }
 
   void body(benchmark::State& state, const Case& c, const std::string& regime) {
-    if (!c.support.supported) return fail(state, c, "unsupported: " + c.support.reason);
-    if (regime == "cold_start") return run_cold_start(state, c);
-    if (regime == "construction") return run_construction(state, c);
+    if (!c.support.supported) return fail(state, c, bench::unsupported(c.support.reason));
+    if (regime == bench::kColdStart) return run_cold_start(state, c);
+    if (regime == bench::kConstruction) return run_construction(state, c);
     Adapter* a = nullptr;
     try {
       a = &prepared(c);
     } catch (const std::exception& error) {
       return fail(state, c, std::string("prepare failed: ") + error.what());
     }
-    run_hot(state, *a, c, regime == "concurrency");
+    run_hot(state, *a, c, regime == bench::kConcurrency);
   }
 };
 
@@ -422,18 +426,18 @@ std::vector<std::string> ScenarioBench::register_all() {
     auto* b = benchmark::RegisterBenchmark(
         name.c_str(),
         [&impl, &c, regime](benchmark::State& state) { impl.body(state, c, regime); });
-    if (regime == "cold_start") {
+    if (regime == bench::kColdStart) {
       // One sample per process: the process is the replicate (docs/harness.md).
       b->Iterations(1)->Repetitions(1)->UseManualTime();
     } else {
       b->UseRealTime();
     }
     b->Unit(benchmark::kMicrosecond);
-    names.push_back(c.support.supported ? name
-                                        : name + "  (unsupported: " + c.support.reason + ")");
+    names.push_back(
+        c.support.supported ? name : name + "  (" + bench::unsupported(c.support.reason) + ")");
   };
   for (const Scenario& scenario : impl.catalog) {
-    if (scenario.id != kColdStartScenario) continue;
+    if (scenario.id != bench::kColdStartCase) continue;
     Case& c = impl.cases.emplace_back();
     c.scenario = &scenario;
     c.config = impl.options.config;
@@ -441,7 +445,7 @@ std::vector<std::string> ScenarioBench::register_all() {
     c.input = instantiate(scenario, c.config.parameters, c.config.seed);
     c.support = impl.adapter->support(scenario);
     c.name = scenario.id;
-    add(c, "cold_start");
+    add(c, bench::kColdStart);
   }
   for (const Scenario& scenario : impl.catalog) {
     for (const Bindings& bindings : parameter_grid(scenario, impl.options.smoke)) {
@@ -456,26 +460,26 @@ std::vector<std::string> ScenarioBench::register_all() {
         c.name += "/" + p.name + "=" + std::to_string(bindings.at(p.name));
       }
       // The run regime first: it validates the case, and construction reuses that reference.
-      add(c, scenario.pattern == Pattern::kConcurrent ? "concurrency" : "hot");
-      add(c, "construction");
+      add(c, scenario.pattern == Pattern::kConcurrent ? bench::kConcurrency : bench::kHot);
+      add(c, bench::kConstruction);
     }
   }
   // The harness rows: the same C++ code in every framework's process (A/A controls).
   auto add_harness = [&](Case& c, Adapter& a, const char* name) {
     c.name = name;
     benchmark::RegisterBenchmark(
-        (c.name + "/hot").c_str(),
+        (c.name + "/" + bench::kHot).c_str(),
         [&impl, &c, &a](benchmark::State& state) { impl.run_hot(state, a, c, false); })
         ->UseRealTime()
         ->Unit(benchmark::kMicrosecond);
-    names.push_back(c.name + "/hot");
+    names.push_back(c.name + "/" + bench::kHot);
   };
   if (impl.options.empty_adapter) {
     impl.empty_case.per_iteration_times = false;
-    add_harness(impl.empty_case, impl.empty, "harness/empty_adapter");
+    add_harness(impl.empty_case, impl.empty, bench::kEmptyAdapterCase);
   }
   if (impl.options.calibration) {
-    add_harness(impl.calibration_case, impl.calibration, "harness/calibration");
+    add_harness(impl.calibration_case, impl.calibration, bench::kCalibrationCase);
   }
   return names;
 }

@@ -17,6 +17,9 @@
 
 namespace legion::harness {
 
+// The harness is built on the adapter layer: its vocabulary (Adapter, Scenario, Outcome...).
+using namespace legion::adapters;
+
 struct BenchOptions {
   std::string framework;
   RunConfig config;  // seed and latency; parameters are filled per binding
@@ -33,9 +36,6 @@ struct BenchOptions {
   // (check_structure) and may differ between runs.
   bool deterministic = true;
 };
-
-// The scenario whose first run in a process is the cold-start regime.
-inline constexpr const char* kColdStartScenario = "simple_task";
 
 class ScenarioBench {
  public:

@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "legion/executor.hpp"
+#include "legion/task_group.hpp"
 
 namespace {
 

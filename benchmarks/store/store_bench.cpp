@@ -16,14 +16,15 @@
 #include <vector>
 
 #include "legion/store/task_store.hpp"
-#include "store/test_env.hpp"
+#include "support/postgres_url.hpp"
+#include "support/temp_dir.hpp"
 
 namespace legion::store {
 namespace {
 
 using std::chrono::milliseconds;
 
-using testing::TempDir;
+using legion_test::TempDir;
 
 std::atomic<int> g_key_prefix{0};
 
@@ -140,7 +141,7 @@ std::string g_pg_url;
 
 void PostgresSetup(const benchmark::State& state) {
   static std::atomic<int> run{0};
-  std::string base = testing::postgres_url_or_empty();
+  std::string base = legion_test::postgres_url_or_empty();
   g_pg_url.clear();
   if (base.empty()) return;
   g_pg_url = base + (base.find('?') == std::string::npos ? "?" : "&") + "schema=bench_" +

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -431,7 +432,13 @@ void add_store_commands(CLI::App& app, CliIo io, CliState& state, WorkflowHooks 
 }
 
 int run_cli(CLI::App& app, int argc, const char* const* argv, CliIo io, CliState& state) {
-  // CLI11 would report an unknown command as "A subcommand is required"; name it instead.
+  // CLI11 would report an unknown command or an unknown option before the command as "A
+  // subcommand is required"; name it instead.
+  if (argc > 1 && argv[1][0] == '-' && std::string_view(argv[1]) != "-h" &&
+      std::string_view(argv[1]) != "--help" && std::string_view(argv[1]) != "--help-all") {
+    io.err << "legion: error: unknown option '" << argv[1] << "' (see legion --help)\n";
+    return 2;
+  }
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;
     for (const auto* command : app.get_subcommands([](CLI::App*) { return true; })) {

@@ -227,6 +227,7 @@ std::uint64_t MessageBus::publish(const std::string& topic, const std::string& s
   for (std::size_t i = 0; i < count; ++i) {
     try {
       // The last subscriber gets the original: a single-subscriber topic copies nothing.
+      // NOLINTNEXTLINE(bugprone-use-after-move): moved only on the last iteration.
       deliver(*(*subscribers)[i], i + 1 == count ? std::move(message) : message);
     } catch (const QueueFullError&) {
       if (!first_error) first_error = std::current_exception();

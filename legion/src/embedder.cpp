@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "legion/error.hpp"
-#include "legion/message.hpp"  // fnv1a only
+#include "legion/hash.hpp"
 #include "legion/splitmix64.hpp"
 #include "legion/tokenizer.hpp"
 

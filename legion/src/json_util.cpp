@@ -3,6 +3,8 @@
 #include <array>
 #include <charconv>
 
+#include "legion/hash.hpp"
+
 namespace legion::detail {
 namespace {
 

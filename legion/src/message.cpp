@@ -1,7 +1,5 @@
 #include "legion/message.hpp"
 
-#include <cstdio>
-
 #include "legion/error.hpp"
 #include "legion/json_input.hpp"
 
@@ -105,15 +103,6 @@ ChatMessage message_from_json(const Json& json) {
   return message;
 }
 
-std::uint64_t fnv1a(std::string_view bytes, std::uint64_t seed) {
-  std::uint64_t hash = seed;
-  for (unsigned char byte : bytes) {
-    hash ^= byte;
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
-
 std::uint64_t hash_transcript(const std::vector<ChatMessage>& messages) {
   // Field separators keep ("ab","c") and ("a","bc") apart.
   constexpr std::string_view kSep("\x1f", 1);
@@ -135,12 +124,6 @@ std::uint64_t hash_transcript(const std::vector<ChatMessage>& messages) {
     hash = fnv1a("\x1e", hash);
   }
   return hash;
-}
-
-std::string hex64(std::uint64_t value) {
-  char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
-  return buffer;
 }
 
 }  // namespace legion

@@ -4,6 +4,7 @@
 
 #include "http_transfers.hpp"
 #include "legion/error.hpp"
+#include "legion/hash.hpp"
 #include "legion/json_input.hpp"
 #include "legion/simulated_model.hpp"
 #include "legion/splitmix64.hpp"

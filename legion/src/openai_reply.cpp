@@ -4,7 +4,7 @@
 
 #include "legion/error.hpp"
 #include "legion/json_input.hpp"
-#include "legion/simulated_model.hpp"
+#include "legion/tokens.hpp"
 
 namespace legion::detail {
 namespace {
@@ -24,7 +24,10 @@ std::string redact(std::string text, const std::string& secret) {
 
 std::string excerpt(std::string_view body, const std::string& secret) {
   std::string out = redact(std::string(body), secret);
-  if (out.size() > kExcerptBytes) out = out.substr(0, kExcerptBytes) + "...";
+  if (out.size() > kExcerptBytes) {
+    out.resize(kExcerptBytes);
+    out += "...";
+  }
   std::replace_if(
       out.begin(), out.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
   return out;

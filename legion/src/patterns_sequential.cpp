@@ -2,6 +2,7 @@
 #include <atomic>
 
 #include "legion/error.hpp"
+#include "legion/hash.hpp"
 #include "legion/patterns.hpp"
 #include "legion/sync_wait.hpp"
 #include "pattern_internal.hpp"
@@ -11,8 +12,7 @@ namespace legion {
 std::uint64_t PatternResult::hash() const {
   std::uint64_t hash = fnv1a("legion-pattern-v1");
   for (const AgentResult& run : runs) {
-    const std::uint64_t h = run.hash();
-    hash = fnv1a(std::string_view(reinterpret_cast<const char*>(&h), sizeof h), hash);
+    hash = fnv1a_value(run.hash(), hash);
   }
   return hash;
 }

@@ -11,7 +11,9 @@
 
 #include "json_util.hpp"
 #include "legion/error.hpp"
+#include "legion/hash.hpp"
 #include "legion/timer.hpp"
+#include "legion/tokens.hpp"
 #include "script.hpp"
 
 namespace legion {
@@ -287,7 +289,7 @@ ChatMessage build_reply(const ModelRequest& request, const ScriptStep& step, con
 std::uint64_t latency_key(std::string_view script, std::size_t step) {
   std::uint64_t hash = fnv1a("legion-latency-v2");
   hash = fnv1a(script, hash);
-  return fnv1a(std::string_view(reinterpret_cast<const char*>(&step), sizeof step), hash);
+  return fnv1a_value(step, hash);
 }
 
 std::size_t step_of(const ModelRequest& request, const ScriptLocation& where) {
@@ -309,7 +311,7 @@ struct SimulatedModel::Impl {
 };
 
 SimulatedModel::SimulatedModel(SimulatedModelOptions options)
-    : options_(std::move(options)), impl_(std::make_unique<Impl>()) {}
+    : options_(options), impl_(std::make_unique<Impl>()) {}
 
 SimulatedModel::~SimulatedModel() = default;
 

@@ -1,6 +1,7 @@
 // The deterministic token rule (docs/simulated-model.md, "Tokens"), shared by every back-end.
+#include "legion/tokens.hpp"
+
 #include "json_util.hpp"
-#include "legion/simulated_model.hpp"
 
 namespace legion {
 namespace {

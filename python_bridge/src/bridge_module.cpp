@@ -3,6 +3,7 @@
 
 #include "legion/embedder.hpp"
 #include "legion/error.hpp"
+#include "legion/tokens.hpp"
 #include "python_bridge/bridge.hpp"
 #include "python_bridge/json.hpp"
 
@@ -170,6 +171,8 @@ PYBIND11_EMBEDDED_MODULE(legion_bridge, m) {
   // ScriptError first: pybind11 tries translators in reverse order of registration.
   static py::exception<legion::Error> error(m, "Error", PyExc_RuntimeError);
   static py::exception<legion::ScriptError> script_error(m, "ScriptError", error.ptr());
+  // By value: pybind11's translator is a void(*)(std::exception_ptr).
+  // NOLINTNEXTLINE(performance-unnecessary-value-param)
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);

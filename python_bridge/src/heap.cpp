@@ -10,6 +10,7 @@
 #include "python_bridge/python_error.hpp"
 
 // Exported by libpython 3.11 but declared only in its internal headers (pycore_pymem.h).
+// NOLINTNEXTLINE(bugprone-reserved-identifier): CPython's name, not ours.
 extern "C" int _PyObject_DebugMallocStats(FILE* out);
 
 namespace legion::python {

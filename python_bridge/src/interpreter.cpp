@@ -69,7 +69,7 @@ void check_venv(const std::filesystem::path& venv) {
 // destroys statics (the main thread, after main returns), which first takes the GIL back.
 struct Embedded {
   PyThreadState* main_state = nullptr;
-  StartReport report;
+  InterpreterStart report;
   std::filesystem::path venv;
 
   ~Embedded() {
@@ -126,7 +126,7 @@ std::vector<std::pair<std::string, std::string>> offline_environment() {
   };
 }
 
-const StartReport& start_interpreter(const InterpreterOptions& options) {
+const InterpreterStart& start_interpreter(const InterpreterOptions& options) {
   std::lock_guard lock(start_mutex);
   const std::filesystem::path venv = options.venv.empty() ? default_venv() : options.venv;
   if (embedded) {

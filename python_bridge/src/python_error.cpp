@@ -6,8 +6,8 @@ namespace py = pybind11;
 
 namespace legion::python {
 
-PythonError::PythonError(std::string type, std::string summary, std::string traceback)
-    : Error(std::move(summary)), type_(std::move(type)), traceback_(std::move(traceback)) {}
+PythonError::PythonError(std::string type, const std::string& summary, std::string traceback)
+    : Error(summary), type_(std::move(type)), traceback_(std::move(traceback)) {}
 
 void rethrow_python_error() {
   try {

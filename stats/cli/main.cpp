@@ -271,7 +271,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // CLI11 reports an unknown subcommand as a missing one; name the word instead.
     const auto rest = app.remaining();
-    if (app.get_subcommands().empty() && !rest.empty()) {
+    if (app.get_subcommands().empty() && !rest.empty() && rest.front().starts_with("-")) {
+      std::cerr << "legion-stats: unknown option '" << rest.front() << "' (see --help)\n";
+    } else if (app.get_subcommands().empty() && !rest.empty()) {
       std::cerr << "legion-stats: unknown subcommand '" << rest.front()
                 << "' (expected summary, compare or check; see --help)\n";
     } else {

@@ -10,7 +10,7 @@
 #include "stats/correction.hpp"
 #include "stats/descriptive.hpp"
 #include "stats/effect_size.hpp"
-#include "stats/tests.hpp"
+#include "stats/hypothesis.hpp"
 
 namespace stats {
 

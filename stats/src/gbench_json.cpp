@@ -248,15 +248,9 @@ std::vector<Series> parse_benchmark_csv(std::string_view text, std::string_view 
 std::vector<Series> read_benchmark_file(const std::filesystem::path& path,
                                         std::string_view metric) {
   const std::string source = path.string();
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) bad(source, "no such file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) bad(source, "cannot open file");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) bad(source, "cannot read file");
-  if (path.extension() == ".csv") return parse_benchmark_csv(buffer.str(), metric, source);
-  return parse_gbench_json(buffer.str(), metric, source);
+  const std::string text = read_input_file(path);
+  if (path.extension() == ".csv") return parse_benchmark_csv(text, metric, source);
+  return parse_gbench_json(text, metric, source);
 }
 
 }  // namespace stats

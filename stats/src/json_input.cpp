@@ -1,5 +1,9 @@
 #include "stats/json_input.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "stats/error.hpp"
@@ -45,6 +49,21 @@ nlohmann::json parse_json_input(std::string_view text, std::string_view source) 
     }
     throw StatsError(where + what);
   }
+}
+
+std::string read_input_file(const std::filesystem::path& path) {
+  const std::string source = path.string();
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) throw StatsError(source + ": no such file");
+  if (std::filesystem::is_directory(status)) throw StatsError(source + ": is a directory");
+  if (!std::filesystem::is_regular_file(status)) throw StatsError(source + ": not a regular file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw StatsError(source + ": cannot open (" + std::strerror(errno) + ")");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) throw StatsError(source + ": cannot read (" + std::strerror(errno) + ")");
+  return buffer.str();
 }
 
 }  // namespace stats

@@ -104,14 +104,7 @@ std::vector<Target> parse_targets(std::string_view text, std::string_view source
 }
 
 std::vector<Target> read_targets_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    throw StatsError(path.string() + ": no such file");
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (!in) throw StatsError(path.string() + ": cannot read file");
-  return parse_targets(buffer.str(), path.string());
+  return parse_targets(read_input_file(path), path.string());
 }
 
 std::vector<TargetResult> check_targets(const std::vector<Target>& targets,
@@ -120,8 +113,7 @@ std::vector<TargetResult> check_targets(const std::vector<Target>& targets,
   if (results.empty()) throw StatsError("check_targets: no results file");
   for (const auto& file : results) {
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec))
-      throw StatsError(file.string() + ": no such file");
+    if (!std::filesystem::is_regular_file(file, ec)) read_input_file(file);  // throws: why not
   }
   std::map<std::string, std::vector<Series>> by_metric;
   auto lookup = [&](const std::string& metric, const std::string& name) -> const Series& {

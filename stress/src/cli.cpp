@@ -4,12 +4,14 @@
 
 #include <CLI/CLI.hpp>
 #include <array>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <ostream>
+#include <string_view>
 #include <thread>
 
 #include "faults/command.hpp"
@@ -163,7 +165,16 @@ int command_run(const std::vector<std::string>& paths, double scale, std::uint64
   options.commit = git_commit();
   options.progress = quiet ? nullptr : &err;
   options.progress_bar = &err == &std::cerr && ::isatty(STDERR_FILENO);
-  std::filesystem::create_directories(options.out_dir);
+  // What is wrong with --out is said in one line, not as std::filesystem's exception text.
+  std::error_code out_error;
+  if (std::filesystem::exists(options.out_dir, out_error) &&
+      !std::filesystem::is_directory(options.out_dir, out_error)) {
+    throw legion::ConfigError("--out " + out_dir + ": not a directory");
+  }
+  std::filesystem::create_directories(options.out_dir, out_error);
+  if (out_error) {
+    throw legion::Error("--out " + out_dir + ": cannot create (" + out_error.message() + ")");
+  }
   ThrowawayPostgres postgres;
   options.start_postgres = [&postgres] { return postgres.url(); };
 
@@ -247,9 +258,22 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   run->add_option("--time-scale", scale, "shrink durations and task counts by F (0 < F <= 1)")
       ->check(CLI::Range(1e-9, 1.0))
       ->capture_default_str();
-  // Unsigned: CLI11 would read -1 as 2^64-1.
+  // Checked as text: CLI11 would read -1 as 2^64-1, NonNegativeNumber let 1e30 through (the
+  // run then started with a wrapped seed) and printed DBL_MAX's 300 digits as its bound.
   run->add_option("--seed", seed, "seed of the task operands and the model latencies")
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::Validator(
+          [](const std::string& text) -> std::string {
+            errno = 0;
+            char* end = nullptr;
+            const bool digits =
+                !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+            if (digits) std::strtoull(text.c_str(), &end, 10);
+            if (!digits || errno == ERANGE) {
+              return "must be a whole number from 0 to 18446744073709551615, got '" + text + "'";
+            }
+            return "";
+          },
+          "UINT64"))
       ->capture_default_str();
   run->add_option("--out", out_dir, "directory for the JSON results")->capture_default_str();
   run->add_option("--pg-url", pg_url, "PostgreSQL URL for store 'postgresql' (env LEGION_PG_URL)");
@@ -262,6 +286,12 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   std::vector<std::string> list_paths;
   list->add_option("paths", list_paths, "scenario files or directories");
 
+  // CLI11 reports an unknown option before the command as a missing command; name it.
+  if (argc > 1 && argv[1][0] == '-' && std::string_view(argv[1]) != "-h" &&
+      std::string_view(argv[1]) != "--help") {
+    err << "legion-stress: error: unknown option '" << argv[1] << "' (see legion-stress --help)\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
     if (*run) {

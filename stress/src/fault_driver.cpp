@@ -26,8 +26,7 @@ std::string with_address(const std::string& url, const std::string& address) {
 
 FaultDriver::FaultDriver(const ScenarioConfig& config, std::uint64_t seed,
                          std::filesystem::path work_dir)
-    : config_(config),
-      start_(SteadyClock::now()),
+    : start_(SteadyClock::now()),
       events_(start_),
       context_(config, seed, std::move(work_dir), "", events_, tasks_),
       schedule_(draw_schedule(config.faults, config.workers, seed)) {

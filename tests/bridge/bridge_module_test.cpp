@@ -11,6 +11,7 @@
 #include "legion/corpus.hpp"
 #include "legion/embedder.hpp"
 #include "legion/error.hpp"
+#include "legion/tokens.hpp"
 #include "python_bridge/bridge.hpp"
 #include "python_bridge/interpreter.hpp"
 #include "python_bridge/json.hpp"

@@ -13,10 +13,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "child_process.hpp"
 #include "legion/store/task_store.hpp"
-#include "run_command.hpp"
 #include "store/backends.hpp"
+#include "support/child_process.hpp"
+#include "support/run_command.hpp"
 
 namespace legion::cli {
 namespace {

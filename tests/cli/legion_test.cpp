@@ -12,7 +12,7 @@
 
 #include "cli/legion_process.hpp"
 #include "legion/store/task_store.hpp"
-#include "wait_until.hpp"
+#include "support/wait_until.hpp"
 
 namespace legion::cli {
 namespace {

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "run_command.hpp"
+#include "support/run_command.hpp"
 
 namespace fs = std::filesystem;
 

@@ -6,7 +6,7 @@
 
 namespace {
 
-using legion_compare::split_benchmark_name;
+using legion::compare::split_benchmark_name;
 
 TEST(BenchmarkName, ScenarioIsTheFirstComponentRegimeTheLast) {
   EXPECT_EQ(split_benchmark_name("simple_task/hot").scenario, "simple_task");
@@ -26,7 +26,7 @@ TEST(BenchmarkName, GoogleBenchmarkSuffixesAreSkipped) {
 }
 
 TEST(BenchmarkName, RegimesSortColdStartConstructionHotConcurrency) {
-  using legion_compare::regime_rank;
+  using legion::compare::regime_rank;
   EXPECT_LT(regime_rank("cold_start"), regime_rank("construction"));
   EXPECT_LT(regime_rank("construction"), regime_rank("hot"));
   EXPECT_LT(regime_rank("hot"), regime_rank("concurrency"));

@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "run_command.hpp"
-#include "verdict_invariant.hpp"
+#include "support/run_command.hpp"
+#include "support/verdict_invariant.hpp"
 
 namespace {
 

@@ -17,18 +17,18 @@
 
 namespace {
 
-using legion_compare::Comparison;
-using legion_compare::InputError;
-using legion_compare::Options;
-using legion_compare::ProcessRun;
-using legion_compare::Row;
-using legion_compare::Status;
+using legion::compare::Comparison;
+using legion::compare::InputError;
+using legion::compare::Options;
+using legion::compare::ProcessRun;
+using legion::compare::Row;
+using legion::compare::Status;
 
 const std::string kData = std::string(LEGION_TEST_DATA_DIR) + "/compare/";
 
 std::vector<ProcessRun> load(const std::vector<std::string>& names) {
   std::vector<ProcessRun> runs;
-  for (const auto& n : names) runs.push_back(legion_compare::read_process_run(kData + n));
+  for (const auto& n : names) runs.push_back(legion::compare::read_process_run(kData + n));
   return runs;
 }
 
@@ -54,7 +54,7 @@ ProcessRun inline_run(const std::string& framework, const std::string& source,
                       const std::string& entries) {
   const std::string context =
       framework.empty() ? "{}" : R"({"framework": ")" + framework + R"(", "seed": 1})";
-  return legion_compare::parse_process_run(
+  return legion::compare::parse_process_run(
       R"({"context": )" + context + R"(, "benchmarks": [)" + entries + "]}", source);
 }
 
@@ -65,7 +65,7 @@ std::string rep(const std::string& name, double us, const std::string& label = "
 }
 
 TEST(Comparison, PairsTheSameBenchmarksAcrossFrameworksWithTheBaselineFirst) {
-  const auto c = legion_compare::compare_frameworks(all_fixtures(), fast());
+  const auto c = legion::compare::compare_frameworks(all_fixtures(), fast());
   ASSERT_EQ(c.frameworks.size(), 3u);
   EXPECT_EQ(c.frameworks[0].name, "legion");
   EXPECT_EQ(c.frameworks[0].files.size(), 3u);
@@ -86,7 +86,7 @@ TEST(Comparison, PairsTheSameBenchmarksAcrossFrameworksWithTheBaselineFirst) {
 }
 
 TEST(Comparison, ATwiceAsSlowFrameworkHasARatioIntervalAroundTwo) {
-  const auto c = legion_compare::compare_frameworks(all_fixtures(), fast());
+  const auto c = legion::compare::compare_frameworks(all_fixtures(), fast());
   for (const auto& r : c.rows) {
     if (r.framework != "slow") continue;
     ASSERT_EQ(r.status, Status::kCompared) << r.benchmark;
@@ -100,7 +100,7 @@ TEST(Comparison, ATwiceAsSlowFrameworkHasARatioIntervalAroundTwo) {
 TEST(Comparison, BaselineIsSelectable) {
   auto o = fast();
   o.baseline = "slow";
-  const auto c = legion_compare::compare_frameworks(all_fixtures(), o);
+  const auto c = legion::compare::compare_frameworks(all_fixtures(), o);
   EXPECT_EQ(c.frameworks[0].name, "slow");
   const auto& r = row(c, "simple_task/hot", "legion");
   EXPECT_TRUE(r.stats->ratio_interval.contains(0.5));
@@ -111,7 +111,7 @@ TEST(Comparison, UnknownBaselineIsBadInput) {
   auto o = fast();
   o.baseline = "langgraph";
   try {
-    legion_compare::compare_frameworks(all_fixtures(), o);
+    legion::compare::compare_frameworks(all_fixtures(), o);
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("baseline 'langgraph'"), std::string::npos) << e.what();
@@ -119,7 +119,7 @@ TEST(Comparison, UnknownBaselineIsBadInput) {
 }
 
 TEST(Comparison, UnsupportedAndFailedBenchmarksAreRowsWithoutRatio) {
-  const auto c = legion_compare::compare_frameworks(all_fixtures(), fast());
+  const auto c = legion::compare::compare_frameworks(all_fixtures(), fast());
   const auto& u = row(c, "multi_agent_workflow/hot", "direct");
   EXPECT_EQ(u.status, Status::kUnsupported);
   EXPECT_EQ(u.reason, "direct has no agents");
@@ -158,7 +158,7 @@ TEST(Comparison, BaselineErrorsAreReportedOnTheFrameworksRow) {
   const auto other =
       two_processes("other", rep("x/hot", 10) + "," + rep("x/hot", 11) + "," + rep("y/hot", 20) +
                                  "," + rep("y/hot", 21) + "," + rep("z/hot", 1));
-  const auto c = legion_compare::compare_frameworks(joined(base, other), fast());
+  const auto c = legion::compare::compare_frameworks(joined(base, other), fast());
   EXPECT_EQ(row(c, "x/hot", "other").status, Status::kBaselineUnsupported);
   EXPECT_EQ(row(c, "x/hot", "other").reason, "no x");
   EXPECT_EQ(row(c, "y/hot", "other").status, Status::kCompared);
@@ -166,7 +166,7 @@ TEST(Comparison, BaselineErrorsAreReportedOnTheFrameworksRow) {
 }
 
 TEST(Comparison, DifferentHashesAndModelCallsAreFlagged) {
-  const auto c = legion_compare::compare_frameworks(all_fixtures(), fast());
+  const auto c = legion::compare::compare_frameworks(all_fixtures(), fast());
   const auto& r = row(c, "large_context_retrieval/docs=10000/hot", "direct");
   EXPECT_EQ(r.status, Status::kCompared);  // still compared: a finding, not hidden
   EXPECT_NE(std::find(r.flags.begin(), r.flags.end(), "different work: hashes differ"),
@@ -176,7 +176,7 @@ TEST(Comparison, DifferentHashesAndModelCallsAreFlagged) {
 }
 
 TEST(Comparison, EachFrameworksRowsAreOneFamily) {
-  const auto c = legion_compare::compare_frameworks(all_fixtures(), fast());
+  const auto c = legion::compare::compare_frameworks(all_fixtures(), fast());
   EXPECT_EQ(c.family_rows.at("slow"), 7u);
   EXPECT_EQ(c.family_rows.at("direct"), 5u);  // 7 rows, 2 without a ratio
   for (const auto& r : c.rows) {
@@ -197,10 +197,10 @@ TEST(Comparison, EachFrameworksRowsAreOneFamily) {
 
 TEST(Comparison, AddingAFrameworkChangesNoOtherFrameworksVerdicts) {
   const auto two =
-      legion_compare::compare_frameworks(load({"legion.1.json", "legion.2.json", "legion.3.json",
-                                               "slow.1.json", "slow.2.json", "slow.3.json"}),
-                                         fast());
-  const auto three = legion_compare::compare_frameworks(all_fixtures(), fast());
+      legion::compare::compare_frameworks(load({"legion.1.json", "legion.2.json", "legion.3.json",
+                                                "slow.1.json", "slow.2.json", "slow.3.json"}),
+                                          fast());
+  const auto three = legion::compare::compare_frameworks(all_fixtures(), fast());
   for (const auto& r : two.rows) {
     const Row& same = row(three, r.benchmark, r.framework);
     ASSERT_TRUE(r.stats && same.stats);
@@ -212,7 +212,7 @@ TEST(Comparison, AddingAFrameworkChangesNoOtherFrameworksVerdicts) {
 
 TEST(Comparison, AFrameworkWithOneProcessIsBadInput) {
   try {
-    legion_compare::compare_frameworks(
+    legion::compare::compare_frameworks(
         load({"legion.1.json", "legion.2.json", "legion.3.json", "direct.1.json"}), fast());
     FAIL() << "no error";
   } catch (const InputError& e) {
@@ -230,7 +230,7 @@ TEST(Comparison, ARowWithOneProcessIsBadInput) {
       rep("x/hot", 10) + "," + rep("x/hot", 11) + "," + rep("y/hot", 20) + "," + rep("y/hot", 21));
   const auto two = inline_run("other", "other.2.json", rep("x/hot", 10) + "," + rep("x/hot", 11));
   try {
-    legion_compare::compare_frameworks(joined(base, {one, two}), fast());
+    legion::compare::compare_frameworks(joined(base, {one, two}), fast());
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("benchmark 'y/hot': framework 'other' has it from 1 "
@@ -241,7 +241,7 @@ TEST(Comparison, ARowWithOneProcessIsBadInput) {
 }
 
 TEST(Comparison, SameFileTwiceIsBadInput) {
-  EXPECT_THROW(legion_compare::compare_frameworks(
+  EXPECT_THROW(legion::compare::compare_frameworks(
                    load({"legion.1.json", "legion.1.json", "slow.1.json"}), fast()),
                InputError);
 }
@@ -251,13 +251,13 @@ TEST(Comparison, EveryProcessMustShareTheSeed) {
   auto other = two_processes("other", rep("x/hot", 10) + "," + rep("x/hot", 11));
   auto same_framework = base;
   same_framework[1].context["seed"] = 2;
-  EXPECT_THROW(legion_compare::compare_frameworks(joined(same_framework, other), fast()),
+  EXPECT_THROW(legion::compare::compare_frameworks(joined(same_framework, other), fast()),
                InputError);
   // Across frameworks too: different seeds are different inputs.
   auto other_seed = other;
   for (auto& p : other_seed) p.context["seed"] = 2;
   try {
-    legion_compare::compare_frameworks(joined(base, other_seed), fast());
+    legion::compare::compare_frameworks(joined(base, other_seed), fast());
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("other.1.json: context.seed '2' differs from '1'"),
@@ -267,20 +267,21 @@ TEST(Comparison, EveryProcessMustShareTheSeed) {
 }
 
 TEST(Comparison, OnlyTheBaselineIsBadInput) {
-  EXPECT_THROW(legion_compare::compare_frameworks(load({"legion.1.json", "legion.2.json"}), fast()),
-               InputError);
+  EXPECT_THROW(
+      legion::compare::compare_frameworks(load({"legion.1.json", "legion.2.json"}), fast()),
+      InputError);
 }
 
 TEST(RunFile, BadInputNamesTheFile) {
   try {
-    legion_compare::read_process_run(kData + "no_framework.json");
+    legion::compare::read_process_run(kData + "no_framework.json");
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("no_framework.json: context.framework"), std::string::npos)
         << e.what();
   }
-  EXPECT_THROW(legion_compare::read_process_run(kData + "malformed.json"), InputError);
-  EXPECT_THROW(legion_compare::read_process_run(kData + "absent.json"), InputError);
+  EXPECT_THROW(legion::compare::read_process_run(kData + "malformed.json"), InputError);
+  EXPECT_THROW(legion::compare::read_process_run(kData + "absent.json"), InputError);
   EXPECT_THROW(inline_run("", "x.json", rep("x/hot", 1)), InputError);
   EXPECT_THROW(inline_run("legion", "x.json", R"({"name": "x/hot", "run_type": "iteration"})"),
                InputError);
@@ -290,8 +291,8 @@ TEST(RunFile, BadInputNamesTheFile) {
 // a parse_error and escaped legion-compare as raw exception text.
 TEST(RunFile, ANumberOutOfRangeIsMalformedJson) {
   try {
-    legion_compare::parse_process_run(R"({"context": {"framework": "x"}, "benchmarks": [1e999]})",
-                                      "huge.json");
+    legion::compare::parse_process_run(R"({"context": {"framework": "x"}, "benchmarks": [1e999]})",
+                                       "huge.json");
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("huge.json: malformed JSON"), std::string::npos)
@@ -300,7 +301,7 @@ TEST(RunFile, ANumberOutOfRangeIsMalformedJson) {
 }
 
 TEST(RunFile, AggregatesAreIgnoredAndRepetitionsKept) {
-  const auto run = legion_compare::read_process_run(kData + "legion.1.json");
+  const auto run = legion::compare::read_process_run(kData + "legion.1.json");
   EXPECT_EQ(run.framework, "legion");
   ASSERT_EQ(run.benchmarks.size(), 7u);
   EXPECT_EQ(run.benchmarks[1].name, "simple_task/hot");
@@ -316,7 +317,7 @@ namespace {
 
 TEST(RunFile, ReadsGoogleBenchmarksBareNaNInAggregates) {
   // legion-bench's cv aggregate of a constant counter is 0/0, written as a bare NaN.
-  const ProcessRun run = legion_compare::parse_process_run(R"({
+  const ProcessRun run = legion::compare::parse_process_run(R"({
     "context": {"framework": "legion", "framework_version": "0.1.0"},
     "benchmarks": [
       {"name": "s/hot/real_time", "run_name": "s/hot/real_time", "run_type": "iteration",
@@ -324,7 +325,7 @@ TEST(RunFile, ReadsGoogleBenchmarksBareNaNInAggregates) {
       {"name": "s/hot/real_time_cv", "run_name": "s/hot/real_time", "run_type": "aggregate",
        "aggregate_name": "cv", "real_time": 0.0, "cpu_time": 0.0, "time_unit": "us",
        "model_calls": NaN}]})",
-                                                           "nan.json");
+                                                            "nan.json");
   ASSERT_EQ(run.benchmarks.size(), 1u);
   EXPECT_EQ(run.benchmarks[0].times_ns, (std::vector<double>{2000.0}));
 }
@@ -362,7 +363,7 @@ std::vector<ProcessRun> delegating_runs() {
 }
 
 TEST(Comparison, AdaptersOwnFiguresAreShownSideBySide) {
-  const Comparison c = legion_compare::compare_frameworks(delegating_runs(), fast());
+  const Comparison c = legion::compare::compare_frameworks(delegating_runs(), fast());
   const Row& r = row(c, "hierarchical/hot", "crewai");
   ASSERT_EQ(r.figures.size(), 2u);  // harness counters (rss_bytes, model_calls) are not figures
   EXPECT_EQ(r.figures[0].name, "delegations");
@@ -372,7 +373,7 @@ TEST(Comparison, AdaptersOwnFiguresAreShownSideBySide) {
 }
 
 TEST(Comparison, OverheadPerDelegationIsTheExtraTimeOverTheFrameworksDelegations) {
-  const Comparison c = legion_compare::compare_frameworks(delegating_runs(), fast());
+  const Comparison c = legion::compare::compare_frameworks(delegating_runs(), fast());
   const Row& r = row(c, "hierarchical/hot", "crewai");
   ASSERT_EQ(r.derived.size(), 1u);
   EXPECT_EQ(r.derived[0].name, "overhead_per_delegation_ns");
@@ -386,13 +387,13 @@ TEST(Comparison, OverheadPerDelegationIsTheExtraTimeOverTheFrameworksDelegations
 }
 
 TEST(Report, MemoryColumnShowsHeapPerAgentAndFiguresTable) {
-  const Comparison c = legion_compare::compare_frameworks(delegating_runs(), fast());
+  const Comparison c = legion::compare::compare_frameworks(delegating_runs(), fast());
   std::ostringstream out;
-  legion_compare::print_full(out, c);
+  legion::compare::print_full(out, c);
   const std::string text = out.str();
   EXPECT_NE(text.find("2 KiB/agent / 40 KiB/agent"), std::string::npos) << text;
   EXPECT_NE(text.find("overhead_per_delegation_ns"), std::string::npos) << text;
-  const auto json = legion_compare::to_json(c);
+  const auto json = legion::compare::to_json(c);
   bool found = false;
   for (const auto& row : json["comparisons"]) {
     if (row["benchmark"] == "hierarchical/hot" && row["framework"] == "crewai") {
@@ -422,10 +423,10 @@ std::vector<ProcessRun> transport_runs(const std::string& deterministic = "") {
       http += std::string(r ? "," : "") + rep_with("simple_task/hot", 150.0 * jitter, R"("x": 1)");
     }
     const std::string k = std::to_string(p);
-    runs.push_back(legion_compare::parse_process_run(
+    runs.push_back(legion::compare::parse_process_run(
         R"({"context": {"framework": "langchain", "seed": 1}, "benchmarks": [)" + inproc + "]}",
         "langchain." + k));
-    runs.push_back(legion_compare::parse_process_run(
+    runs.push_back(legion::compare::parse_process_run(
         R"({"context": {"framework": "langchain", "seed": 1, "transport": "http")" +
             (deterministic.empty() ? "" : R"(, "deterministic": ")" + deterministic + "\"") +
             R"(}, "benchmarks": [)" + http + "]}",
@@ -437,7 +438,7 @@ std::vector<ProcessRun> transport_runs(const std::string& deterministic = "") {
 TEST(Comparison, OverHttpAFrameworkIsItsOwnContestantWithTheClientStackCost) {
   Options options = fast();
   options.baseline = "langchain";
-  const Comparison c = legion_compare::compare_frameworks(transport_runs(), options);
+  const Comparison c = legion::compare::compare_frameworks(transport_runs(), options);
   ASSERT_EQ(c.frameworks.size(), 2u);
   EXPECT_EQ(c.frameworks[1].name, "langchain@http");
   const Row& r = row(c, "simple_task/hot", "langchain@http");
@@ -457,7 +458,7 @@ TEST(Comparison, ARealModelRunIsFlaggedNotDeterministic) {
   Options options = fast();
   options.baseline = "langchain";
   const Comparison c =
-      legion_compare::compare_frameworks(transport_runs("false: a real model"), options);
+      legion::compare::compare_frameworks(transport_runs("false: a real model"), options);
   ASSERT_EQ(c.warnings.size(), 1u);
   EXPECT_NE(c.warnings[0].find("langchain@http: not deterministic"), std::string::npos);
 }

@@ -21,15 +21,15 @@
 #include "compare/comparison.hpp"
 #include "compare/input_error.hpp"
 #include "compare/report.hpp"
-#include "verdict_invariant.hpp"
+#include "support/verdict_invariant.hpp"
 
 namespace {
 
-using legion_compare::BenchmarkRun;
-using legion_compare::Comparison;
-using legion_compare::CriterionLine;
-using legion_compare::LatencyLine;
-using legion_compare::ProcessRun;
+using legion::compare::BenchmarkRun;
+using legion::compare::Comparison;
+using legion::compare::CriterionLine;
+using legion::compare::LatencyLine;
+using legion::compare::ProcessRun;
 
 constexpr const char* kLognormal = "lognormal:20ms,0.5";
 
@@ -113,14 +113,14 @@ const LatencyLine& latency_line(const Comparison& c, const std::string& benchmar
 }
 
 Comparison with_baseline(const std::vector<ProcessRun>& runs, const std::string& baseline) {
-  legion_compare::Options o;
+  legion::compare::Options o;
   o.baseline = baseline;
-  return legion_compare::compare_frameworks(runs, o);
+  return legion::compare::compare_frameworks(runs, o);
 }
 
 // Every criterion line keeps the invariant, on the JSON a reader sees.
 void expect_invariant(const Comparison& c) {
-  const auto json = legion_compare::to_json(c);
+  const auto json = legion::compare::to_json(c);
   ASSERT_TRUE(json["criteria"].is_object());
   for (const auto& line : json["criteria"]["lines"]) {
     const std::string wrong = legion_test::criterion_disagreement(line);
@@ -134,11 +134,11 @@ TEST(Criteria, OverheadVerdictsFollowTheKnownOverheads) {
   int crewai_lines = 0;
   constexpr int kRuns = 40;
   for (int run = 0; run < kRuns; ++run) {
-    const auto c = legion_compare::compare_frameworks(runs_of(rng, latency_cases(), kFour, 6), {});
+    const auto c = legion::compare::compare_frameworks(runs_of(rng, latency_cases(), kFour, 6), {});
     expect_invariant(c);
     EXPECT_EQ(c.criteria.latency_regime, "latency");
     // simple_task is no multi-agent scenario: in the latency table, not among the criteria.
-    const auto overhead = lines_of(c, legion_compare::kOverheadCriterion);
+    const auto overhead = lines_of(c, legion::compare::kOverheadCriterion);
     ASSERT_EQ(overhead.size(), 3u * kFour.size());
     for (const auto* l : overhead) {
       EXPECT_NE(l->scenario, "simple_task");
@@ -175,7 +175,7 @@ TEST(Criteria, TheOverheadIntervalCoversAtItsFamilyLevel) {
   int all_covered = 0;
   for (int run = 0; run < kRuns; ++run) {
     const auto c =
-        legion_compare::compare_frameworks(runs_of(rng, cases, {"legion", "langchain"}, 3, o), {});
+        legion::compare::compare_frameworks(runs_of(rng, cases, {"legion", "langchain"}, 3, o), {});
     bool covered = true;
     for (const auto& l : c.latency.lines) {
       if (l.framework != "langchain") continue;
@@ -211,7 +211,7 @@ TEST(Criteria, TheOverheadIsStudentsIntervalOnTheLogsOverTheExactCriticalPath) {
       runs.push_back(p);
     }
   }
-  const auto c = legion_compare::compare_frameworks(runs, {});
+  const auto c = legion::compare::compare_frameworks(runs, {});
   const auto& l = latency_line(c, "hierarchical/hot", "legion");
   ASSERT_TRUE(l.overhead.has_value());
   std::vector<double> logs;
@@ -231,7 +231,7 @@ TEST(Criteria, TheOverheadIsStudentsIntervalOnTheLogsOverTheExactCriticalPath) {
   ASSERT_TRUE(l.vs_direct.has_value());
   EXPECT_GT(l.vs_direct->ratio, 1.0);
   // hierarchical is a multi-agent scenario (pattern hierarchy).
-  const auto lines = lines_of(c, legion_compare::kOverheadCriterion);
+  const auto lines = lines_of(c, legion::compare::kOverheadCriterion);
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0]->pattern, "hierarchy");
   EXPECT_EQ(lines[0]->framework, "legion");
@@ -240,7 +240,7 @@ TEST(Criteria, TheOverheadIsStudentsIntervalOnTheLogsOverTheExactCriticalPath) {
 TEST(LatencyTable, TheRatioAgainstDirectIsWhatBaselineDirectGives) {
   std::mt19937_64 rng(5);
   const auto runs = runs_of(rng, latency_cases(), kFour, 4);
-  const auto c = legion_compare::compare_frameworks(runs, {});
+  const auto c = legion::compare::compare_frameworks(runs, {});
   const auto d = with_baseline(runs, "direct");
   EXPECT_EQ(c.latency.reference, "direct");
   EXPECT_EQ(c.latency.direct_family, d.family_rows);
@@ -271,7 +271,7 @@ TEST(LatencyTable, TheRatioAgainstDirectIsWhatBaselineDirectGives) {
   for (const auto& p : runs) {
     if (p.framework != "direct") no_direct.push_back(p);
   }
-  const auto n = legion_compare::compare_frameworks(no_direct, {});
+  const auto n = legion::compare::compare_frameworks(no_direct, {});
   EXPECT_TRUE(n.latency.reference.empty());
   for (const auto& l : n.latency.lines) EXPECT_FALSE(l.vs_direct.has_value());
 }
@@ -292,13 +292,13 @@ TEST(Criteria, LegionWithinTwentyPercentFollowsTheKnownRatios) {
   int on_limit_decided = 0;
   constexpr int kRuns = 40;
   for (int run = 0; run < kRuns; ++run) {
-    const auto c = legion_compare::compare_frameworks(
+    const auto c = legion::compare::compare_frameworks(
         runs_of(rng, within_cases(), {"legion", "langchain"}, 5, zero), {});
     expect_invariant(c);
     EXPECT_EQ(c.criteria.latency_regime, "zero_latency");
     EXPECT_TRUE(c.latency.empty());
-    EXPECT_TRUE(lines_of(c, legion_compare::kOverheadCriterion).empty());
-    const auto within = lines_of(c, legion_compare::kWithinCriterion);
+    EXPECT_TRUE(lines_of(c, legion::compare::kOverheadCriterion).empty());
+    const auto within = lines_of(c, legion::compare::kWithinCriterion);
     ASSERT_EQ(within.size(), 3u);  // construction is no task
     for (const auto* l : within) {
       EXPECT_EQ(l->latency_regime, "zero_latency");
@@ -323,8 +323,8 @@ TEST(Criteria, LegionWithinTwentyPercentFollowsTheKnownRatios) {
     // The zero-latency comparison says what it leaves to the latency regime's files.
     std::set<std::pair<std::string, std::string>> not_judged;
     for (const auto& n : c.criteria.not_judged) not_judged.insert({n.criterion, n.latency_regime});
-    EXPECT_TRUE(not_judged.count({legion_compare::kOverheadCriterion, "latency"}));
-    EXPECT_TRUE(not_judged.count({legion_compare::kWithinCriterion, "latency"}));
+    EXPECT_TRUE(not_judged.count({legion::compare::kOverheadCriterion, "latency"}));
+    EXPECT_TRUE(not_judged.count({legion::compare::kWithinCriterion, "latency"}));
   }
   EXPECT_LE(on_limit_decided, 2) << on_limit_decided << " of " << kRuns;
 }
@@ -332,10 +332,10 @@ TEST(Criteria, LegionWithinTwentyPercentFollowsTheKnownRatios) {
 TEST(Criteria, WithAnotherBaselineTheWithinLinesAreTheSame) {
   std::mt19937_64 rng(21);
   const auto runs = runs_of(rng, latency_cases(), kFour, 4);
-  const auto a = legion_compare::compare_frameworks(runs, {});
+  const auto a = legion::compare::compare_frameworks(runs, {});
   const auto b = with_baseline(runs, "crewai");
-  const auto la = lines_of(a, legion_compare::kWithinCriterion);
-  const auto lb = lines_of(b, legion_compare::kWithinCriterion);
+  const auto la = lines_of(a, legion::compare::kWithinCriterion);
+  const auto lb = lines_of(b, legion::compare::kWithinCriterion);
   ASSERT_EQ(la.size(), lb.size());
   ASSERT_FALSE(la.empty());
   for (std::size_t i = 0; i < la.size(); ++i) {
@@ -368,22 +368,22 @@ TEST(Criteria, TwoLatencyRegimesAreTwoComparisons) {
     if (p.framework == "langchain") crossed.push_back(p);
   }
   try {
-    legion_compare::compare_frameworks(crossed, {});
+    legion::compare::compare_frameworks(crossed, {});
     FAIL() << "frameworks in two latency regimes were compared";
-  } catch (const legion_compare::InputError& e) {
+  } catch (const legion::compare::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("legion-compare run of its own"), std::string::npos)
         << e.what();
   }
-  EXPECT_THROW(legion_compare::compare_frameworks(mixed, {}), legion_compare::InputError);
+  EXPECT_THROW(legion::compare::compare_frameworks(mixed, {}), legion::compare::InputError);
   // Apart, each gives its regime's lines.
-  const auto latency = legion_compare::compare_frameworks(runs, {});
-  const auto none = legion_compare::compare_frameworks(zero_runs, {});
+  const auto latency = legion::compare::compare_frameworks(runs, {});
+  const auto none = legion::compare::compare_frameworks(zero_runs, {});
   for (const auto& l : latency.criteria.lines) EXPECT_EQ(l.latency_regime, "latency");
   for (const auto& l : none.criteria.lines) EXPECT_EQ(l.latency_regime, "zero_latency");
-  EXPECT_FALSE(lines_of(latency, legion_compare::kWithinCriterion).empty());
-  EXPECT_FALSE(lines_of(none, legion_compare::kWithinCriterion).empty());
-  EXPECT_FALSE(lines_of(latency, legion_compare::kOverheadCriterion).empty());
-  EXPECT_TRUE(lines_of(none, legion_compare::kOverheadCriterion).empty());
+  EXPECT_FALSE(lines_of(latency, legion::compare::kWithinCriterion).empty());
+  EXPECT_FALSE(lines_of(none, legion::compare::kWithinCriterion).empty());
+  EXPECT_FALSE(lines_of(latency, legion::compare::kOverheadCriterion).empty());
+  EXPECT_TRUE(lines_of(none, legion::compare::kOverheadCriterion).empty());
 }
 
 // A criterion line without data says so, with no value.
@@ -391,7 +391,7 @@ void expect_not_measured(const Comparison& c, const std::string& framework,
                          const std::string& because) {
   expect_invariant(c);
   int seen = 0;
-  for (const auto* l : lines_of(c, legion_compare::kOverheadCriterion)) {
+  for (const auto* l : lines_of(c, legion::compare::kOverheadCriterion)) {
     if (l->framework != framework) continue;
     ++seen;
     EXPECT_EQ(l->verdict, "not_measured");
@@ -413,9 +413,9 @@ TEST(Criteria, MissingLatencyCountersAreNotMeasured) {
     runs.push_back(process(rng, "legion", k, cases, {}));
     runs.push_back(process(rng, "langchain", k, cases, without));
   }
-  const auto c = legion_compare::compare_frameworks(runs, {});
+  const auto c = legion::compare::compare_frameworks(runs, {});
   expect_not_measured(c, "langchain", "no critical_path_model_ns in langchain's files");
-  for (const auto* l : lines_of(c, legion_compare::kOverheadCriterion)) {
+  for (const auto* l : lines_of(c, legion::compare::kOverheadCriterion)) {
     if (l->framework == "legion") {
       EXPECT_NE(l->verdict, "not_measured");  // its own counters are there
       EXPECT_NEAR(*l->estimate, 0.05, 0.05);
@@ -427,7 +427,7 @@ TEST(Criteria, MissingLatencyCountersAreNotMeasured) {
       for (auto& b : p.benchmarks) b.counters.erase("critical_path_model_ns");
     }
   }
-  expect_not_measured(legion_compare::compare_frameworks(runs, {}), "legion",
+  expect_not_measured(legion::compare::compare_frameworks(runs, {}), "legion",
                       "critical_path_model_ns in 2 of 3 processes");
   // Different in one process: not the same case.
   for (auto& p : runs) {
@@ -437,7 +437,7 @@ TEST(Criteria, MissingLatencyCountersAreNotMeasured) {
       }
     }
   }
-  expect_not_measured(legion_compare::compare_frameworks(runs, {}), "legion",
+  expect_not_measured(legion::compare::compare_frameworks(runs, {}), "legion",
                       "differs between processes");
   // Zero: no latency in the case.
   for (auto& p : runs) {
@@ -446,7 +446,7 @@ TEST(Criteria, MissingLatencyCountersAreNotMeasured) {
         b.counters["critical_path_model_ns"] = std::vector<double>(5, 0.0);
     }
   }
-  expect_not_measured(legion_compare::compare_frameworks(runs, {}), "legion", "is 0");
+  expect_not_measured(legion::compare::compare_frameworks(runs, {}), "legion", "is 0");
 }
 
 TEST(Criteria, AnUnsupportedScenarioIsNotMeasuredWithItsReason) {
@@ -462,12 +462,12 @@ TEST(Criteria, AnUnsupportedScenarioIsNotMeasuredWithItsReason) {
       }
     }
   }
-  const auto c = legion_compare::compare_frameworks(runs, {});
+  const auto c = legion::compare::compare_frameworks(runs, {});
   expect_invariant(c);
   int seen = 0;
   for (const auto& l : c.criteria.lines) {
     if (l.scenario != "consensus") continue;
-    if (l.framework == "legion" && l.criterion == legion_compare::kOverheadCriterion) continue;
+    if (l.framework == "legion" && l.criterion == legion::compare::kOverheadCriterion) continue;
     ++seen;
     EXPECT_EQ(l.verdict, "not_measured");
     EXPECT_NE(l.verdict_text.find("langchain: unsupported: no voting"), std::string::npos)
@@ -478,12 +478,12 @@ TEST(Criteria, AnUnsupportedScenarioIsNotMeasuredWithItsReason) {
 
 TEST(Criteria, WithoutLangChainTheSecondCriterionIsNotJudged) {
   std::mt19937_64 rng(25);
-  const auto c = legion_compare::compare_frameworks(
+  const auto c = legion::compare::compare_frameworks(
       runs_of(rng, latency_cases(), {"legion", "direct"}, 3), {});
-  EXPECT_TRUE(lines_of(c, legion_compare::kWithinCriterion).empty());
+  EXPECT_TRUE(lines_of(c, legion::compare::kWithinCriterion).empty());
   bool said = false;
   for (const auto& n : c.criteria.not_judged) {
-    said = said || (n.criterion == legion_compare::kWithinCriterion &&
+    said = said || (n.criterion == legion::compare::kWithinCriterion &&
                     n.reason == "langchain's processes are not among the inputs");
   }
   EXPECT_TRUE(said);
@@ -501,7 +501,7 @@ TEST(Criteria, TheMultiAgentTableFollowsTheScenarioCatalogue) {
     const std::string id = spec.at("id");
     const std::string pattern = spec.at("pattern");
     ++scenarios;
-    const std::string known(legion_compare::multi_agent_pattern(id));
+    const std::string known(legion::compare::multi_agent_pattern(id));
     EXPECT_EQ(known, multi.count(pattern) ? pattern : "") << id << " (" << pattern << ")";
   }
   EXPECT_GE(scenarios, 10);
@@ -509,9 +509,9 @@ TEST(Criteria, TheMultiAgentTableFollowsTheScenarioCatalogue) {
 
 TEST(Criteria, TheSummaryPrintsTheLatencyTableAndTheCriteriaIn100Columns) {
   std::mt19937_64 rng(26);
-  const auto c = legion_compare::compare_frameworks(runs_of(rng, latency_cases(), kFour, 3), {});
+  const auto c = legion::compare::compare_frameworks(runs_of(rng, latency_cases(), kFour, 3), {});
   std::ostringstream summary;
-  legion_compare::print_summary(summary, c);
+  legion::compare::print_summary(summary, c);
   const std::string text = summary.str();
   EXPECT_NE(text.find("== model latency lognormal:20ms,0.5"), std::string::npos) << text;
   EXPECT_NE(text.find("== the seed's criteria: the latency regime"), std::string::npos) << text;
@@ -521,16 +521,16 @@ TEST(Criteria, TheSummaryPrintsTheLatencyTableAndTheCriteriaIn100Columns) {
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 100u) << line;
   std::ostringstream criteria;
-  legion_compare::print_criteria(criteria, c);
+  legion::compare::print_criteria(criteria, c);
   EXPECT_EQ(criteria.str().rfind("== the seed's criteria", 0), 0u) << criteria.str();
   EXPECT_NE(text.find(criteria.str()), std::string::npos);  // the summary's own section
   std::ostringstream full;
-  legion_compare::print_full(full, c);
+  legion::compare::print_full(full, c);
   EXPECT_NE(full.str().find("critical path ms"), std::string::npos);
   std::ostringstream markdown;
-  legion_compare::print_markdown(markdown, c);
+  legion::compare::print_markdown(markdown, c);
   EXPECT_NE(markdown.str().find("| coordination overhead < 15% |"), std::string::npos);
-  const auto json = legion_compare::to_json(c);
+  const auto json = legion::compare::to_json(c);
   EXPECT_EQ(json["criteria"]["latency_regime"], "latency");
   EXPECT_EQ(json["latency"]["lines"].size(), c.latency.lines.size());
   EXPECT_TRUE(json["latency"]["lines"][0]["overhead"]["ci"].is_object());

@@ -62,8 +62,8 @@ std::string reps(const std::string& name, double us) {
 
 // Process k of a framework: scenario a (two parameter points) scale_a, b scale_b, an A/A row,
 // each process a little off (k) so there is a spread.
-legion_compare::ProcessRun run(const std::string& framework, int k, double scale_a, double scale_b,
-                               bool only_b = false) {
+legion::compare::ProcessRun run(const std::string& framework, int k, double scale_a, double scale_b,
+                                bool only_b = false) {
   const double p = 1.0 + 0.01 * k;
   std::string entries = reps("b/hot", 100 * scale_b * p);
   if (!only_b) {
@@ -73,17 +73,17 @@ legion_compare::ProcessRun run(const std::string& framework, int k, double scale
   }
   const std::string text = R"({"context": {"framework": ")" + framework +
                            R"(", "seed": 42}, "benchmarks": [)" + entries + "]}";
-  return legion_compare::parse_process_run(text, framework + "." + std::to_string(k) + ".json");
+  return legion::compare::parse_process_run(text, framework + "." + std::to_string(k) + ".json");
 }
 
 TEST(ProcessGeomean, EachScenarioWeighsOneAndAAControlsStayOut) {
   // Scenario a (two parameter points) is 2x slower, scenario b 8x: the mean over scenarios is
   // sqrt(2 * 8) = 4, not (2 * 2 * 8)^(1/3) = 3.17 as it would be per benchmark, and not pulled
   // toward 1 by the A/A row.
-  const auto c = legion_compare::compare_frameworks(
+  const auto c = legion::compare::compare_frameworks(
       {run("legion", 0, 1, 1), run("legion", 1, 1, 1), run("legion", 2, 1, 1),
        run("other", 0, 2, 8), run("other", 1, 2, 8), run("other", 2, 2, 8)},
-      legion_compare::Options{});
+      legion::compare::Options{});
   ASSERT_EQ(c.geomeans.size(), 1u);
   const auto& g = c.geomeans[0];
   EXPECT_EQ(g.regime, "hot");
@@ -97,11 +97,11 @@ TEST(ProcessGeomean, EachScenarioWeighsOneAndAAControlsStayOut) {
 
 TEST(ProcessGeomean, ProcessesThatRanOnlySomeRowsSharpenThoseRowsButNotTheMean) {
   // Two extra processes of `other` ran only b/hot (an adaptive driver's --benchmark_filter).
-  const auto c = legion_compare::compare_frameworks(
+  const auto c = legion::compare::compare_frameworks(
       {run("legion", 0, 1, 1), run("legion", 1, 1, 1), run("legion", 2, 1, 1),
        run("other", 0, 2, 8), run("other", 1, 2, 8), run("other", 2, 2, 8),
        run("other", 3, 2, 8, true), run("other", 4, 2, 8, true)},
-      legion_compare::Options{});
+      legion::compare::Options{});
   for (const auto& r : c.rows) {
     if (r.benchmark == "b/hot") {
       EXPECT_EQ(r.candidate->processes, 5u);

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-#include "run_command.hpp"
+#include "support/run_command.hpp"
 
 namespace {
 

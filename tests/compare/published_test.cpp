@@ -11,7 +11,7 @@
 
 #include "compare/comparison.hpp"
 #include "compare/report.hpp"
-#include "verdict_invariant.hpp"
+#include "support/verdict_invariant.hpp"
 
 namespace {
 
@@ -19,20 +19,20 @@ namespace fs = std::filesystem;
 
 const fs::path kRun = fs::path(LEGION_SOURCE_DIR) / "results" / "2026-12-02-five-frameworks";
 
-legion_compare::Comparison published() {
-  std::vector<legion_compare::ProcessRun> runs;
+legion::compare::Comparison published() {
+  std::vector<legion::compare::ProcessRun> runs;
   for (const char* framework : {"legion", "direct", "langchain", "autogen", "crewai"}) {
     for (int k = 1; k <= 3; ++k) {
-      runs.push_back(legion_compare::read_process_run(
+      runs.push_back(legion::compare::read_process_run(
           kRun / (std::string(framework) + "." + std::to_string(k) + ".json")));
     }
   }
-  return legion_compare::compare_frameworks(runs, {});
+  return legion::compare::compare_frameworks(runs, {});
 }
 
 TEST(PublishedRun, NoVerdictContradictsItsInterval) {
   const auto c = published();
-  const auto json = legion_compare::to_json(c);
+  const auto json = legion::compare::to_json(c);
   int compared = 0;
   for (const auto& row : json["comparisons"]) {
     if (row["stats"].is_null()) continue;
@@ -54,7 +54,7 @@ TEST(PublishedRun, NoVerdictContradictsItsInterval) {
 }
 
 TEST(PublishedRun, TheZeroLatencyCriterionLinesAgreeWithTheirIntervals) {
-  const auto json = legion_compare::to_json(published());
+  const auto json = legion::compare::to_json(published());
   const auto& criteria = json["criteria"];
   EXPECT_EQ(criteria["latency_regime"], "zero_latency");
   int lines = 0;
@@ -82,7 +82,7 @@ TEST(PublishedRun, TheAARowIsJudgedByTheGateNotCountedAsAComparison) {
 
 TEST(PublishedRun, TheSummaryFitsIn100Columns) {
   std::ostringstream out;
-  legion_compare::print_summary(out, published());
+  legion::compare::print_summary(out, published());
   std::istringstream lines(out.str());
   std::string line;
   int n = 0;

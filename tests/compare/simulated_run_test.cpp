@@ -12,13 +12,13 @@
 
 #include "compare/comparison.hpp"
 #include "compare/report.hpp"
-#include "verdict_invariant.hpp"
+#include "support/verdict_invariant.hpp"
 
 namespace {
 
-using legion_compare::BenchmarkRun;
-using legion_compare::Comparison;
-using legion_compare::ProcessRun;
+using legion::compare::BenchmarkRun;
+using legion::compare::Comparison;
+using legion::compare::ProcessRun;
 
 struct Truth {
   std::string benchmark;
@@ -77,7 +77,7 @@ std::vector<ProcessRun> two_frameworks(std::uint64_t seed, int processes, double
 
 // Every row keeps the invariant (on the JSON a reader sees).
 void expect_invariant(const Comparison& c) {
-  const auto json = legion_compare::to_json(c);
+  const auto json = legion::compare::to_json(c);
   for (const auto& row : json["comparisons"]) {
     if (row["stats"].is_null()) continue;
     const std::string wrong = legion_test::verdict_disagreement(row["stats"]);
@@ -96,7 +96,7 @@ TEST(SimulatedRun, EveryVerdictAgreesWithItsIntervalAndKnownEffectsAreFound) {
       runs.push_back(process(rng, "legion", k, truth, true, 0.03));
       runs.push_back(process(rng, "other", k, truth, false, 0.05));
     }
-    const auto c = legion_compare::compare_frameworks(runs, {});
+    const auto c = legion::compare::compare_frameworks(runs, {});
     expect_invariant(c);
     for (const auto& r : c.rows) {
       ASSERT_TRUE(r.stats.has_value());
@@ -117,7 +117,7 @@ TEST(SimulatedRun, EveryVerdictAgreesWithItsIntervalAndKnownEffectsAreFound) {
 
 TEST(SimulatedRun, AnUndisturbedRunPassesTheAAGate) {
   const auto runs = two_frameworks(1, 8, 0.01);
-  const auto c = legion_compare::compare_frameworks(runs, {});
+  const auto c = legion::compare::compare_frameworks(runs, {});
   EXPECT_EQ(c.aa_gate.status, "pass");
   ASSERT_EQ(c.aa_gate.frameworks.size(), 1u);
   EXPECT_EQ(c.aa_gate.frameworks[0].state, "inside");
@@ -125,11 +125,11 @@ TEST(SimulatedRun, AnUndisturbedRunPassesTheAAGate) {
   EXPECT_EQ(c.family_rows.at("other"), 5u);
   for (const auto& r : c.rows) {
     if (r.scenario == "harness") {
-      EXPECT_EQ(r.role, legion_compare::Role::kAaControl);
+      EXPECT_EQ(r.role, legion::compare::Role::kAaControl);
     }
   }
   std::ostringstream out;
-  legion_compare::print_summary(out, c);
+  legion::compare::print_summary(out, c);
   EXPECT_EQ(out.str().find("A/A gate: pass"), out.str().find('\n') + 1) << out.str();
 }
 
@@ -142,7 +142,7 @@ TEST(SimulatedRun, ADisturbedFrameworkFailsTheGateAndItsProcessesAreNamed) {
     runs.push_back(process(rng, "legion", k, truth, true, 0.01, k % 2 == 0 ? 1.25 : 1.0));
     runs.push_back(process(rng, "other", k, truth, false, 0.01));
   }
-  const auto c = legion_compare::compare_frameworks(runs, {});
+  const auto c = legion::compare::compare_frameworks(runs, {});
   EXPECT_EQ(c.aa_gate.status, "disturbed");
   ASSERT_EQ(c.aa_gate.frameworks.size(), 1u);
   const auto& f = c.aa_gate.frameworks[0];
@@ -151,17 +151,17 @@ TEST(SimulatedRun, ADisturbedFrameworkFailsTheGateAndItsProcessesAreNamed) {
   for (const auto& o : f.outlying) named.push_back(o.file);
   EXPECT_EQ(named, (std::vector<std::string>{"legion.2.json", "legion.4.json"}));
   std::ostringstream out;
-  legion_compare::print_summary(out, c);
+  legion::compare::print_summary(out, c);
   EXPECT_NE(out.str().find("A/A gate: DISTURBED"), std::string::npos) << out.str();
   EXPECT_NE(out.str().find("legion.2.json (1.2"), std::string::npos) << out.str();
-  const auto json = legion_compare::to_json(c);
+  const auto json = legion::compare::to_json(c);
   EXPECT_EQ(json["summary"]["aa_gate"]["status"], "disturbed");
   EXPECT_EQ(json["summary"]["aa_gate"]["frameworks"]["other"]["outlying_processes"].size(), 2u);
 }
 
 TEST(SimulatedRun, ANoisyButCenteredAAIntervalSaysWhatWouldSettleIt) {
   const auto runs = two_frameworks(3, 3, 0.04);
-  const auto c = legion_compare::compare_frameworks(runs, {});
+  const auto c = legion::compare::compare_frameworks(runs, {});
   ASSERT_EQ(c.aa_gate.frameworks.size(), 1u);
   const auto& f = c.aa_gate.frameworks[0];
   // 4% process noise with 3 processes cannot show +-5%: the interval crosses a bound.
@@ -184,13 +184,13 @@ TEST(SimulatedRun, WithACalibrationRowTheEmptyAdapterDoesNotDecideTheGate) {
     runs.push_back(process(rng, "legion", k, truth, true, 0.01));
     runs.push_back(process(rng, "other", k, truth, false, 0.01));
   }
-  const auto c = legion_compare::compare_frameworks(runs, {});
+  const auto c = legion::compare::compare_frameworks(runs, {});
   EXPECT_EQ(c.aa_gate.status, "pass");
   EXPECT_EQ(c.aa_gate.benchmarks, std::vector<std::string>{"harness/calibration/hot/real_time"});
   EXPECT_EQ(c.family_rows.at("other"), 5u);  // neither A/A row is a comparison
   // Without the calibration row the empty adapter decides, and fails.
   for (auto& p : runs) p.benchmarks.pop_back();
-  EXPECT_EQ(legion_compare::compare_frameworks(runs, {}).aa_gate.status, "disturbed");
+  EXPECT_EQ(legion::compare::compare_frameworks(runs, {}).aa_gate.status, "disturbed");
 }
 
 TEST(SimulatedRun, ProcessesFromDifferentMachinesAreWarnedAbout) {
@@ -202,14 +202,14 @@ TEST(SimulatedRun, ProcessesFromDifferentMachinesAreWarnedAbout) {
     runs.push_back(process(rng, "other", k, truth, false, 0.01, 1.0,
                            k == 3 ? "bbbbbbbbbbbbbbbb" : "aaaaaaaaaaaaaaaa"));
   }
-  const auto mixed = legion_compare::compare_frameworks(runs, {});
+  const auto mixed = legion::compare::compare_frameworks(runs, {});
   EXPECT_TRUE(mixed.machines.mixed);
   EXPECT_EQ(mixed.machines.ids.size(), 2u);
   ASSERT_EQ(mixed.warnings.size(), 1u);
   EXPECT_NE(mixed.warnings[0].find("2 machines"), std::string::npos) << mixed.warnings[0];
   // No id is "unknown": no warning.
   for (auto& r : runs) r.context.erase("machine");
-  const auto unknown = legion_compare::compare_frameworks(runs, {});
+  const auto unknown = legion::compare::compare_frameworks(runs, {});
   EXPECT_FALSE(unknown.machines.mixed);
   EXPECT_EQ(unknown.machines.unknown, 6u);
   EXPECT_TRUE(unknown.warnings.empty());
@@ -217,19 +217,19 @@ TEST(SimulatedRun, ProcessesFromDifferentMachinesAreWarnedAbout) {
 
 TEST(SimulatedRun, CpuTimeAndPerIterationSpreadAreReportedPerSide) {
   const auto runs = two_frameworks(5, 3, 0.01);
-  const auto c = legion_compare::compare_frameworks(runs, {});
+  const auto c = legion::compare::compare_frameworks(runs, {});
   const auto& r = c.rows.front();
   ASSERT_TRUE(r.candidate->cpu_ns.has_value());
   EXPECT_NEAR(*r.candidate->cpu_ns, 1.5 * r.candidate->mean_ns, 1e-6 * r.candidate->mean_ns);
   EXPECT_NEAR(*r.candidate->iter_p95_ns, 2.0 * r.candidate->mean_ns, 1e-6 * r.candidate->mean_ns);
   EXPECT_GT(r.candidate->process_log_sd, 0.0);
   EXPECT_TRUE(r.figures.empty());  // cpu_ns and the percentiles are the harness's, not figures
-  const auto json = legion_compare::to_json(c)["comparisons"][0]["candidate"];
+  const auto json = legion::compare::to_json(c)["comparisons"][0]["candidate"];
   EXPECT_TRUE(json["cpu_ns"].is_number());
   EXPECT_TRUE(json["iter_p50_ns"].is_number());
   EXPECT_EQ(json["files"].size(), 3u);
   std::ostringstream out;
-  legion_compare::print_full(out, c);
+  legion::compare::print_full(out, c);
   EXPECT_NE(out.str().find("CPU us base/fw"), std::string::npos);
 }
 

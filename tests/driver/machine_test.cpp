@@ -7,7 +7,7 @@
 #include <tuple>
 
 #include "calibration.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace legion::bench {
 namespace {

@@ -18,7 +18,7 @@
 
 #include "driver/driver_error.hpp"
 #include "driver/process_data.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace legion_driver {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "run_adapter.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 namespace {
 
 using test_support::kCatalog;
@@ -158,4 +158,4 @@ TEST(Validation, RejectsAWrongAnswerTooFewCallsAndAChangedHash) {
 }
 
 }  // namespace
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -9,7 +9,7 @@
 
 #include "run_adapter.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 namespace {
 
 using test_support::kCatalog;
@@ -58,4 +58,4 @@ TEST(AgentFramework, ACrashInsideTheFrameworkCarriesTheTracebacksLastLine) {
 }
 
 }  // namespace
-}  // namespace legion::harness
+}  // namespace legion::adapters

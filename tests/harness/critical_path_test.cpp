@@ -3,8 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "legion/error.hpp"
+#include "legion/tokens.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 namespace {
 
 using namespace std::chrono_literals;
@@ -52,4 +53,4 @@ TEST(CriticalPath, RandomDrawsAreTheModelsOwn) {
 }
 
 }  // namespace
-}  // namespace legion::harness
+}  // namespace legion::adapters

@@ -10,7 +10,7 @@
 #include "scenario.hpp"
 #include "spec_template.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 namespace {
 
 std::string error_of(const std::string& expression, const Variables& variables) {
@@ -53,4 +53,4 @@ TEST(HostileSpec, ArithmeticThatOverflowsIsAnError) {
 }
 
 }  // namespace
-}  // namespace legion::harness
+}  // namespace legion::adapters

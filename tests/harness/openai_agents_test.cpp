@@ -9,7 +9,7 @@
 #include "legion/error.hpp"
 #include "run_adapter.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 namespace {
 
 using test_support::kCatalog;
@@ -93,4 +93,4 @@ TEST(OpenAIAgents, AnotherVirtualenvInTheSameProcessIsAConfigError) {
 }
 
 }  // namespace
-}  // namespace legion::harness
+}  // namespace legion::adapters

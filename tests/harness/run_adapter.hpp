@@ -7,7 +7,7 @@
 #include "registry.hpp"
 #include "validation.hpp"
 
-namespace legion::harness::test_support {
+namespace legion::adapters::test_support {
 
 inline const std::string kCatalog = LEGION_TEST_DATA_DIR "/../../benchmarks/scenarios";
 
@@ -25,4 +25,4 @@ inline Outcome run_once(const std::string& framework, const Scenario& s, const B
   return first;
 }
 
-}  // namespace legion::harness::test_support
+}  // namespace legion::adapters::test_support

@@ -9,7 +9,7 @@
 #include "run_adapter.hpp"
 #include "spec_template.hpp"
 
-namespace legion::harness {
+namespace legion::adapters {
 namespace {
 
 using test_support::kCatalog;
@@ -140,4 +140,4 @@ TEST(Templates, ExpandVariablesAndExpressions) {
 }
 
 }  // namespace
-}  // namespace legion::harness
+}  // namespace legion::adapters

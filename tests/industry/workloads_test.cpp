@@ -96,7 +96,7 @@ TEST(Workload, UnknownFrameworkAndUnsupportedPattern) {
   industry::WorkClass c;
   c.name = "vote";
   c.scenario = industry::single_agent("vote", "voter", {}, "[[script]]\nvote yes\n[[/script]]");
-  c.scenario.pattern = legion::harness::Pattern::kConsensus;
+  c.scenario.pattern = legion::adapters::Pattern::kConsensus;
   c.scenario.agents.push_back(c.scenario.agents.front());
   const std::vector<industry::WorkClass> classes = {c};
   EXPECT_THROW(industry::Slot({"direct", 1, {}}, classes), industry::Unsupported);

@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include "add_tool.hpp"
 #include "legion/error.hpp"
 #include "legion/memory.hpp"
 #include "legion/simulated_model.hpp"
 #include "legion/trace.hpp"
+#include "support/add_tool.hpp"
 
 namespace legion {
 namespace {

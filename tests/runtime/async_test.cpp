@@ -8,7 +8,6 @@
 #include <stdexcept>
 #include <thread>
 
-#include "add_tool.hpp"
 #include "legion/agent.hpp"
 #include "legion/error.hpp"
 #include "legion/executor.hpp"
@@ -17,6 +16,7 @@
 #include "legion/simulated_model.hpp"
 #include "legion/sync_wait.hpp"
 #include "legion/timer.hpp"
+#include "support/add_tool.hpp"
 
 namespace legion {
 namespace {

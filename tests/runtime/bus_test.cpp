@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "legion/error.hpp"
-#include "wait_until.hpp"
+#include "support/wait_until.hpp"
 
 namespace legion {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "legion/message.hpp"  // fnv1a
+#include "legion/hash.hpp"
 #include "legion/tokenizer.hpp"
 
 namespace legion {

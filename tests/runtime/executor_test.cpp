@@ -15,6 +15,7 @@
 
 #include "legion/detail/work_stealing_deque.hpp"
 #include "legion/error.hpp"
+#include "legion/task_group.hpp"
 
 namespace legion {
 namespace {

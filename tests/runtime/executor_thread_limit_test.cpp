@@ -7,9 +7,9 @@
 #include <chrono>
 #include <string>
 
-#include "child_process.hpp"
 #include "legion/error.hpp"
 #include "legion/executor.hpp"
+#include "support/child_process.hpp"
 
 namespace legion {
 namespace {

@@ -97,11 +97,6 @@ TEST(HashTranscript, IsStableAcrossRuns) {
   // Pinned: a change of this value changes every recorded output hash.
   EXPECT_EQ(hex64(hash_transcript(sample_transcript())), "ee02a6f43d468b7b");
   EXPECT_EQ(hex64(hash_transcript({})), hex64(fnv1a("legion-transcript-v1")));
-  EXPECT_EQ(hex64(0x1234), "0000000000001234");
-  // The published FNV-1a 64 test vectors.
-  EXPECT_EQ(fnv1a(""), 0xcbf29ce484222325ull);
-  EXPECT_EQ(fnv1a("a"), 0xaf63dc4c8601ec8cull);
-  EXPECT_EQ(fnv1a("foobar"), 0x85944171f73967e8ull);
 }
 
 TEST(HashTranscript, IsSensitiveToEveryField) {

@@ -17,6 +17,7 @@
 #include "legion/fork_join.hpp"
 #include "legion/simulated_model.hpp"
 #include "legion/sync_wait.hpp"
+#include "legion/tokens.hpp"
 
 namespace legion {
 namespace {

@@ -12,7 +12,9 @@
 namespace legion {
 namespace {
 
-std::string script(const std::string& lines) { return "[[script]]\n" + lines + "\n[[/script]]"; }
+std::string script(const std::string& lines) {
+  return "[[script]]\n" + lines + "\n[[/script]]";
+}
 
 Agent scripted(const std::string& name, const std::string& lines) {
   return Agent({name, "", "", script(lines), {}});
@@ -94,7 +96,8 @@ TEST(Patterns, ConsensusMajorityAndQuorumInParallel) {
   Executor executor(2);
   std::vector<Agent> voters;
   const char* votes[] = {"yes", "no", "yes", "yes", "no"};
-  for (int i = 0; i < 5; ++i) voters.push_back(scripted("v" + std::to_string(i), std::string("vote ") + votes[i]));
+  for (int i = 0; i < 5; ++i)
+    voters.push_back(scripted("v" + std::to_string(i), std::string("vote ") + votes[i]));
   std::vector<const Agent*> pointers;
   for (const Agent& v : voters) pointers.push_back(&v);
 
@@ -158,7 +161,8 @@ TEST(Patterns, HumanInTheLoop) {
   Agent agent({"assistant", "", "", "", {}});
   std::vector<std::string> asked;
   PatternResult result = run_with_human(
-      agent, model, script("call ask_human {\"question\": \"deploy?\"}\nanswer human said {{result}}"),
+      agent, model,
+      script("call ask_human {\"question\": \"deploy?\"}\nanswer human said {{result}}"),
       [&](const std::string& question) {
         asked.push_back(question);
         return std::string("approved");
@@ -180,7 +184,8 @@ TEST(Patterns, ConcurrentRunsOfOneAgentAreIndependent) {
   Executor executor(2);
   Agent worker({"worker", "", "", "", {}});
   std::vector<Stage> branches;
-  for (int i = 0; i < 64; ++i) branches.push_back({&worker, script("answer r" + std::to_string(i))});
+  for (int i = 0; i < 64; ++i)
+    branches.push_back({&worker, script("answer r" + std::to_string(i))});
   Trace trace;  // recorded from both workers at once
   RunContext context;
   context.trace = &trace;

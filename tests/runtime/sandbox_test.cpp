@@ -17,9 +17,9 @@
 #include <optional>
 #include <sstream>
 
-#include "child_process.hpp"
 #include "legion/error.hpp"
-#include "refuse_isolation.hpp"
+#include "support/child_process.hpp"
+#include "support/refuse_isolation.hpp"
 
 namespace legion {
 namespace {

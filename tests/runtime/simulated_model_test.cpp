@@ -6,6 +6,7 @@
 
 #include "../../legion/src/json_util.hpp"
 #include "legion/error.hpp"
+#include "legion/tokens.hpp"
 
 namespace legion {
 namespace {

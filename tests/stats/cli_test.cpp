@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "run_command.hpp"
+#include "support/run_command.hpp"
 
 namespace {
 

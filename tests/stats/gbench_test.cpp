@@ -10,7 +10,7 @@
 #include "stats/gbench_json.hpp"
 #include "stats/report_json.hpp"
 #include "stats/targets.hpp"
-#include "verdict_invariant.hpp"
+#include "support/verdict_invariant.hpp"
 
 namespace {
 

@@ -9,11 +9,11 @@
 #include <functional>
 #include <string>
 
-#include "run_command.hpp"
 #include "stats/error.hpp"
 #include "stats/gbench_json.hpp"
 #include "stats/json_input.hpp"
 #include "stats/targets.hpp"
+#include "support/run_command.hpp"
 
 namespace {
 

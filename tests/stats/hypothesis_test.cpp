@@ -1,6 +1,8 @@
 // t tests, rank tests, effect sizes, corrections and equivalence against R's and SciPy's
 // documented examples.
 
+#include "stats/hypothesis.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -11,7 +13,6 @@
 #include "stats/effect_size.hpp"
 #include "stats/equivalence.hpp"
 #include "stats/error.hpp"
-#include "stats/tests.hpp"
 
 namespace {
 

@@ -17,7 +17,7 @@
 #include "stats/compare.hpp"
 #include "stats/process_geomean.hpp"
 #include "stats/report_json.hpp"
-#include "verdict_invariant.hpp"
+#include "support/verdict_invariant.hpp"
 
 namespace {
 

@@ -6,11 +6,11 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "child_process.hpp"
 #include "legion/store/task_store.hpp"
 #include "store/backends.hpp"
 #include "store/cli_in_process.hpp"
 #include "store/fault_vfs.hpp"
+#include "support/child_process.hpp"
 
 namespace legion::cli {
 namespace {

@@ -16,7 +16,7 @@
 #include "legion/store/task_store.hpp"
 #include "store/backends.hpp"
 #include "store/worker_process.hpp"
-#include "wait_until.hpp"
+#include "support/wait_until.hpp"
 
 namespace legion::store::testing {
 

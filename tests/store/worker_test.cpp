@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "store/backends.hpp"
-#include "wait_until.hpp"
+#include "support/wait_until.hpp"
 
 namespace legion::store::testing {
 namespace {

@@ -11,7 +11,7 @@
 #include "store/backends.hpp"
 #include "store/worker_process.hpp"
 #include "store_pg/tcp_relay.hpp"
-#include "wait_until.hpp"
+#include "support/wait_until.hpp"
 
 namespace legion::store::testing {
 namespace {

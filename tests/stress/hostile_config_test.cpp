@@ -8,11 +8,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "child_process.hpp"
 #include "legion/error.hpp"
 #include "stress/cli.hpp"
 #include "stress/config.hpp"
 #include "stress/runner.hpp"
+#include "support/child_process.hpp"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "wait_until.hpp"
+#include "support/wait_until.hpp"
 
 namespace {
 

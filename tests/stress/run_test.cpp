@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "stress/runner.hpp"
-#include "wait_until.hpp"
+#include "support/wait_until.hpp"
 
 namespace {
 

@@ -4,10 +4,11 @@
 #include <cmath>
 #include <map>
 
+#include "bench_names.hpp"
 #include "compare/comparison.hpp"
 #include "stats/quantile.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 namespace {
 
@@ -48,10 +49,14 @@ std::map<std::string, std::vector<ProcessMean>> process_means(const std::vector<
   return out;
 }
 
+bool is_calibration_row(const std::string& benchmark) {
+  return benchmark.starts_with(std::string(bench::kCalibrationCase) + "/");
+}
+
 // The rows the gate judges: the calibration rows where the run has any (see the header).
 bool judged(const Row& row, bool calibration) {
   if (row.role != Role::kAaControl || !row.stats) return false;
-  return !calibration || row.benchmark.starts_with("harness/calibration/");
+  return !calibration || is_calibration_row(row.benchmark);
 }
 
 }  // namespace
@@ -59,7 +64,7 @@ bool judged(const Row& row, bool calibration) {
 AaGate judge_aa_gate(const std::vector<Row>& rows, const Options& options) {
   AaGate gate;
   const bool calibration = std::any_of(rows.begin(), rows.end(), [](const Row& r) {
-    return judged(r, false) && r.benchmark.starts_with("harness/calibration/");
+    return judged(r, false) && is_calibration_row(r.benchmark);
   });
   for (const auto& row : rows) {
     if (judged(row, calibration) && std::find(gate.benchmarks.begin(), gate.benchmarks.end(),
@@ -115,4 +120,4 @@ AaGate judge_aa_gate(const std::vector<Row>& rows, const Options& options) {
   return gate;
 }
 
-}  // namespace legion_compare
+}  // namespace legion::compare

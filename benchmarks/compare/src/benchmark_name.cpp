@@ -1,6 +1,11 @@
 #include "compare/benchmark_name.hpp"
 
-namespace legion_compare {
+#include <algorithm>
+#include <iterator>
+
+#include "bench_names.hpp"
+
+namespace legion::compare {
 
 namespace {
 
@@ -31,11 +36,9 @@ BenchmarkName split_benchmark_name(std::string_view name) {
 }
 
 int regime_rank(std::string_view regime) {
-  if (regime == "cold_start") return 0;
-  if (regime == "construction") return 1;
-  if (regime == "hot") return 2;
-  if (regime == "concurrency") return 3;
-  return 4;
+  const auto* const end = std::end(bench::kRegimes);
+  return static_cast<int>(std::find(std::begin(bench::kRegimes), end, regime) -
+                          std::begin(bench::kRegimes));
 }
 
-}  // namespace legion_compare
+}  // namespace legion::compare

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "bench_names.hpp"
 #include "compare/benchmark_name.hpp"
 #include "compare/input_error.hpp"
 #include "criteria_builder.hpp"
@@ -15,14 +16,15 @@
 #include "stats/quantile.hpp"
 #include "stats/table.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 namespace {
 
 // The counters legion-bench writes per repetition that the side reports as a mean over
 // processes (each process's mean first: processes are the replicates).
-constexpr const char* kPerProcessCounters[] = {"cpu_ns", "iter_p50_ns", "iter_p95_ns",
-                                               "critical_path_model_ns", "model_latency_ns"};
+constexpr const char* kPerProcessCounters[] = {
+    bench::counter::kCpuNs, bench::counter::kIterP50Ns, bench::counter::kIterP95Ns,
+    bench::counter::kCriticalPathModelNs, bench::counter::kModelLatencyNs};
 
 constexpr const char* kOneRegime =
     ": one comparison is one latency regime; compare each regime's files in a legion-compare "
@@ -131,8 +133,8 @@ Machines machines_of(const std::vector<ProcessRun>& runs) {
 // agree (a difference means the processes did not run the same case).
 void latency_counters(Side& s, std::map<std::string, std::vector<double>>& per_process) {
   for (const auto& [counter, field] :
-       {std::pair{"critical_path_model_ns", &s.critical_path_model_ns},
-        std::pair{"model_latency_ns", &s.model_latency_ns}}) {
+       {std::pair{bench::counter::kCriticalPathModelNs, &s.critical_path_model_ns},
+        std::pair{bench::counter::kModelLatencyNs, &s.model_latency_ns}}) {
     const auto it = per_process.find(counter);
     if (it == per_process.end()) continue;
     const auto& values = it->second;
@@ -210,24 +212,19 @@ Gathered gather(const Framework& f, const std::string& name) {
     if (it == per_process.end() || it->second.size() != s.processes) return std::nullopt;
     return stats::mean(it->second);
   };
-  s.cpu_ns = over_processes("cpu_ns");
-  s.iter_p50_ns = over_processes("iter_p50_ns");
-  s.iter_p95_ns = over_processes("iter_p95_ns");
+  s.cpu_ns = over_processes(bench::counter::kCpuNs);
+  s.iter_p50_ns = over_processes(bench::counter::kIterP50Ns);
+  s.iter_p95_ns = over_processes(bench::counter::kIterP95Ns);
   latency_counters(s, per_process);
   return g;
-}
-
-bool is_unsupported(const std::string& message) {
-  return message.rfind("unsupported", 0) == 0;
 }
 
 namespace {
 
 // "unsupported: no tools" -> "no tools".
 std::string unsupported_reason(const std::string& message) {
-  auto rest = message.substr(std::string("unsupported").size());
-  const auto start = rest.find_first_not_of(": ");
-  return start == std::string::npos ? "no reason given" : rest.substr(start);
+  std::string reason = bench::unsupported_reason(message);
+  return reason.empty() ? "no reason given" : reason;
 }
 
 void add_flags(Row& row) {
@@ -244,8 +241,9 @@ void add_flags(Row& row) {
     const auto ib = b.counters.find(counter);
     return ia != a.counters.end() && ib != b.counters.end() && ia->second != ib->second;
   };
-  if (differs("model_calls")) row.flags.push_back("model calls differ");
-  if (differs("tokens_in") || differs("tokens_out")) row.flags.push_back("tokens differ");
+  if (differs(bench::counter::kModelCalls)) row.flags.push_back("model calls differ");
+  if (differs(bench::counter::kTokensIn) || differs(bench::counter::kTokensOut))
+    row.flags.push_back("tokens differ");
 }
 
 void add_figures(Row& row) {
@@ -253,7 +251,7 @@ void add_figures(Row& row) {
   for (const auto* side : {&row.baseline, &row.candidate}) {
     if (!*side) continue;
     for (const auto& [counter, value] : (*side)->counters) {
-      if (!is_harness_counter(counter)) names.insert(counter);
+      if (!bench::is_harness_counter(counter)) names.insert(counter);
     }
   }
   auto value = [](const std::optional<Side>& side, const std::string& counter) {
@@ -283,7 +281,8 @@ void add_derived(Row& row, const std::string& baseline) {
                            {base * (ci.lower - 1.0), base * (ci.upper - 1.0), ci.level}});
   }
   static constexpr std::pair<const char*, const char*> kUnits[] = {
-      {"delegations", "overhead_per_delegation_ns"}, {"turns", "overhead_per_turn_ns"}};
+      {bench::counter::kDelegations, "overhead_per_delegation_ns"},
+      {bench::counter::kTurns, "overhead_per_turn_ns"}};
   const double base = row.baseline->geomean_ns;
   for (const auto& [units, name] : kUnits) {
     const auto it = row.candidate->counters.find(units);
@@ -306,7 +305,7 @@ Row compare_one(const std::string& name, const Framework& base, const Framework&
   row.point = split.point;
   row.regime = split.regime;
   row.framework = f.info.name;
-  row.role = row.scenario == "harness" ? Role::kAaControl : Role::kComparison;
+  row.role = row.scenario == bench::kHarnessScenario ? Role::kAaControl : Role::kComparison;
   const Gathered a = gather(base, name);
   const Gathered b = gather(f, name);
   if (a.side.processes) row.baseline = a.side;
@@ -318,12 +317,13 @@ Row compare_one(const std::string& name, const Framework& base, const Framework&
   };
   if (!b.present) return stop(Status::kMissing, "not in " + f.info.name + "'s files");
   if (b.error) {
-    return is_unsupported(*b.error) ? stop(Status::kUnsupported, unsupported_reason(*b.error))
-                                    : stop(Status::kFailed, *b.error);
+    return bench::is_unsupported(*b.error)
+               ? stop(Status::kUnsupported, unsupported_reason(*b.error))
+               : stop(Status::kFailed, *b.error);
   }
   if (!a.present) return stop(Status::kMissingInBaseline, "not in " + base.info.name + "'s files");
   if (a.error) {
-    return is_unsupported(*a.error)
+    return bench::is_unsupported(*a.error)
                ? stop(Status::kBaselineUnsupported, unsupported_reason(*a.error))
                : stop(Status::kBaselineFailed, *a.error);
   }
@@ -477,4 +477,4 @@ Comparison compare_frameworks(const std::vector<ProcessRun>& runs, const Options
   return c;
 }
 
-}  // namespace legion_compare
+}  // namespace legion::compare

@@ -4,7 +4,7 @@
 #include <iterator>
 #include <utility>
 
-namespace legion_compare {
+namespace legion::compare {
 
 namespace {
 
@@ -30,4 +30,4 @@ std::string_view latency_regime_of(std::string_view model_latency) {
   return model_latency == "none" ? "zero_latency" : "latency";
 }
 
-}  // namespace legion_compare
+}  // namespace legion::compare

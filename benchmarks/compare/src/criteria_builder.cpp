@@ -4,9 +4,10 @@
 #include <limits>
 #include <utility>
 
+#include "bench_names.hpp"
 #include "latency_table.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 namespace {
 
@@ -73,7 +74,7 @@ void overhead_lines(Criteria& out, const LatencyTable& table) {
         line_of(kOverheadCriterion, out.latency_regime, l.benchmark, l.scenario, l.point, l.regime);
     line.pattern = std::string(pattern);
     line.framework = l.framework;
-    line.reference = "critical_path_model_ns";
+    line.reference = bench::counter::kCriticalPathModelNs;
     line.limit = kOverheadLimit;
     line.flags = l.flags;
     if (l.overhead) {
@@ -196,4 +197,4 @@ void judge_criteria(Comparison& c, const std::vector<Framework>& frameworks,
   }
 }
 
-}  // namespace legion_compare
+}  // namespace legion::compare

@@ -1,6 +1,6 @@
 #pragma once
 
-// Builds Comparison::criteria (private to legion_compare).
+// Builds Comparison::criteria (private to the compare library).
 
 #include <string>
 #include <vector>
@@ -8,7 +8,7 @@
 #include "compare/comparison.hpp"
 #include "framework_data.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 // Fills c.criteria from c.latency (the overhead lines) and the rows of LangChain against
 // LEGION (c.rows when LEGION is the baseline; otherwise decided here as `--baseline legion`
@@ -16,4 +16,4 @@ namespace legion_compare {
 void judge_criteria(Comparison& c, const std::vector<Framework>& frameworks,
                     const std::vector<std::string>& names);
 
-}  // namespace legion_compare
+}  // namespace legion::compare

@@ -1,7 +1,7 @@
 #pragma once
 
-// The frameworks' processes and the rows built from them (private to legion_compare): shared by
-// the comparison against the baseline, the latency table (its ratios against `direct`) and the
+// The frameworks' processes and the rows built from them (private to the compare library): shared
+// by the comparison against the baseline, the latency table (its ratios against `direct`) and the
 // criteria (LEGION against LangChain when LEGION is not the baseline).
 
 #include <map>
@@ -11,7 +11,7 @@
 
 #include "compare/comparison.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 struct Framework {
   FrameworkInfo info;
@@ -27,9 +27,6 @@ struct Gathered {
 
 Gathered gather(const Framework& f, const std::string& name);
 
-// "unsupported: no tools" -> true (the adapter's SkipWithError text).
-bool is_unsupported(const std::string& message);
-
 // Every framework but frameworks[base] against it, benchmark by benchmark in `names`' order
 // (regime first, as the rows of a Comparison), each framework's comparison rows decided as one
 // family (Bonferroni at alpha / (m looks)), each A/A row on its own against the A/A bounds.
@@ -42,4 +39,4 @@ std::vector<Row> compare_against(const std::vector<Framework>& frameworks, std::
 std::optional<std::size_t> framework_index(const std::vector<Framework>& frameworks,
                                            const std::string& name);
 
-}  // namespace legion_compare
+}  // namespace legion::compare

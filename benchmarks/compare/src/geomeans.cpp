@@ -5,7 +5,7 @@
 
 #include "stats/error.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 namespace {
 
@@ -95,4 +95,4 @@ std::vector<Geomean> compute_geomeans(const std::vector<Row>& rows, const Option
   return out;
 }
 
-}  // namespace legion_compare
+}  // namespace legion::compare

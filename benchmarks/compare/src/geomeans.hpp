@@ -1,12 +1,12 @@
 #pragma once
 
-// The geometric mean of the ratios per framework and regime (private to legion_compare).
+// The geometric mean of the ratios per framework and regime (private to the compare library).
 
 #include <vector>
 
 #include "compare/comparison.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 // Over the compared comparison rows (A/A controls are not comparisons) of each framework and
 // regime, each scenario weighing 1 (shared among its parameter points), from the processes
@@ -16,4 +16,4 @@ namespace legion_compare {
 // comparable.
 std::vector<Geomean> compute_geomeans(const std::vector<Row>& rows, const Options& options);
 
-}  // namespace legion_compare
+}  // namespace legion::compare

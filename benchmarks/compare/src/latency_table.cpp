@@ -3,12 +3,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "bench_names.hpp"
 #include "compare/benchmark_name.hpp"
 #include "stats/compare.hpp"
 #include "stats/error.hpp"
 #include "stats/table.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 namespace {
 
@@ -43,7 +44,7 @@ LatencyLine line_for(const Framework& f, const std::string& name) {
   };
   if (!g.present) return stop("missing", "not in " + f.info.name + "'s files");
   if (g.error) {
-    if (is_unsupported(*g.error)) return stop("unsupported", *g.error);
+    if (bench::is_unsupported(*g.error)) return stop("unsupported", *g.error);
     return stop("failed", *g.error);
   }
   const Side& s = g.side;
@@ -108,7 +109,7 @@ void flag_different_paths(LatencyTable& t, const std::string& baseline) {
 }  // namespace
 
 bool runs_tasks(const std::string& regime) {
-  return regime == "hot" || regime == "concurrency";
+  return regime == bench::kHot || regime == bench::kConcurrency;
 }
 
 void build_latency_table(Comparison& c, const std::vector<Framework>& frameworks,
@@ -127,7 +128,7 @@ void build_latency_table(Comparison& c, const std::vector<Framework>& frameworks
   bool any_path = false;
   for (const auto& name : names) {
     const auto split = split_benchmark_name(name);
-    if (split.scenario == "harness" || !runs_tasks(split.regime)) continue;
+    if (split.scenario == bench::kHarnessScenario || !runs_tasks(split.regime)) continue;
     for (std::size_t i = 0; i < frameworks.size(); ++i) {
       LatencyLine l = line_for(frameworks[i], name);
       if (i != 0) {
@@ -150,4 +151,4 @@ void build_latency_table(Comparison& c, const std::vector<Framework>& frameworks
   c.latency = std::move(t);
 }
 
-}  // namespace legion_compare
+}  // namespace legion::compare

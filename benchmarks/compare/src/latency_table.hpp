@@ -1,6 +1,6 @@
 #pragma once
 
-// Builds Comparison::latency (private to legion_compare).
+// Builds Comparison::latency (private to the compare library).
 
 #include <string>
 #include <vector>
@@ -8,7 +8,7 @@
 #include "compare/comparison.hpp"
 #include "framework_data.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 // Fills c.latency when the files ran under a latency model (context.model_latency other than
 // "none"), or carry a non-zero critical_path_model_ns: one line per hot or concurrency benchmark
@@ -21,4 +21,4 @@ void build_latency_table(Comparison& c, const std::vector<Framework>& frameworks
 // Does a latency regime's table apply to this benchmark's regime (the ones that run tasks)?
 bool runs_tasks(const std::string& regime);
 
-}  // namespace legion_compare
+}  // namespace legion::compare

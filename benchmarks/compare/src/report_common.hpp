@@ -10,7 +10,7 @@
 #include "compare/comparison.hpp"
 #include "stats/table.hpp"
 
-namespace legion_compare::report {
+namespace legion::compare::report {
 
 inline constexpr std::size_t kWidth = 100;  // of the summary's lines
 
@@ -96,4 +96,4 @@ inline std::string outlier_text(const AaOutlier& o) {
   return o.file + " (" + stats::text::number(o.ratio_to_median) + "x the median)";
 }
 
-}  // namespace legion_compare::report
+}  // namespace legion::compare::report

@@ -3,12 +3,13 @@
 #include <algorithm>
 #include <map>
 
+#include "bench_names.hpp"
 #include "compare/report.hpp"
 #include "report_common.hpp"
 #include "report_latency.hpp"
 #include "stats/table.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 namespace {
 
@@ -59,8 +60,8 @@ std::string counter(const std::optional<Side>& s, const char* name) {
 
 std::string tokens(const std::optional<Side>& s) {
   if (!s) return "-";
-  const auto in = s->counters.find("tokens_in");
-  const auto out = s->counters.find("tokens_out");
+  const auto in = s->counters.find(bench::counter::kTokensIn);
+  const auto out = s->counters.find(bench::counter::kTokensOut);
   if (in == s->counters.end() || out == s->counters.end()) return "-";
   return number(in->second) + "+" + number(out->second);
 }
@@ -75,9 +76,12 @@ std::string memory(const std::optional<Side>& s) {
     const auto it = s->counters.find(name);
     return it == s->counters.end() ? std::nullopt : std::optional<double>(it->second);
   };
-  if (const auto v = find("rss_after_start_bytes")) return number(*v / 1048576.0) + " MiB";
-  if (const auto v = find("heap_per_agent_bytes")) return number(*v / 1024.0) + " KiB/agent";
-  if (const auto v = find("rss_per_agent_bytes")) return number(*v / 1024.0) + " KiB/agent (RSS)";
+  if (const auto v = find(bench::counter::kRssAfterStartBytes))
+    return number(*v / 1048576.0) + " MiB";
+  if (const auto v = find(bench::counter::kHeapPerAgentBytes))
+    return number(*v / 1024.0) + " KiB/agent";
+  if (const auto v = find(bench::counter::kRssPerAgentBytes))
+    return number(*v / 1024.0) + " KiB/agent (RSS)";
   return "-";
 }
 
@@ -127,8 +131,8 @@ void print_regime(std::ostream& out, const Comparison& c, const std::string& reg
   for (const auto& r : c.rows) {
     if (r.regime != regime) continue;
     const std::string n = sample_size(r.baseline) + "/" + sample_size(r.candidate);
-    const std::string calls =
-        counter(r.baseline, "model_calls") + "/" + counter(r.candidate, "model_calls");
+    const std::string calls = counter(r.baseline, bench::counter::kModelCalls) + "/" +
+                              counter(r.candidate, bench::counter::kModelCalls);
     const std::string tok = tokens(r.baseline) + "/" + tokens(r.candidate);
     const std::string mem = memory(r.baseline) + " / " + memory(r.candidate);
     const std::string cpus = cpu(r.baseline) + "/" + cpu(r.candidate);
@@ -198,4 +202,4 @@ void print_full(std::ostream& out, const Comparison& c) {
   for (const auto& w : c.warnings) out << "warning: " << w << '\n';
 }
 
-}  // namespace legion_compare
+}  // namespace legion::compare

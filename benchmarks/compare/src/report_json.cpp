@@ -8,7 +8,7 @@
 #include "report_common.hpp"
 #include "report_latency.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 namespace {
 
@@ -274,4 +274,4 @@ json to_json(const Comparison& c) {
   return out;
 }
 
-}  // namespace legion_compare
+}  // namespace legion::compare

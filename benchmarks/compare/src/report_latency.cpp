@@ -10,7 +10,7 @@
 #include "report_common.hpp"
 #include "stats/table.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 namespace report {
 
@@ -284,4 +284,4 @@ void print_criteria(std::ostream& out, const Comparison& c) {
   }
 }
 
-}  // namespace legion_compare
+}  // namespace legion::compare

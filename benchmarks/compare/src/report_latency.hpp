@@ -6,7 +6,7 @@
 
 #include "compare/comparison.hpp"
 
-namespace legion_compare::report {
+namespace legion::compare::report {
 
 // Under a latency model: per benchmark its critical path, per framework the wall time, the
 // ratio against direct and the coordination overhead with their CIs (<= 100 columns).
@@ -24,4 +24,4 @@ const char* criterion_text(const std::string& criterion);
 // "the latency regime (model latency lognormal:20ms,0.5)", "the zero-latency regime", ...
 std::string latency_regime_text(const std::string& regime, const std::string& model_latency);
 
-}  // namespace legion_compare::report
+}  // namespace legion::compare::report

@@ -9,7 +9,7 @@
 #include "report_common.hpp"
 #include "report_latency.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 namespace {
 
@@ -275,4 +275,4 @@ void print_markdown(std::ostream& out, const Comparison& c) {
   for (const auto& w : c.warnings) out << "\n> warning: " << w << '\n';
 }
 
-}  // namespace legion_compare
+}  // namespace legion::compare

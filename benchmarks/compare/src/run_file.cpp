@@ -11,7 +11,7 @@
 #include "stats/gbench_json.hpp"
 #include "stats/json_input.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 namespace {
 
@@ -85,11 +85,6 @@ void add_repetition(BenchmarkRun& run, const nlohmann::json& entry, std::string_
 
 }  // namespace
 
-bool is_harness_counter(std::string_view name) {
-  return std::find(std::begin(kHarnessCounters), std::end(kHarnessCounters), name) !=
-         std::end(kHarnessCounters);
-}
-
 ProcessRun parse_process_run(std::string_view text, std::string_view source) {
   nlohmann::json doc;
   try {
@@ -132,14 +127,13 @@ ProcessRun parse_process_run(std::string_view text, std::string_view source) {
 }
 
 ProcessRun read_process_run(const std::filesystem::path& path) {
-  const std::string source = path.string();
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) bad(source, "no such file");
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (!in) bad(source, "cannot read file");
-  return parse_process_run(buffer.str(), source);
+  std::string text;
+  try {
+    text = stats::read_input_file(path);
+  } catch (const stats::StatsError& error) {
+    throw InputError(error.what());
+  }
+  return parse_process_run(text, path.string());
 }
 
-}  // namespace legion_compare
+}  // namespace legion::compare

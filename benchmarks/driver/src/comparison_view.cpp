@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "bench_names.hpp"
 #include "driver/driver_error.hpp"
 #include "driver/process_data.hpp"
 
@@ -33,7 +34,8 @@ ComparisonRow read_row(const json& c, double precision) {
   row.benchmark = row_name(text(c, "benchmark"));
   row.framework = text(c, "framework");
   row.status = text(c, "status");
-  row.aa_control = text(c, "role") == "aa_control" || text(c, "scenario") == "harness";
+  row.aa_control =
+      text(c, "role") == "aa_control" || text(c, "scenario") == legion::bench::kHarnessScenario;
   const json& s = c.contains("stats") ? c["stats"] : json();
   if (!s.is_object()) return row;
   row.ratio = number(s, "ratio");

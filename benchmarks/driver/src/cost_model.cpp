@@ -6,6 +6,8 @@
 #include <numeric>
 #include <set>
 
+#include "bench_names.hpp"
+
 namespace legion_driver {
 namespace {
 
@@ -25,7 +27,8 @@ void add_regime_bundles(const std::vector<KeptProcess>& processes, FrameworkMode
   std::map<std::string, std::vector<std::string>> regimes;
   for (const auto& [row, side] : m.rows) {
     const std::string regime = row.substr(row.rfind('/') + 1);
-    if (scenario_of(row) == "harness" || regime == "cold_start") continue;
+    if (scenario_of(row) == legion::bench::kHarnessScenario || regime == legion::bench::kColdStart)
+      continue;
     regimes["@" + regime].push_back(row);
   }
   for (auto& [name, rows] : regimes) {

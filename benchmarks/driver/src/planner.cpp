@@ -183,7 +183,10 @@ std::vector<PlannedProcess> plan_round(const PlanRequest& request) {
       best_added = std::move(added);
       best_slot = slot;
     };
-    for (const auto& [framework, model] : request.frameworks) {
+    for (const auto& entry : request.frameworks) {
+      // Not a structured binding: clang (14, clang-tidy's) cannot capture one in a lambda.
+      const std::string& framework = entry.first;
+      const auto& model = entry.second;
       // A process with nothing but the rows every process runs: for the A/A rows alone.
       consider(framework, nullptr, {}, 0);
       for (const auto& [name, side] : model.rows) {

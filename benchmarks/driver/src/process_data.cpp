@@ -5,6 +5,7 @@
 #include <sstream>
 #include <vector>
 
+#include "bench_names.hpp"
 #include "driver/driver_error.hpp"
 #include "text_file.hpp"
 
@@ -69,7 +70,7 @@ ProcessData parse_process_data(std::string_view text, std::string_view source) {
     if (b.value("error_occurred", false)) {
       row.failed = true;
       row.error = b.value("error_message", "");
-      row.unsupported = row.error.rfind("unsupported:", 0) == 0;
+      row.unsupported = legion::bench::is_unsupported(row.error);
       continue;
     }
     const double unit = seconds_per_unit(b.value("time_unit", "ns"));

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "bench_names.hpp"
 #include "calibration.hpp"
 #include "driver/comparison_view.hpp"
 #include "driver/cost_model.hpp"
@@ -31,8 +32,10 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr const char* kColdRow = "simple_task/cold_start";
-constexpr const char* kCalibrationRow = "harness/calibration/hot";
+const std::string kColdRow =
+    std::string(legion::bench::kColdStartCase) + "/" + legion::bench::kColdStart;
+const std::string kCalibrationRow =
+    std::string(legion::bench::kCalibrationCase) + "/" + legion::bench::kHot;
 // Kept free at the end of the budget for the last comparison (at most 5% of the budget; twice
 // the last comparison's time once one ran).
 constexpr double kLookReserve_s = 5.0;
@@ -440,7 +443,7 @@ std::vector<Planned> Driver::sample_round_two() {
       if (have[f] == 0 || have[f] + 1 >= o_.cold_starts) continue;  // +1: the second full one
       const double s = predict(f, {kColdRow});
       if (s > room) continue;
-      round.push_back({f, "cold_start", {kColdRow}, s, SIZE_MAX, true});
+      round.push_back({f, legion::bench::kColdStart, {kColdRow}, s, SIZE_MAX, true});
       room -= s;
       ++have[f];
       added = true;

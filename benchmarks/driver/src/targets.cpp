@@ -3,13 +3,15 @@
 #include <algorithm>
 #include <cmath>
 
+#include "bench_names.hpp"
+
 namespace legion_driver {
 namespace {
 
 const double kAaBound = std::log(1.05);
 
 std::optional<double> mean_half_width(const Geomean& g, const std::string& baseline) {
-  if (g.framework == baseline || g.regime == "cold_start" || !g.lower || !g.upper ||
+  if (g.framework == baseline || g.regime == legion::bench::kColdStart || !g.lower || !g.upper ||
       *g.lower <= 0 || *g.upper <= 0) {
     return std::nullopt;
   }

@@ -103,10 +103,10 @@ class AgentDojoReplay {
       }
       return 0;
     });
-    legion::harness::Scenario scenario;
+    legion::adapters::Scenario scenario;
     scenario.id = "agentdojo_" + o_.suite + "_" + task_id;
     scenario.source = "agentdojo " + o_.suite + "/" + task_id;
-    scenario.pattern = legion::harness::Pattern::kSingle;
+    scenario.pattern = legion::adapters::Pattern::kSingle;
     std::vector<std::string> names;
     for (const auto& t : tools) names.push_back(t.spec.name);
     scenario.tools = names;
@@ -119,7 +119,7 @@ class AgentDojoReplay {
     }
     scenario.tasks.push_back(prompt);
     scenario.min_model_calls = std::to_string(figures.ground_truth_calls + 1);
-    legion::harness::RunConfig config;
+    legion::adapters::RunConfig config;
     config.seed = o_.seed;
     config.latency = legion::LatencyModel::parse(o_.latency);
     config.extra_tools = tools;
@@ -127,7 +127,7 @@ class AgentDojoReplay {
       const auto support = adapter_->support(scenario);
       if (!support.supported) throw Unsupported(support.reason);
       adapter_->prepare(scenario, config);
-      const auto input = legion::harness::instantiate(scenario, config.parameters, config.seed);
+      const auto input = legion::adapters::instantiate(scenario, config.parameters, config.seed);
       const auto started = std::chrono::steady_clock::now();
       const auto outcome = adapter_->run(input);
       const std::chrono::duration<double, std::milli> wall =
@@ -157,7 +157,7 @@ class AgentDojoReplay {
 
  private:
   const AcademicOptions& o_;
-  std::unique_ptr<legion::harness::Adapter> adapter_;
+  std::unique_ptr<legion::adapters::Adapter> adapter_;
   std::shared_ptr<py::object> glue_;
   std::string version_;
   std::vector<std::string> all_tasks_;
@@ -166,7 +166,7 @@ class AgentDojoReplay {
 Json load_baseline(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) throw UsageError("--baseline " + file.string() + ": cannot read it");
-  const Json j = Json::parse(in, nullptr, false);
+  Json j = Json::parse(in, nullptr, false);
   if (!j.is_object() || j.value("benchmark", "") != "academic" || !j.contains("summary")) {
     throw UsageError("--baseline " + file.string() + ": not a legion-industry academic result");
   }

@@ -197,7 +197,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     app.parse(argc, argv);
     if (*worker_cmd) return run_worker_process(worker);
     if (*frameworks_cmd) {
-      for (const auto& name : legion::harness::adapter_names()) out << name << "\n";
+      for (const auto& name : legion::adapters::adapter_names()) out << name << "\n";
       return 0;
     }
     if (*scal_cmd) {

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <thread>
 
-#include "run_context.hpp"
+#include "environment_context.hpp"
 
 namespace industry {
 namespace {

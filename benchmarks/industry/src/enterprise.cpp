@@ -60,13 +60,13 @@ struct Shared {
   legion::LatencyModel review, supervisor;
 };
 
-WorkClass workflow(std::shared_ptr<Shared> shared) {
+WorkClass workflow(const std::shared_ptr<Shared>& shared) {
   WorkClass c;
   c.name = "document";
-  legion::harness::Scenario& s = c.scenario;
+  legion::adapters::Scenario& s = c.scenario;
   s.id = "enterprise_document";
   s.source = "legion-industry";
-  s.pattern = legion::harness::Pattern::kPipeline;
+  s.pattern = legion::adapters::Pattern::kPipeline;
   s.tools = {"read_document", "validate_fields", "request_approval", "post_document"};
   s.agents = {
       {"extractor", "a document clerk", "extract the invoice fields", "", {"read_document"}},

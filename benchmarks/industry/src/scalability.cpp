@@ -120,8 +120,9 @@ class Scaler {
         const std::string tasks_url = url(tag);
         auto probe = legion::store::open_store(tasks_url);  // creates the schema first
         stress::WorkerLaunch launch;
-        launch.extra_args = {"--framework", o_.framework, "--orders-url", orders_url, "--seed",
-                             std::to_string(o_.seed), "--model-latency", o_.latency};
+        launch.extra_args = {"--framework",     o_.framework, "--orders-url",
+                             orders_url,        "--seed",     std::to_string(o_.seed),
+                             "--model-latency", o_.latency};
         stress::WorkerProcesses workers(o_.self.string(), tasks_url, n, 1, 4, std::move(launch));
         workers.start();
         // Every process has prepared its framework before the clock starts.

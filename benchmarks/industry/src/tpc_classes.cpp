@@ -130,10 +130,10 @@ std::vector<WorkClass> tpc_classes(std::shared_ptr<TpcStores> stores, std::uint6
   {
     WorkClass c;
     c.name = "new_order";
-    legion::harness::Scenario& s = c.scenario;
+    legion::adapters::Scenario& s = c.scenario;
     s.id = "tpc_new_order";
     s.source = "legion-industry";
-    s.pattern = legion::harness::Pattern::kPipeline;
+    s.pattern = legion::adapters::Pattern::kPipeline;
     s.tools = {"read_request", "check_stock", "place_order"};
     s.agents = {{"clerk", "an order clerk", "check the order", "", {"read_request", "check_stock"}},
                 {"writer", "an order writer", "place the order", "", {"place_order"}}};

@@ -22,10 +22,10 @@ Json JobContext::param(const char* name) const {
   return *it;
 }
 
-std::unique_ptr<legion::harness::Adapter> start_adapter(const std::string& framework) {
-  std::unique_ptr<legion::harness::Adapter> adapter;
+std::unique_ptr<legion::adapters::Adapter> start_adapter(const std::string& framework) {
+  std::unique_ptr<legion::adapters::Adapter> adapter;
   try {
-    adapter = legion::harness::make_adapter(framework);
+    adapter = legion::adapters::make_adapter(framework);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
@@ -43,12 +43,12 @@ Slot::Slot(const RunSettings& settings, const std::vector<WorkClass>& classes) :
     if (version_.empty()) version_ = adapter->version();
     const auto support = adapter->support(c.scenario);
     if (!support.supported) throw Unsupported("class " + c.name + ": " + support.reason);
-    legion::harness::RunConfig config;
+    legion::adapters::RunConfig config;
     config.seed = settings.seed;
     config.latency = settings.latency;
     config.extra_tools = c.tools ? c.tools(context_) : std::vector<legion::Tool>{};
     adapter->prepare(c.scenario, config);
-    inputs_.push_back(legion::harness::instantiate(c.scenario, config.parameters, config.seed));
+    inputs_.push_back(legion::adapters::instantiate(c.scenario, config.parameters, config.seed));
     adapters_.push_back(std::move(adapter));
   }
 }
@@ -90,13 +90,13 @@ std::int64_t json_integer(const Json& v) {
   throw legion::Error("expected an integer, got " + v.dump());
 }
 
-legion::harness::Scenario single_agent(const std::string& id, const std::string& agent,
-                                       std::vector<std::string> tools, std::string task) {
-  legion::harness::Scenario s;
+legion::adapters::Scenario single_agent(const std::string& id, const std::string& agent,
+                                        std::vector<std::string> tools, std::string task) {
+  legion::adapters::Scenario s;
   s.id = id;
   s.description = id;
   s.source = "legion-industry";
-  s.pattern = legion::harness::Pattern::kSingle;
+  s.pattern = legion::adapters::Pattern::kSingle;
   s.tools = tools;
   s.agents.push_back(
       {agent, "a " + agent, "complete the " + id + " request", "", std::move(tools)});

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "legion/simulated_model.hpp"
+#include "legion/tokens.hpp"
 
 namespace legion::simserver {
 namespace {

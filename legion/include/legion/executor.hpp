@@ -1,6 +1,6 @@
 #pragma once
-// The executor: a work-stealing thread pool running futures, fork-join groups (TaskGroup, in
-// task_group.hpp, included at the end so this one header gives the whole API) and task graphs.
+// The executor: a work-stealing thread pool running futures, fork-join groups (TaskGroup,
+// task_group.hpp) and task graphs.
 //
 // Contract:
 // - Each worker owns a deque; work submitted by a worker goes to its own deque, work submitted by
@@ -134,5 +134,3 @@ void Executor::silent_async(F&& f) {
 }
 
 }  // namespace legion
-
-#include "legion/task_group.hpp"  // IWYU pragma: export

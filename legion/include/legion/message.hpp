@@ -2,10 +2,11 @@
 // The conversation types shared by every model back-end, agent and pattern.
 // They mirror the OpenAI chat format so an HTTP model needs no translation layer.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "legion/hash.hpp"
 
 namespace legion {
 
@@ -17,9 +18,9 @@ const char* to_string(Role role);
 Role role_from_string(const std::string& text);  // throws ConfigError on an unknown role
 
 struct ToolCall {
-  std::string id;         // unique within one assistant message ("call_<step>_<n>")
-  std::string name;       // tool name
-  Json arguments;         // a JSON object
+  std::string id;    // unique within one assistant message ("call_<step>_<n>")
+  std::string name;  // tool name
+  Json arguments;    // a JSON object
   bool operator==(const ToolCall&) const = default;
 };
 
@@ -38,8 +39,7 @@ ChatMessage message_from_json(const Json& json);
 
 // A stable 64-bit FNV-1a over a transcript: identical conversations hash identically on
 // every platform and run, so "same work" can be checked across frameworks and reruns.
+// Fields are kept apart by separator bytes (0x1f between fields, 0x1e after each message).
 std::uint64_t hash_transcript(const std::vector<ChatMessage>& messages);
-std::uint64_t fnv1a(std::string_view bytes, std::uint64_t seed = 14695981039346656037ull);
-std::string hex64(std::uint64_t value);  // 16 lowercase hex digits
 
 }  // namespace legion

@@ -70,11 +70,4 @@ class SimulatedModel final : public Model {
   std::unique_ptr<Impl> impl_;
 };
 
-// The deterministic token rule shared by every back-end and framework: a text costs
-// ceil(bytes / 4) tokens; a message adds 4 tokens of overhead; a tool call costs its name
-// plus its serialized arguments.
-std::uint64_t count_tokens(std::string_view text);
-std::uint64_t count_prompt_tokens(const ModelRequest& request);
-std::uint64_t count_completion_tokens(const ChatMessage& reply);
-
 }  // namespace legion

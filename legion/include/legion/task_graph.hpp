@@ -33,8 +33,7 @@ struct GraphWork {
 
 template <class F>
 struct GraphWorkFor final : GraphWork {
-  template <class G>
-  explicit GraphWorkFor(G&& g) : fn(std::forward<G>(g)) {}
+  explicit GraphWorkFor(F f) : fn(std::move(f)) {}
   void run() override { std::invoke(fn); }
   F fn;
 };
@@ -66,8 +65,10 @@ class TaskGraph {
 
   template <class F>
   Task emplace(F&& f, std::string name = {}) {
-    return add(std::make_unique<detail::GraphWorkFor<std::decay_t<F>>>(std::forward<F>(f)),
-               std::move(name));
+    // A non-dependent call: add() takes the name by value and keeps it.
+    std::unique_ptr<detail::GraphWork> work =
+        std::make_unique<detail::GraphWorkFor<std::decay_t<F>>>(std::forward<F>(f));
+    return add(std::move(work), std::move(name));
   }
 
   void cancel();

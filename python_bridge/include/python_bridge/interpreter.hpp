@@ -26,7 +26,7 @@ struct InterpreterOptions {
   std::vector<std::filesystem::path> paths;
 };
 
-struct StartReport {
+struct InterpreterStart {
   std::chrono::nanoseconds duration{0};  // Py_Initialize and the bridge module
 };
 
@@ -34,7 +34,7 @@ struct StartReport {
 // first start's report). Throws ConfigError when the virtualenv is missing or is not a
 // CPython 3.11 one, with the command that makes it, and when the interpreter already runs
 // another virtualenv than the one asked for (one virtualenv per process).
-const StartReport& start_interpreter(const InterpreterOptions& options = {});
+const InterpreterStart& start_interpreter(const InterpreterOptions& options = {});
 bool interpreter_running();
 const std::filesystem::path& interpreter_venv();
 

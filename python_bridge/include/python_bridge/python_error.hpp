@@ -10,7 +10,7 @@ namespace legion::python {
 
 class PythonError : public Error {
  public:
-  PythonError(std::string type, std::string summary, std::string traceback);
+  PythonError(std::string type, const std::string& summary, std::string traceback);
   const std::string& type() const { return type_; }  // e.g. "ModuleNotFoundError"
   const std::string& traceback() const { return traceback_; }
 

@@ -59,7 +59,6 @@ class FaultDriver {
   void run();
   FaultInjector& injector_for(const std::string& type) const;
 
-  const ScenarioConfig& config_;
   SteadyClock::time_point start_;
   FaultEvents events_;
   TaskFaults tasks_;

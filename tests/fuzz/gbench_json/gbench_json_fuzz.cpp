@@ -45,8 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     legion::fuzz::expect_only<stats::StatsError>(
         [&] { check_series(stats::parse_benchmark_csv(text, metric, "fuzz.csv")); });
   }
-  legion::fuzz::expect_only<legion_compare::InputError, stats::StatsError>([&] {
-    const legion_compare::ProcessRun run = legion_compare::parse_process_run(text, "fuzz.json");
+  legion::fuzz::expect_only<legion::compare::InputError, stats::StatsError>([&] {
+    const legion::compare::ProcessRun run = legion::compare::parse_process_run(text, "fuzz.json");
     legion::fuzz::require(!run.framework.empty() && !run.benchmarks.empty(),
                           "a parsed run names its framework and has benchmarks");
     for (const auto& benchmark : run.benchmarks) {

@@ -31,7 +31,7 @@ std::string file_name(const std::uint8_t* data, std::size_t size) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace legion::harness;
+  using namespace legion::adapters;
   const std::string path = legion::fuzz::write_scratch(file_name(data, size), data, size);
   legion::fuzz::expect_only<ScenarioError>([&] {
     const Scenario scenario = load_scenario(path);

@@ -20,7 +20,7 @@
 
 #include "stats/interval.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 struct Row;
 struct Options;
@@ -61,4 +61,4 @@ struct AaGate {
 // the bounds above).
 AaGate judge_aa_gate(const std::vector<Row>& rows, const Options& options);
 
-}  // namespace legion_compare
+}  // namespace legion::compare

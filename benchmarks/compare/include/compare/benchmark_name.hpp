@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace legion_compare {
+namespace legion::compare {
 
 struct BenchmarkName {
   std::string scenario;  // the first component, e.g. "large_context_retrieval"
@@ -23,4 +23,4 @@ BenchmarkName split_benchmark_name(std::string_view name);
 // (alphabetically after).
 int regime_rank(std::string_view regime);
 
-}  // namespace legion_compare
+}  // namespace legion::compare

@@ -21,7 +21,7 @@
 #include "stats/compare.hpp"
 #include "stats/process_geomean.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 struct Options {
   std::string baseline = "legion";
@@ -156,4 +156,4 @@ struct Comparison {
 // framework has fewer than 2 processes with data.
 Comparison compare_frameworks(const std::vector<ProcessRun>& runs, const Options& options);
 
-}  // namespace legion_compare
+}  // namespace legion::compare

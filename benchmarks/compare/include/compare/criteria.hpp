@@ -19,7 +19,7 @@
 
 #include "stats/interval.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 inline constexpr const char* kOverheadCriterion = "coordination_overhead_below_15pct";
 inline constexpr const char* kWithinCriterion = "legion_within_20pct_of_langchain";
@@ -69,4 +69,4 @@ std::string_view multi_agent_pattern(std::string_view scenario);
 // "zero_latency" for context.model_latency "none", "unknown" when absent (""), else "latency".
 std::string_view latency_regime_of(std::string_view model_latency);
 
-}  // namespace legion_compare
+}  // namespace legion::compare

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace legion_compare {
+namespace legion::compare {
 
 // Bad input to legion-compare (a missing or malformed file, a file without a framework, an
 // unknown baseline): the message is one line naming the file and the problem, and the CLI exits
@@ -12,4 +12,4 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-}  // namespace legion_compare
+}  // namespace legion::compare

@@ -16,7 +16,7 @@
 #include "stats/interval.hpp"
 #include "stats/ratio_inference.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 // A wall ratio with the interval it was decided on, taken from a Row (framework / reference).
 struct RatioWithCi {
@@ -68,4 +68,4 @@ struct LatencyTable {
   [[nodiscard]] bool empty() const { return lines.empty(); }
 };
 
-}  // namespace legion_compare
+}  // namespace legion::compare

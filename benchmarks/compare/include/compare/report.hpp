@@ -9,7 +9,7 @@
 
 #include "compare/comparison.hpp"
 
-namespace legion_compare {
+namespace legion::compare {
 
 // The A/A gate first, then per regime one line per scenario x framework (ratio [CI] verdict),
 // each framework's geometric means with their CIs, under a latency model the wall time against
@@ -31,4 +31,4 @@ void print_markdown(std::ostream& out, const Comparison& c);
 
 nlohmann::json to_json(const Comparison& c);
 
-}  // namespace legion_compare
+}  // namespace legion::compare

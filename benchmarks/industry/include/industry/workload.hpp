@@ -56,7 +56,7 @@ class JobContext {
 
 struct WorkClass {
   std::string name;
-  legion::harness::Scenario scenario;
+  legion::adapters::Scenario scenario;
   // The extra tools (RunConfig::extra_tools) of one slot, bound to its context.
   std::function<std::vector<legion::Tool>(JobContext&)> tools;
   // "" when `answer` is right for `job`, else why not (one line).
@@ -71,7 +71,7 @@ struct RunSettings {
 
 // The adapter for `framework`, started: UsageError for an unknown name (the message lists the
 // known ones), UsageError too when it is not installed (the message says how to install).
-std::unique_ptr<legion::harness::Adapter> start_adapter(const std::string& framework);
+std::unique_ptr<legion::adapters::Adapter> start_adapter(const std::string& framework);
 
 // One worker's prepared adapters, one per class. Prepare on the main thread (Python
 // frameworks install signal handlers there); run from any one thread at a time.
@@ -84,7 +84,7 @@ class Slot {
   Slot& operator=(const Slot&) = delete;
 
   struct Result {
-    legion::harness::Outcome outcome;
+    legion::adapters::Outcome outcome;
     std::string error;  // "" when the run finished and its answer checked out
   };
   // Runs `job` as class `index`; a run that throws or answers wrong comes back with an error.
@@ -94,8 +94,8 @@ class Slot {
  private:
   const std::vector<WorkClass>& classes_;
   JobContext context_;
-  std::vector<std::unique_ptr<legion::harness::Adapter>> adapters_;
-  std::vector<legion::harness::ScenarioInput> inputs_;
+  std::vector<std::unique_ptr<legion::adapters::Adapter>> adapters_;
+  std::vector<legion::adapters::ScenarioInput> inputs_;
   std::string version_;
 };
 
@@ -116,8 +116,8 @@ class SlotsByThread {
 std::int64_t json_integer(const Json& value);
 
 // A scenario with one agent, its tools, and one task.
-legion::harness::Scenario single_agent(const std::string& id, const std::string& agent,
-                                       std::vector<std::string> tools, std::string task);
+legion::adapters::Scenario single_agent(const std::string& id, const std::string& agent,
+                                        std::vector<std::string> tools, std::string task);
 
 // A tool with string/number properties named in `properties` ("order_id:string").
 legion::Tool make_tool(const std::string& name, const std::string& description,

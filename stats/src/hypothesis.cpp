@@ -1,4 +1,4 @@
-#include "stats/tests.hpp"
+#include "stats/hypothesis.hpp"
 
 #include <algorithm>
 #include <boost/math/distributions/normal.hpp>

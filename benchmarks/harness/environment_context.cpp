@@ -1,4 +1,4 @@
-#include "run_context.hpp"
+#include "environment_context.hpp"
 
 #include <unistd.h>
 
