@@ -59,6 +59,7 @@ Json to_spec(const ScenarioInput& in, const std::string& python, const Endpoint&
           {"checker_feedback", in.checker_feedback},
           {"human_replies", in.human_replies},
           {"execute_code", in.execute_code},
+          {"conversation_memory", in.conversation_memory},
           {"python", python},
           {"memory_top_k", kMemoryTopK},
           {"endpoint", endpoint_json(endpoint)}};

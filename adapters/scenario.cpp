@@ -75,11 +75,11 @@ void check_known_keys(const Reader& reader, const Json& object, const std::strin
 Scenario parse(const Json& spec, const std::string& file) {
   const Reader r(file);
   if (!spec.is_object()) r.fail("(top level)", "expected a JSON object");
-  check_known_keys(
-      r, spec, "",
-      {"id", "description", "pattern", "agents", "tools", "parameters", "inputs", "tasks",
-       "pipeline_input", "expected", "min_model_calls", "corpus_documents", "max_turns",
-       "runs_at_once", "max_iterations", "checker_feedback", "human_replies", "execute_code"});
+  check_known_keys(r, spec, "",
+                   {"id", "description", "pattern", "agents", "tools", "parameters", "inputs",
+                    "tasks", "pipeline_input", "expected", "min_model_calls", "corpus_documents",
+                    "max_turns", "runs_at_once", "max_iterations", "checker_feedback",
+                    "human_replies", "execute_code", "conversation_memory"});
   Scenario s;
   s.source = file;
   s.id = r.text(spec, "id", "id");
@@ -175,6 +175,13 @@ Scenario parse(const Json& spec, const std::string& file) {
   if (spec.contains("execute_code")) {
     if (!spec["execute_code"].is_boolean()) r.fail("execute_code", "expected true or false");
     s.execute_code = spec["execute_code"].get<bool>();
+  }
+  if (spec.contains("conversation_memory")) {
+    if (!spec["conversation_memory"].is_boolean())
+      r.fail("conversation_memory", "expected true or false");
+    if (s.pattern != Pattern::kGroupChat)
+      r.fail("conversation_memory", "only the group_chat pattern has a conversation");
+    s.conversation_memory = spec["conversation_memory"].get<bool>();
   }
   const std::size_t stages = s.tasks.size();
   if ((s.pattern == Pattern::kPipeline || s.pattern == Pattern::kFanOut) &&
@@ -296,6 +303,7 @@ ScenarioInput instantiate(const Scenario& s, const Bindings& bindings, std::uint
     out.pattern = s.pattern;
     out.seed = seed;
     out.execute_code = s.execute_code;
+    out.conversation_memory = s.conversation_memory;
     for (std::size_t i = 0; i < s.agents.size(); ++i) {
       field = "agents[" + std::to_string(i) + "].instructions";
       AgentSpec a = s.agents[i];

@@ -84,6 +84,10 @@ struct Scenario {
   std::string checker_feedback;            // iterative: the feedback while the checker fails
   std::vector<std::string> human_replies;  // human: in order, cycling
   bool execute_code = false;  // the model's fenced code runs in the sandbox, stdout fed back
+  // group chat: the participants keep the conversation in the framework's conversation memory
+  // across turns (a Python package picks its framework's idiom for that; LEGION's agents
+  // always keep theirs).
+  bool conversation_memory = false;
 };
 
 using Bindings = std::map<std::string, std::int64_t>;
@@ -104,6 +108,7 @@ struct ScenarioInput {
   std::string checker_feedback;
   std::vector<std::string> human_replies;
   bool execute_code = false;
+  bool conversation_memory = false;
   std::uint64_t seed = 0;
   std::map<std::string, std::string> variables;  // parameters and inputs, as text
 };

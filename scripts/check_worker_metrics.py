@@ -12,11 +12,14 @@ operator relies on, with their types and values; /healthz and /readyz; and that 
 
 Exit 0 when every check passed; 1 with the failed checks listed otherwise.
 """
+
 import argparse
 import json
 import os
 import signal
-import subprocess
+
+# It runs the `legion` binary named on its command line (argv lists, no shell).
+import subprocess  # nosec B404
 import sys
 import tempfile
 import time
@@ -52,7 +55,8 @@ EXPECTED = {
 
 def fetch(url):
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        # url: http:// and the loopback address the worker logged, never a file: or other scheme.
+        with urllib.request.urlopen(url, timeout=5) as response:  # nosec B310
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
@@ -60,7 +64,9 @@ def fetch(url):
 
 def sample(families, name, suffix="", **labels):
     for sample in families[name].samples:
-        if sample.name == name + suffix and all(sample.labels.get(k) == v for k, v in labels.items()):
+        if sample.name == name + suffix and all(
+            sample.labels.get(k) == v for k, v in labels.items()
+        ):
             return sample.value
     raise KeyError(f"{name}{suffix} {labels}")
 
@@ -82,13 +88,27 @@ def main():
         with open(inputs, "w") as f:
             for i in range(TASKS):
                 f.write(json.dumps({"key": f"m{i}", "input": f"request {i}"}) + "\n")
-        subprocess.run([args.legion, "submit", "--store", store, "--workflow", args.spec,
-                        "--inputs", inputs], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(  # nosec B603 (our binary, argv from the command line)
+            [args.legion, "submit", "--store", store, "--workflow", args.spec, "--inputs", inputs],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         log_path = os.path.join(tmp, "worker.log")
         with open(log_path, "w") as log:
-            worker = subprocess.Popen(
-                [args.legion, "worker", "--store", store, "--metrics-addr", "127.0.0.1:0",
-                 "--id", "metrics-check"], stdout=subprocess.DEVNULL, stderr=log)
+            worker = subprocess.Popen(  # nosec B603 (the same)
+                [
+                    args.legion,
+                    "worker",
+                    "--store",
+                    store,
+                    "--metrics-addr",
+                    "127.0.0.1:0",
+                    "--id",
+                    "metrics-check",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         try:
             addr = None
             deadline = time.monotonic() + 20
@@ -106,8 +126,10 @@ def main():
             while time.monotonic() < deadline:
                 status, text = fetch(base + "/metrics")
                 families = {f.name: f for f in text_string_to_metric_families(text)}
-                if sample(families, "legion_worker_tasks_completed", "_total") >= TASKS and \
-                        sample(families, "legion_queue_tasks", state="done") >= TASKS:
+                if (
+                    sample(families, "legion_worker_tasks_completed", "_total") >= TASKS
+                    and sample(families, "legion_queue_tasks", state="done") >= TASKS
+                ):
                     break
                 time.sleep(0.1)
             check(status == 200, "/metrics answered 200")
@@ -115,28 +137,55 @@ def main():
                 check(name in families, f"family {name} present")
                 check(name not in families or families[name].type == kind, f"{name} is a {kind}")
             if not failures:
-                check(sample(families, "legion_worker_tasks_claimed", "_total") == TASKS,
-                      f"claimed {TASKS}")
-                check(sample(families, "legion_worker_tasks_completed", "_total") == TASKS,
-                      f"completed {TASKS}")
-                check(sample(families, "legion_worker_tasks_failed", "_total", next="dead") == 0,
-                      "no dead letters")
+                check(
+                    sample(families, "legion_worker_tasks_claimed", "_total") == TASKS,
+                    f"claimed {TASKS}",
+                )
+                check(
+                    sample(families, "legion_worker_tasks_completed", "_total") == TASKS,
+                    f"completed {TASKS}",
+                )
+                check(
+                    sample(families, "legion_worker_tasks_failed", "_total", next="dead") == 0,
+                    "no dead letters",
+                )
                 # The example pipeline: two stages of two model calls each.
-                check(sample(families, "legion_model_calls", "_total") == 4 * TASKS,
-                      f"{4 * TASKS} model calls")
-                check(sample(families, "legion_model_call_duration_seconds", "_count") == 4 * TASKS,
-                      "one latency observation per model call")
-                check(sample(families, "legion_model_tokens", "_total", kind="prompt") > 0,
-                      "prompt tokens counted")
-                check(sample(families, "legion_queue_tasks", state="done") == TASKS,
-                      "the queue gauge sees every task done")
-                check(sample(families, "legion_store_operation_duration_seconds", "_count",
-                             operation="complete_batch") >= 1, "commits timed")
-                check(sample(families, "legion_worker_task_duration_seconds", "_bucket",
-                             le="+Inf") == TASKS, "task durations in the +Inf bucket")
+                check(
+                    sample(families, "legion_model_calls", "_total") == 4 * TASKS,
+                    f"{4 * TASKS} model calls",
+                )
+                check(
+                    sample(families, "legion_model_call_duration_seconds", "_count") == 4 * TASKS,
+                    "one latency observation per model call",
+                )
+                check(
+                    sample(families, "legion_model_tokens", "_total", kind="prompt") > 0,
+                    "prompt tokens counted",
+                )
+                check(
+                    sample(families, "legion_queue_tasks", state="done") == TASKS,
+                    "the queue gauge sees every task done",
+                )
+                check(
+                    sample(
+                        families,
+                        "legion_store_operation_duration_seconds",
+                        "_count",
+                        operation="complete_batch",
+                    )
+                    >= 1,
+                    "commits timed",
+                )
+                check(
+                    sample(families, "legion_worker_task_duration_seconds", "_bucket", le="+Inf")
+                    == TASKS,
+                    "task durations in the +Inf bucket",
+                )
                 check(sample(families, "process_resident_memory_bytes") > 1e6, "RSS read")
-                check(sample(families, "legion_worker_info", worker_id="metrics-check") == 1,
-                      "worker id label")
+                check(
+                    sample(families, "legion_worker_info", worker_id="metrics-check") == 1,
+                    "worker id label",
+                )
             check(fetch(base + "/healthz") == (200, "ok\n"), "/healthz is 200 ok")
             check(fetch(base + "/readyz") == (200, "ready\n"), "/readyz is 200 ready")
             check(fetch(base + "/nothing")[0] == 404, "unknown path is 404")
@@ -144,8 +193,10 @@ def main():
             code = worker.wait(timeout=20)
             check(code == 0, f"SIGTERM: exit 0 (got {code})")
             events = [json.loads(line)["event"] for line in open(log_path)]
-            check("stop_requested" in events and "worker_stopped" in events,
-                  "stop_requested and worker_stopped logged as JSON lines")
+            check(
+                "stop_requested" in events and "worker_stopped" in events,
+                "stop_requested and worker_stopped logged as JSON lines",
+            )
         finally:
             if worker.poll() is None:
                 worker.kill()

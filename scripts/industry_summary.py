@@ -38,14 +38,20 @@ def main(run: Path) -> int:
     for f in frameworks:
         r = load(run / f / "tpc.json")
         head = (r or {}).get("headline") or {}
-        summary.setdefault(f, {})["tpc"] = {"status": state(r), "tx_per_min": head.get("tx_per_min")}
+        summary.setdefault(f, {})["tpc"] = {
+            "status": state(r),
+            "tx_per_min": head.get("tx_per_min"),
+        }
         res = (r or {}).get("resources") or {}
         lines.append(
-            f"{f:10} {number(head.get('tx_per_min')):>10} tx/min  new_order {number(head.get('new_order_per_min')):>9}/min"
+            f"{f:10} {number(head.get('tx_per_min')):>10} tx/min"
+            f"  new_order {number(head.get('new_order_per_min')):>9}/min"
             f"  cpu {number(res.get('cpu_s_per_1000_tx'), 2)} s/1000 tx  [{state(r)}]"
         )
     lines.append("")
-    lines.append("== academic (AgentDojo user tasks passed; residual per tool call, ratio to LEGION) ==")
+    lines.append(
+        "== academic (AgentDojo user tasks passed; residual per tool call, ratio to LEGION) =="
+    )
     for f in frameworks:
         for path in sorted((run / f).glob("academic-*.json")):
             r = load(path)
@@ -53,8 +59,12 @@ def main(run: Path) -> int:
             ratio = ((r or {}).get("vs_baseline") or {}).get("tool_call_overhead_ratio")
             suite = path.stem.removeprefix("academic-")
             summary[f].setdefault("academic", {})[suite] = {
-                "status": state(r), "passed": s.get("passed"), "tasks": s.get("tasks"),
-                "residual_per_tool_call_ms": s.get("residual_per_tool_call_ms"), "ratio_to_legion": ratio}
+                "status": state(r),
+                "passed": s.get("passed"),
+                "tasks": s.get("tasks"),
+                "residual_per_tool_call_ms": s.get("residual_per_tool_call_ms"),
+                "ratio_to_legion": ratio,
+            }
             lines.append(
                 f"{f:10} {suite:10} {s.get('passed', '-')}/{s.get('tasks', '-')} passed"
                 f"  {number(s.get('time_per_task_ms'), 2)} ms/task"
@@ -67,8 +77,11 @@ def main(run: Path) -> int:
         r = load(run / f / "enterprise.json")
         head = (r or {}).get("headline") or {}
         p = ((r or {}).get("latency") or {}).get("processing") or {}
-        summary[f]["enterprise"] = {"status": state(r), "docs_per_s": head.get("throughput_docs_per_s"),
-                                    "exactly_once": head.get("exactly_once")}
+        summary[f]["enterprise"] = {
+            "status": state(r),
+            "docs_per_s": head.get("throughput_docs_per_s"),
+            "exactly_once": head.get("exactly_once"),
+        }
         lines.append(
             f"{f:10} {number(head.get('throughput_docs_per_s')):>8} docs/s  "
             + "/".join(number(p.get(k)) for k in ("p50_ms", "p95_ms", "p99_ms", "p999_ms"))
@@ -86,8 +99,11 @@ def main(run: Path) -> int:
             verdict = (m.get("verdict") or {}).get("result", m.get("error", "-"))
             summary[f].setdefault("scalability", {})[mode] = {"verdict": verdict, "usl": usl}
             if "sigma" in usl:
-                fit = (f"sigma {usl['sigma']:.4f} [{usl['sigma_ci']['lower']:.4f}, {usl['sigma_ci']['upper']:.4f}]"
-                       f" kappa {usl['kappa']:.5f} [{usl['kappa_ci']['lower']:.5f}, {usl['kappa_ci']['upper']:.5f}]")
+                sigma, kappa = usl["sigma_ci"], usl["kappa_ci"]
+                fit = (
+                    f"sigma {usl['sigma']:.4f} [{sigma['lower']:.4f}, {sigma['upper']:.4f}]"
+                    f" kappa {usl['kappa']:.5f} [{kappa['lower']:.5f}, {kappa['upper']:.5f}]"
+                )
             else:
                 fit = usl.get("not_fitted", "")
             lines.append(f"{f:10} {mode:10} {verdict:12} {fit}")

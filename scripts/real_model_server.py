@@ -8,21 +8,22 @@ llama_model_params.use_extra_bufts; the plain CPU buffers give the same results.
 """
 
 import sys
+from typing import Any
 
 import llama_cpp.llama_cpp as llama_low
 
 _default_params = llama_low.llama_model_default_params
 
 
-def _params_without_extra_buffers():
+def _params_without_extra_buffers() -> Any:
     params = _default_params()
     params.use_extra_bufts = False
     return params
 
 
-llama_low.llama_model_default_params = _params_without_extra_buffers
-
-from llama_cpp.server.__main__ import main  # noqa: E402 (after the patch it must see)
-
 if __name__ == "__main__":
+    llama_low.llama_model_default_params = _params_without_extra_buffers
+    # Imported after the patch: the server reads the patched function when it loads the model.
+    from llama_cpp.server.__main__ import main
+
     sys.exit(main())

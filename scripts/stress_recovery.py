@@ -7,6 +7,7 @@ and checks them against the figures the run reported (docs/stress.md, "Failure s
 Exit 0 when every recomputed recovery_s equals the reported one (within 1 ms); 1 otherwise,
 naming the fault; 2 on a file that is not a failure result.
 """
+
 import json
 import math
 import os
@@ -32,9 +33,12 @@ def recovery(rows, heal_s, baseline, rule, usable_to):
             continue
         if i + hold > len(rows) or rows[i + hold - 1]["t_s"] + 1.0 > usable_to + 1e-9:
             return None
-        window = rows[i:i + hold]
-        if (row["completed"] >= floor_rate and all(errors_ok(r, rule) for r in window)
-                and sum(r["completed"] for r in window) >= floor_rate * hold):
+        window = rows[i : i + hold]
+        if (
+            row["completed"] >= floor_rate
+            and all(errors_ok(r, rule) for r in window)
+            and sum(r["completed"] for r in window) >= floor_rate * hold
+        ):
             return max(0.0, row["t_s"] - heal_s)
     return None
 
@@ -71,9 +75,12 @@ def check(path):
         mine = recovery(rows, fault["healed_at_s"], per_s, rule, usable_to)
         theirs = fault.get("recovery_s")
         same = (mine is None and theirs is None) or (
-            mine is not None and theirs is not None and abs(mine - theirs) < 1e-3)
-        print(f"{path}: {fault['type']}: recovery_s recomputed {mine}, reported {theirs}"
-              f"{'' if same else '  MISMATCH'}")
+            mine is not None and theirs is not None and abs(mine - theirs) < 1e-3
+        )
+        print(
+            f"{path}: {fault['type']}: recovery_s recomputed {mine}, reported {theirs}"
+            f"{'' if same else '  MISMATCH'}"
+        )
         if not same:
             status = 1
     return status
@@ -86,8 +93,11 @@ def main(argv):
     paths = []
     for arg in argv[1:]:
         if os.path.isdir(arg):
-            paths += sorted(os.path.join(arg, f) for f in os.listdir(arg)
-                            if f.endswith(".json") and f != "summary.json")
+            paths += sorted(
+                os.path.join(arg, f)
+                for f in os.listdir(arg)
+                if f.endswith(".json") and f != "summary.json"
+            )
         else:
             paths.append(arg)
     if not paths:

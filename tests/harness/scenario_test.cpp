@@ -72,6 +72,28 @@ TEST_F(MalformedSpec, NamesTheField) {
             std::string::npos);
 }
 
+// A group chat's conversation memory is a spec field, not recognised from the scenario's id.
+TEST_F(MalformedSpec, ConversationMemoryIsABooleanOfAGroupChat) {
+  EXPECT_NE(load([](Json& s) {
+              s["conversation_memory"] = "yes";
+            }).find("field 'conversation_memory': expected true or false"),
+            std::string::npos);
+  EXPECT_NE(load([](Json& s) {
+              s["conversation_memory"] = true;
+            }).find("field 'conversation_memory': only the group_chat pattern"),
+            std::string::npos);
+}
+
+TEST(Catalog, TheConversationKeepsItsMemoryTheTeamChatDoesNot) {
+  const Scenario conversation = load_scenario(kCatalog + "/multi_turn_conversation.json");
+  EXPECT_TRUE(conversation.conversation_memory);
+  EXPECT_TRUE(
+      instantiate(conversation, parameter_grid(conversation, true).front(), 1).conversation_memory);
+  const Scenario team = load_scenario(kCatalog + "/team_coordination.json");
+  EXPECT_FALSE(team.conversation_memory);
+  EXPECT_FALSE(instantiate(team, parameter_grid(team, true).front(), 1).conversation_memory);
+}
+
 // Found by tests/fuzz/scenario_spec: a number beyond a double's range is not a parse_error
 // to nlohmann but out_of_range.406, which escaped as raw exception text.
 TEST_F(MalformedSpec, ANumberOutOfRangeIsInvalidJson) {

@@ -9,31 +9,24 @@ keeps the messages of its runs, which are the agent's transcript.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from agent_framework import Agent, AgentResponse, FunctionTool, Message
 
-from legion_common import AgentSpec, own_tools, system_prompt
+from legion_common import AgentSpec, system_prompt
 
 from .messages import BridgeMessage, last_text, to_request
 
 
-def make_agent(
-    client: Any,
-    agent: AgentSpec,
-    catalogue: Mapping[str, FunctionTool],
-    memory_tool: FunctionTool | None,
-    extra_tools: Sequence[FunctionTool] = (),
-) -> Agent:
-    """An `Agent` with the agent's instructions and its tools in LEGION's order."""
-    tools = own_tools(agent, catalogue, memory_tool) + list(extra_tools)
+def make_agent(client: Any, agent: AgentSpec, tools: Sequence[FunctionTool]) -> Agent:
+    """An `Agent` with the agent's instructions and `tools` (in LEGION's order)."""
     return Agent(
         client,
         system_prompt(agent),
         name=agent["name"],
         description=agent.get("role") or None,
-        tools=tools or None,
+        tools=list(tools) or None,
     )
 
 

@@ -29,7 +29,11 @@ from .messages import from_reply, reply_contents, to_request
 
 def tool_schema(tool: Any) -> dict[str, Any]:
     """A function tool as the bridge's {"name", "description", "parameters"}."""
-    return {"name": tool.name, "description": tool.description or "", "parameters": tool.parameters()}
+    return {
+        "name": tool.name,
+        "description": tool.description or "",
+        "parameters": tool.parameters(),
+    }
 
 
 class LegionChatClient(FunctionInvocationLayer[Any], ChatMiddlewareLayer[Any], BaseChatClient[Any]):
@@ -51,7 +55,9 @@ class LegionChatClient(FunctionInvocationLayer[Any], ChatMiddlewareLayer[Any], B
         offered = [] if options.get("tool_choice") == "none" else [tool_schema(t) for t in tools]
         return sent, offered
 
-    async def _complete(self, messages: Sequence[Message], options: Mapping[str, Any]) -> dict[str, Any]:
+    async def _complete(
+        self, messages: Sequence[Message], options: Mapping[str, Any]
+    ) -> dict[str, Any]:
         sent, offered = self._request(messages, options)
         reply = self._simulated.complete_deferred(sent, offered or None)
         if reply["wait_s"] > 0:
@@ -59,7 +65,12 @@ class LegionChatClient(FunctionInvocationLayer[Any], ChatMiddlewareLayer[Any], B
         return reply
 
     def _inner_get_response(
-        self, *, messages: Sequence[Message], stream: bool, options: Mapping[str, Any], **kwargs: Any
+        self,
+        *,
+        messages: Sequence[Message],
+        stream: bool,
+        options: Mapping[str, Any],
+        **kwargs: Any,
     ) -> Any:
         if not stream:
             return self._respond(messages, options)
@@ -75,5 +86,7 @@ class LegionChatClient(FunctionInvocationLayer[Any], ChatMiddlewareLayer[Any], B
 
         return self._build_response_stream(updates())
 
-    async def _respond(self, messages: Sequence[Message], options: Mapping[str, Any]) -> ChatResponse:
+    async def _respond(
+        self, messages: Sequence[Message], options: Mapping[str, Any]
+    ) -> ChatResponse:
         return from_reply(await self._complete(messages, options))

@@ -32,7 +32,6 @@ class Output:
 
 
 class Coder(ParticipantExecutor):
-
     @handler
     async def write(self, task: str, ctx: WorkflowContext[Reply]) -> None:
         self.participant.reset()
@@ -63,7 +62,7 @@ class Execute(Executor):
 class CodeExecutionRunner(Runner):
     async def _build(self, scenario: Scenario) -> None:
         self._coder = Coder(scenario.participant(scenario.agents[0], keep=True))
-        self._execute = Execute(scenario.spec["python"])
+        self._execute = Execute(scenario.python)
         self._workflow = (
             WorkflowBuilder(start_executor=self._coder)
             .add_edge(self._coder, self._execute)

@@ -15,7 +15,7 @@ from .scenario import Runner, RunResult, Scenario
 
 class ConcurrentRunner(Runner):
     async def _build(self, scenario: Scenario) -> None:
-        runs = int(scenario.spec["runs_at_once"])
+        runs = scenario.runs_at_once
         self._agents = [scenario.participant(scenario.agents[0]) for _ in range(runs)]
         self._task = scenario.tasks[0]
 

@@ -22,7 +22,6 @@ class Dispatch(Executor):
 
 
 class Voter(ParticipantExecutor):
-
     @handler
     async def vote(self, question: str, ctx: WorkflowContext[str]) -> None:
         await ctx.send_message(parse_vote(await self.participant.run(question)))

@@ -14,7 +14,7 @@ class FanOutRunner(Runner):
         if len(scenario.tasks) != len(scenario.agents):
             raise ValueError("fan-out: one task per agent is needed")
         self._agents = [scenario.participant(spec) for spec in scenario.agents]
-        carried = scenario.spec.get("pipeline_input", "")
+        carried = scenario.pipeline_input
         self._tasks = [task.replace("{{input}}", carried) for task in scenario.tasks]
 
     async def _run(self) -> RunResult:

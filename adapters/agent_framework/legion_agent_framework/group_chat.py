@@ -14,6 +14,7 @@ choosing speakers with a model would add model calls LEGION's round robin does n
 # No `from __future__ import annotations`: the workflow reads the handlers' type hints.
 
 from dataclasses import dataclass
+from typing import Any
 
 from agent_framework import Executor, Message, WorkflowBuilder, WorkflowContext, handler
 
@@ -37,10 +38,11 @@ class Turn:
 
 
 class Speaker(ParticipantExecutor):
-
     @handler
     async def speak(self, heard: Hear, ctx: WorkflowContext[Turn]) -> None:
-        await ctx.send_message(Turn(self.participant.name, await self.participant.run(heard.messages)))
+        await ctx.send_message(
+            Turn(self.participant.name, await self.participant.run(heard.messages))
+        )
 
 
 class RoundRobinManager(Executor):
@@ -71,7 +73,7 @@ class RoundRobinManager(Executor):
         else:
             await self._next(ctx)
 
-    async def _next(self, ctx: WorkflowContext[Hear]) -> None:
+    async def _next(self, ctx: WorkflowContext[Hear, Any]) -> None:
         index = self.turns % len(self._speakers)
         heard, self._pending[index] = self._pending[index], []
         await ctx.send_message(Hear(heard), target_id=self._speakers[index].id)
@@ -79,8 +81,10 @@ class RoundRobinManager(Executor):
 
 class GroupChatRunner(Runner):
     async def _build(self, scenario: Scenario) -> None:
-        self._speakers = [Speaker(scenario.participant(spec, keep=True)) for spec in scenario.agents]
-        max_turns = int(scenario.spec.get("max_turns") or 10)
+        self._speakers = [
+            Speaker(scenario.participant(spec, keep=True)) for spec in scenario.agents
+        ]
+        max_turns = scenario.max_turns
         self._manager = RoundRobinManager(self._speakers, max_turns)
         builder = WorkflowBuilder(start_executor=self._manager, max_iterations=2 * max_turns + 2)
         for speaker in self._speakers:

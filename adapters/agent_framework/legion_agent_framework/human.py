@@ -77,16 +77,23 @@ class AskingAgent(ParticipantExecutor):
         if not requests:
             await ctx.yield_output(last_text(response))
             return
-        self._waiting = [request.call_id for request in requests]
+        self._waiting = [_call_id(request) for request in requests]
         self.asked_at = time.perf_counter_ns()
         for request in requests:
             arguments = request.parse_arguments() or {}
-            await ctx.request_info(Question(request.call_id, arguments.get("question", "")), str)
+            question = str(arguments.get("question") or "")
+            await ctx.request_info(Question(_call_id(request), question), str)
+
+
+def _call_id(request: Content) -> str:
+    if request.call_id is None:
+        raise ValueError("the model's ask_human call has no call id")
+    return request.call_id
 
 
 class HumanRunner(Runner):
     async def _build(self, scenario: Scenario) -> None:
-        self._replies: list[str] = scenario.spec["human_replies"]
+        self._replies: list[str] = scenario.human_replies
         if not self._replies:
             raise ValueError("human-in-the-loop: no human replies")
         ask_human = FunctionTool(
@@ -111,7 +118,9 @@ class HumanRunner(Runner):
             )
         outputs = result.get_outputs()
         if len(outputs) != 1:
-            raise RuntimeError(f"human-in-the-loop: the workflow yielded {len(outputs)} outputs, not 1")
+            raise RuntimeError(
+                f"human-in-the-loop: the workflow yielded {len(outputs)} outputs, not 1"
+            )
         return {
             "answer": outputs[0],
             "transcripts": [self._agent.participant.transcript()],

@@ -29,7 +29,6 @@ class Feedback:
 
 
 class Solver(ParticipantExecutor):
-
     @handler
     async def solve(self, task: str, ctx: WorkflowContext[Attempt]) -> None:
         self.participant.reset()
@@ -65,13 +64,11 @@ class Checker(Executor):
 
 class IterativeRunner(Runner):
     async def _build(self, scenario: Scenario) -> None:
-        max_iterations = int(scenario.spec["max_iterations"])
+        max_iterations = scenario.max_iterations
         if max_iterations <= 0:
             raise ValueError("iterative: max_iterations must be > 0")
         self._solver = Solver(scenario.participant(scenario.agents[0], keep=True))
-        self._checker = Checker(
-            scenario.spec["expected"], scenario.spec["checker_feedback"], max_iterations
-        )
+        self._checker = Checker(scenario.expected, scenario.checker_feedback, max_iterations)
         self._workflow = (
             WorkflowBuilder(start_executor=self._solver, max_iterations=2 * max_iterations + 2)
             .add_edge(self._solver, self._checker)

@@ -12,7 +12,7 @@ from typing import Any
 
 from agent_framework import AgentResponse, ChatResponse, Content, Message
 
-BridgeMessage = dict[str, Any]
+from legion_common import BridgeMessage
 
 
 def _text(message: Message) -> str:

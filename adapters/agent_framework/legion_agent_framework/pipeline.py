@@ -42,8 +42,10 @@ class PipelineRunner(Runner):
             Stage(scenario.participant(spec), task, index == count - 1)
             for index, (spec, task) in enumerate(zip(scenario.agents, scenario.tasks, strict=True))
         ]
-        self._workflow = WorkflowBuilder(start_executor=self._stages[0]).add_chain(self._stages).build()
-        self._input = scenario.spec.get("pipeline_input", "")
+        self._workflow = (
+            WorkflowBuilder(start_executor=self._stages[0]).add_chain(self._stages).build()
+        )
+        self._input = scenario.pipeline_input
 
     async def _run(self) -> RunResult:
         answer = await run_to_output(self._workflow, self._input, "pipeline")

@@ -62,7 +62,7 @@ class CodeExecutionRunner(Runner):
         executor = LocalCommandLineCodeExecutor(
             work_dir=self._scratch.name,
             timeout=TIMEOUT_S,
-            virtual_env_context=virtual_env_context(scenario.spec["python"]),
+            virtual_env_context=virtual_env_context(scenario.python),
         )
         self._spec = scenario.agents[0]
         self._coder = scenario.agent(self._spec)

@@ -20,7 +20,7 @@ from .scenario import Runner, RunResult, Scenario
 class ConcurrentRunner(Runner):
     async def _build(self, scenario: Scenario) -> None:
         self._spec: AgentSpec = scenario.agents[0]
-        runs = int(scenario.spec["runs_at_once"])
+        runs = scenario.runs_at_once
         self._agents: list[AssistantAgent] = [scenario.agent(self._spec) for _ in range(runs)]
         self._task = scenario.tasks[0]
 

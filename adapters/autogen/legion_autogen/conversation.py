@@ -1,6 +1,7 @@
-"""A two-party multi-turn conversation (multi_turn_conversation) the AutoGen way: each
-agent keeps its conversation in its own model context across `run()` calls, and each turn
-hands the other's last message to the next speaker's `run(task=...)`.
+"""A group chat with conversation memory (the spec's `conversation_memory`:
+multi_turn_conversation) the AutoGen way: each agent keeps its conversation in its own model
+context across `run()` calls, and each turn hands the other's last message to the next
+speaker's `run(task=...)`.
 
 As in LEGION's round-robin chat, the first speaker starts from the task; the second sees
 the task and the first reply; then they alternate for `max_turns` turns or until a turn says
@@ -18,14 +19,12 @@ from legion_common import TERMINATE
 from .agents import agent_transcript
 from .scenario import Runner, RunResult, Scenario
 
-CONVERSATION_SCENARIOS = frozenset({"multi_turn_conversation"})
-
 
 class ConversationRunner(Runner):
     async def _build(self, scenario: Scenario) -> None:
         self._specs = scenario.agents
         self._agents = [scenario.agent(spec) for spec in self._specs]
-        self._max_turns = int(scenario.spec.get("max_turns") or 10)
+        self._max_turns = scenario.max_turns
         self._task = scenario.tasks[0]
 
     async def _run(self) -> RunResult:
@@ -41,6 +40,8 @@ class ConversationRunner(Runner):
                 result = await self._agents[index].run(task=pending[index])
                 pending[index] = []
                 said = result.messages[-1]
+                if not isinstance(said, BaseChatMessage):
+                    raise TypeError(f"{type(said).__name__} ends an agent's turn, not a message")
                 reply = said.to_text()
                 turns += 1
                 for other, queue in enumerate(pending):

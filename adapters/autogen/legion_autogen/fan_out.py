@@ -18,13 +18,16 @@ class FanOutRunner(Runner):
             raise ValueError("fan-out: one task per agent is needed")
         self._specs = scenario.agents
         self._agents = [scenario.agent(spec) for spec in self._specs]
-        carried = scenario.spec.get("pipeline_input", "")
+        carried = scenario.pipeline_input
         self._tasks = [task.replace("{{input}}", carried) for task in scenario.tasks]
 
     async def _run(self) -> RunResult:
         try:
             results = await asyncio.gather(
-                *(agent.run(task=task) for agent, task in zip(self._agents, self._tasks))
+                *(
+                    agent.run(task=task)
+                    for agent, task in zip(self._agents, self._tasks, strict=True)
+                )
             )
             return {
                 "answer": "\n".join(

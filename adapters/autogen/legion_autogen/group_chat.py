@@ -8,6 +8,7 @@ every run, so each run() starts from the same state.
 
 from __future__ import annotations
 
+from autogen_agentchat.base import ChatAgent, Team
 from autogen_agentchat.conditions import TextMentionTermination
 from autogen_agentchat.teams import RoundRobinGroupChat
 
@@ -22,10 +23,11 @@ class GroupChatRunner(Runner):
         self._specs = scenario.agents
         self._names = {spec["name"] for spec in self._specs}
         self._agents = [scenario.agent(spec) for spec in self._specs]
+        participants: list[ChatAgent | Team] = list(self._agents)
         self._team = RoundRobinGroupChat(
-            self._agents,
+            participants,
             termination_condition=TextMentionTermination(TERMINATE),
-            max_turns=int(scenario.spec.get("max_turns") or 10),
+            max_turns=scenario.max_turns,
         )
         self._task = scenario.tasks[0]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from autogen_core.models import ChatCompletionClient
+
 from legion_common import api_key, v1_url
 
 from .model_client import MODEL_INFO

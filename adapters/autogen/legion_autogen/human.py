@@ -27,7 +27,7 @@ from .tools import SchemaTool
 
 class HumanRunner(Runner):
     async def _build(self, scenario: Scenario) -> None:
-        self._replies: list[str] = scenario.spec["human_replies"]
+        self._replies: list[str] = scenario.human_replies
         if not self._replies:
             raise ValueError("human-in-the-loop: no human replies")
         self._next = itertools.cycle(self._replies)

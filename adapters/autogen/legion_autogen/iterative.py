@@ -37,14 +37,12 @@ class CheckerAgent(RuleAgent):
 
 class IterativeRunner(Runner):
     async def _build(self, scenario: Scenario) -> None:
-        self._max_iterations = int(scenario.spec["max_iterations"])
+        self._max_iterations = scenario.max_iterations
         if self._max_iterations <= 0:
             raise ValueError("iterative: max_iterations must be > 0")
         self._spec = scenario.agents[0]
         self._solver = scenario.agent(self._spec)
-        checker = CheckerAgent(
-            self._spec["name"], scenario.spec["expected"], scenario.spec["checker_feedback"]
-        )
+        checker = CheckerAgent(self._spec["name"], scenario.expected, scenario.checker_feedback)
         self._team = RoundRobinGroupChat(
             [self._solver, checker],
             termination_condition=TextMentionTermination(APPROVE, sources=[CHECKER]),

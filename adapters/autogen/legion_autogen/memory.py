@@ -37,7 +37,7 @@ class BM25Memory(Memory):
     Read-only: the corpus is the scenario's, built in C++ once per prepare.
     """
 
-    def __init__(self, memory: Any, k: int = 3) -> None:
+    def __init__(self, memory: Any, k: int = legion_common.MEMORY_TOP_K) -> None:
         self._memory = memory
         self._k = k
 
@@ -66,7 +66,9 @@ class BM25Memory(Memory):
             await model_context.add_message(SystemMessage(content=format_documents(found)))
         return UpdateContextResult(memories=found)
 
-    async def add(self, content: MemoryContent, cancellation_token: CancellationToken | None = None) -> None:
+    async def add(
+        self, content: MemoryContent, cancellation_token: CancellationToken | None = None
+    ) -> None:
         raise NotImplementedError("BM25Memory is the scenario's read-only corpus")
 
     async def clear(self) -> None:
@@ -79,7 +81,7 @@ class BM25Memory(Memory):
 def format_documents(found: MemoryQueryResult) -> str:
     """LEGION's search_memory text."""
     return legion_common.format_documents(
-        (doc.metadata["id"], str(doc.content)) for doc in found.results  # type: ignore[index]
+        ((doc.metadata or {})["id"], str(doc.content)) for doc in found.results
     )
 
 

@@ -22,7 +22,7 @@ from autogen_core.models import (
     UserMessage,
 )
 
-BridgeMessage = dict[str, Any]
+from legion_common import BridgeMessage
 
 # AutoGen's name for the task's sender; LEGION's task message carries no name.
 TASK_SOURCE = "user"
@@ -88,7 +88,9 @@ def from_reply(reply: dict[str, Any]) -> CreateResult:
         return CreateResult(
             finish_reason="function_calls",
             content=[
-                FunctionCall(id=call["id"], name=call["name"], arguments=json.dumps(call["arguments"]))
+                FunctionCall(
+                    id=call["id"], name=call["name"], arguments=json.dumps(call["arguments"])
+                )
                 for call in reply["tool_calls"]
             ],
             usage=usage,

@@ -13,7 +13,6 @@ import json
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import Any, Literal
 
-import legion_bridge
 from autogen_core import CancellationToken
 from autogen_core.models import (
     ChatCompletionClient,
@@ -26,6 +25,8 @@ from autogen_core.models import (
 )
 from autogen_core.tools import Tool, ToolSchema
 from pydantic import BaseModel
+
+import legion_bridge
 
 from .messages import from_reply, to_bridge, to_request
 
@@ -130,7 +131,7 @@ class LegionChatCompletionClient(ChatCompletionClient):
         return max(0, CONTEXT_WINDOW - self.count_tokens(messages, tools=tools))
 
     @property
-    def capabilities(self) -> ModelCapabilities:  # type: ignore[override]  # deprecated
+    def capabilities(self) -> ModelCapabilities:  # deprecated in AutoGen, still abstract
         return ModelCapabilities(vision=False, function_calling=True, json_output=False)
 
     @property

@@ -1,4 +1,5 @@
-"""A sequential pipeline as an AutoGen `GraphFlow`: stage 1 -> stage 2 -> ... (multi_agent_workflow).
+"""A sequential pipeline as an AutoGen `GraphFlow`: stage 1 -> stage 2 -> ...
+(multi_agent_workflow).
 
 Each stage is its own `AssistantAgent`; its stage task (with its script) is part of its system
 message, as an AutoGen user writes a stage's job into the agent, and the data flows through
@@ -11,6 +12,9 @@ LEGION's. The flow ends after the last stage; it is reset after every run.
 
 from __future__ import annotations
 
+import itertools
+
+from autogen_agentchat.base import ChatAgent
 from autogen_agentchat.teams import DiGraphBuilder, GraphFlow
 
 from .agents import agent_transcript, last_text
@@ -31,10 +35,11 @@ class PipelineRunner(Runner):
         builder = DiGraphBuilder()
         for agent in self._agents:
             builder.add_node(agent)
-        for before, after in zip(self._agents, self._agents[1:]):
+        for before, after in itertools.pairwise(self._agents):
             builder.add_edge(before, after)
-        self._team = GraphFlow(self._agents, graph=builder.build())
-        self._input = scenario.spec.get("pipeline_input", "")
+        participants: list[ChatAgent] = list(self._agents)
+        self._team = GraphFlow(participants, graph=builder.build())
+        self._input = scenario.pipeline_input
 
     async def _run(self) -> RunResult:
         try:

@@ -39,15 +39,16 @@ class SchemaTool(BaseTool[RawArguments, ToolOutput]):
 
     @property
     def schema(self) -> ToolSchema:
-        return ToolSchema(
-            name=self.name, description=self.description, parameters=self._parameters
-        )  # type: ignore[typeddict-item]
+        return ToolSchema(name=self.name, description=self.description, parameters=self._parameters)
 
     async def run(self, args: RawArguments, cancellation_token: CancellationToken) -> ToolOutput:
         return ToolOutput(text=await self._body(args.model_dump()))
 
     async def run_json(
-        self, args: Mapping[str, Any], cancellation_token: CancellationToken, call_id: str | None = None
+        self,
+        args: Mapping[str, Any],
+        cancellation_token: CancellationToken,
+        call_id: str | None = None,
     ) -> Any:
         return await self._body(args)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from crewai import Agent
 from crewai.tools import BaseTool
+
 from legion_common import introduction
 
 from .http_llm import RecordingOpenAICompletion
@@ -34,7 +35,10 @@ def backstory(agent: AgentSpec) -> str:
 
 
 def make_agent(
-    llm: LegionLLM | RecordingOpenAICompletion, agent: AgentSpec, tools: Sequence[BaseTool] = (), **options: Any
+    llm: LegionLLM | RecordingOpenAICompletion,
+    agent: AgentSpec,
+    tools: Sequence[BaseTool] = (),
+    **options: Any,
 ) -> Agent:
     """A CrewAI Agent for the spec; `options` go to Agent as they are.
 

@@ -14,8 +14,9 @@ from typing import Any
 from crewai import Agent
 from crewai.flow.flow import Flow, listen, start
 from crewai.tools import BaseTool
-from legion_common import first_fenced_block, run_python
 from pydantic import BaseModel, Field, PrivateAttr
+
+from legion_common import first_fenced_block, run_python
 
 from .agents import QUIET, output_text
 from .scenario import Recording, RunResult, Scenario
@@ -74,7 +75,7 @@ class CodeFlow(Flow[CodeState]):
 class CodeExecutionRunner:
     def __init__(self, scenario: Scenario) -> None:
         self._coder = scenario.agent(scenario.agents[0])
-        self._runner = RunPythonTool(python=scenario.spec["python"])
+        self._runner = RunPythonTool(python=scenario.python)
         self._task = scenario.tasks[0]
         self._llm = scenario.llm
 

@@ -16,7 +16,7 @@ class ConcurrentRunner:
     def __init__(self, scenario: Scenario) -> None:
         self._agent = scenario.agent(scenario.agents[0])
         self._task = scenario.tasks[0]
-        self._runs = int(scenario.spec["runs_at_once"])
+        self._runs = scenario.runs_at_once
         self._loop = asyncio.new_event_loop()
         self._llm = scenario.llm
 

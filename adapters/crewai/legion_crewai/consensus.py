@@ -4,17 +4,18 @@ listener tallies the ballots as LEGION's run_consensus does."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import asyncio
+from typing import Any
 
 from crewai import Agent
 from crewai.flow.flow import Flow, listen, start
-from legion_common import majority, parse_vote
 from pydantic import BaseModel, Field, PrivateAttr
+
+from legion_common import majority, parse_vote
 
 from .agents import QUIET, output_text
 from .scenario import Handoffs, Recording, RunResult, Scenario
+
 
 class Ballots(BaseModel):
     answers: list[str] = Field(default_factory=list)

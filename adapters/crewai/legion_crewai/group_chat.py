@@ -17,11 +17,11 @@ from crewai import Agent
 from crewai.flow.flow import Flow, listen, or_, router, start
 from pydantic import BaseModel, Field, PrivateAttr
 
+from legion_common import TERMINATE
+
 from .agents import QUIET, output_text
 from .scenario import Handoffs, Recording, RunResult, Scenario
 from .transcript import session
-
-TERMINATE = "TERMINATE"
 
 
 class Turn(BaseModel):
@@ -88,7 +88,7 @@ class GroupChatRunner:
         self._agents = [scenario.agent(agent) for agent in scenario.agents]
         self._names = [agent["name"] for agent in scenario.agents]
         self._task = scenario.tasks[0]
-        self._max_turns = int(scenario.spec.get("max_turns") or 10)
+        self._max_turns = scenario.max_turns
         self._llm = scenario.llm
 
     def run(self) -> RunResult:

@@ -16,8 +16,9 @@ import time
 from typing import Any
 
 from crewai.llms.providers.openai.completion import OpenAICompletion
-from legion_common import api_key, v1_url
 from pydantic import PrivateAttr
+
+from legion_common import api_key, v1_url
 
 from .transcript import Recorder, to_bridge
 
@@ -63,21 +64,37 @@ class RecordingOpenAICompletion(OpenAICompletion):
             messages = [{"role": "user", "content": messages}]
         recorder.record(from_agent, [to_bridge(m) for m in messages], reply_of(out), sent_at)
 
-    def call(self, messages: Any, tools: Any = None, callbacks: Any = None,
-             available_functions: Any = None, from_task: Any = None, from_agent: Any = None,
-             response_model: Any = None) -> Any:
+    def call(
+        self,
+        messages: Any,
+        tools: Any = None,
+        callbacks: Any = None,
+        available_functions: Any = None,
+        from_task: Any = None,
+        from_agent: Any = None,
+        response_model: Any = None,
+    ) -> Any:
         sent_at = time.perf_counter()
-        out = super().call(messages, tools, callbacks, available_functions, from_task,
-                           from_agent, response_model)
+        out = super().call(
+            messages, tools, callbacks, available_functions, from_task, from_agent, response_model
+        )
         self._record(messages, out, from_agent, sent_at)
         return out
 
-    async def acall(self, messages: Any, tools: Any = None, callbacks: Any = None,
-                    available_functions: Any = None, from_task: Any = None,
-                    from_agent: Any = None, response_model: Any = None) -> Any:
+    async def acall(
+        self,
+        messages: Any,
+        tools: Any = None,
+        callbacks: Any = None,
+        available_functions: Any = None,
+        from_task: Any = None,
+        from_agent: Any = None,
+        response_model: Any = None,
+    ) -> Any:
         sent_at = time.perf_counter()
-        out = await super().acall(messages, tools, callbacks, available_functions, from_task,
-                                  from_agent, response_model)
+        out = await super().acall(
+            messages, tools, callbacks, available_functions, from_task, from_agent, response_model
+        )
         self._record(messages, out, from_agent, sent_at)
         return out
 

@@ -22,6 +22,8 @@ from crewai.core.providers.human_input import (
 from crewai.tools import BaseTool
 from pydantic import BaseModel, Field
 
+from legion_common import ASK_HUMAN_SPEC
+
 from .agents import output_text
 from .scenario import Recording, RunResult, Scenario
 from .single import EXPECTED_OUTPUT
@@ -37,6 +39,8 @@ class ScriptedHumanInput(SyncHumanInputProvider):
     def restart(self) -> None:
         self._next = itertools.cycle(self._replies)
 
+    # CrewAI's are staticmethods (a terminal prompt) it calls as self._prompt_input(crew); these
+    # read this provider's scripted replies, so they need self: an override mypy cannot accept.
     def _prompt_input(self, crew: Any = None) -> str:  # type: ignore[override]
         return next(self._next)
 
@@ -50,7 +54,7 @@ class AskHumanArguments(BaseModel):
 
 class AskHumanTool(BaseTool):
     name: str = "ask_human"
-    description: str = "Ask the human operator a question and wait for the reply."
+    description: str = ASK_HUMAN_SPEC["description"]
     args_schema: type[BaseModel] = AskHumanArguments
 
     def _run(self, question: str) -> str:
@@ -62,7 +66,7 @@ class AskHumanTool(BaseTool):
 
 class HumanRunner:
     def __init__(self, scenario: Scenario) -> None:
-        replies: list[str] = scenario.spec["human_replies"]
+        replies: list[str] = scenario.human_replies
         if not replies:
             raise ValueError("human-in-the-loop: no human replies")
         self._human = ScriptedHumanInput(replies)

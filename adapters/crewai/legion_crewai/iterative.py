@@ -72,9 +72,9 @@ class IterativeRunner:
         self._solver = scenario.agent(scenario.agents[0])
         self._args = (
             scenario.tasks[0],
-            scenario.spec["expected"],
-            scenario.spec["checker_feedback"],
-            int(scenario.spec["max_iterations"]),
+            scenario.expected,
+            scenario.checker_feedback,
+            scenario.max_iterations,
         )
         if self._args[3] <= 0:
             raise ValueError("iterative: max_iterations must be > 0")

@@ -18,9 +18,10 @@ import threading
 import time
 from typing import Any
 
-import legion_bridge
 from crewai import BaseLLM
 from pydantic import PrivateAttr
+
+import legion_bridge
 
 from .transcript import BridgeMessage, Recorder, from_reply, to_bridge
 

@@ -9,7 +9,8 @@ the pipeline input, written into its description when the crew is built.
 
 from __future__ import annotations
 
-from crewai import Crew, Process, Task
+from crewai import Crew, CrewOutput, Process, Task
+from crewai.agents.agent_builder.base_agent import BaseAgent
 
 from .agents import output_text
 from .scenario import Handoffs, Recording, RunResult, Scenario
@@ -20,12 +21,12 @@ FROM_CONTEXT = "the previous task's output (in the context below)"
 
 class PipelineRunner:
     def __init__(self, scenario: Scenario) -> None:
-        agents = [scenario.agent(agent) for agent in scenario.agents]
+        agents: list[BaseAgent] = [scenario.agent(agent) for agent in scenario.agents]
         if len(agents) != len(scenario.tasks):
             raise ValueError("pipeline: one task per agent is needed")
         tasks: list[Task] = []
         for index, (agent, template) in enumerate(zip(agents, scenario.tasks, strict=True)):
-            carried = scenario.spec.get("pipeline_input", "") if index == 0 else FROM_CONTEXT
+            carried = scenario.pipeline_input if index == 0 else FROM_CONTEXT
             tasks.append(
                 Task(
                     description=template.replace("{{input}}", carried),
@@ -42,6 +43,8 @@ class PipelineRunner:
     def run(self) -> RunResult:
         with Recording(self._llm) as recording:
             output = self._crew.kickoff()
+        if not isinstance(output, CrewOutput):  # a streaming crew's output; this crew streams not
+            raise TypeError(f"the pipeline's crew returned {type(output).__name__}")
         handoffs = Handoffs()
         for task_output in output.tasks_output[:-1]:
             handoffs.add(output_text(task_output))  # to the next stage

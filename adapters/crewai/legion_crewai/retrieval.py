@@ -15,16 +15,11 @@ from typing import Any
 from crewai.tools import BaseTool
 from pydantic import BaseModel, ConfigDict, Field
 
+from legion_common import MEMORY_TOP_K, SEARCH_MEMORY_SPEC, format_documents
+
 
 class SearchMemoryArguments(BaseModel):
     query: str = Field(description="what to look for")
-
-
-def format_documents(documents: list[tuple[int, str]]) -> str:
-    """LEGION's search_memory text."""
-    if not documents:
-        return "no documents found"
-    return "\n".join(f"[{doc_id}] {text}" for doc_id, text in documents)
 
 
 class SearchMemoryTool(BaseTool):
@@ -33,10 +28,10 @@ class SearchMemoryTool(BaseTool):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     name: str = "search_memory"
-    description: str = "Search the agent's memory and return the most relevant documents."
+    description: str = SEARCH_MEMORY_SPEC["description"]
     args_schema: type[BaseModel] = SearchMemoryArguments
     memory: Any = None
-    k: int = 3
+    k: int = MEMORY_TOP_K
 
     def _run(self, query: str) -> str:
         return format_documents(self.memory.search(query, self.k))

@@ -1,7 +1,7 @@
 """What every pattern module builds from, and what it hands back.
 
-`Scenario` bundles the spec with the CrewAI objects shared by all its agents (one LLM, the
-catalogue tools, the search_memory tool); `Runner` is the contract's runner; `Recording`
+`Scenario` adds to legion_common's (the spec, the catalogue tools, the search_memory tool) the
+CrewAI LLM all its agents share; `Runner` and `RunResult` are legion_common's; `Recording`
 collects one run's transcripts and the seed's metrics.
 """
 
@@ -9,52 +9,31 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Protocol, TypedDict
+from typing import Any
 
-import legion_bridge
 from crewai import Agent
 from crewai.tools import BaseTool
-from legion_common import own_tools
+
+import legion_bridge
+from legion_common import BridgeMessage, Runner, RunResult, ScenarioBase
 
 from .agents import AgentSpec, make_agent
 from .http_llm import RecordingOpenAICompletion
 from .llm import LegionLLM
-from .transcript import BridgeMessage, Recorder
+from .transcript import Recorder
 
-
-class RunResult(TypedDict, total=False):
-    answer: str
-    transcripts: list[list[BridgeMessage]]
-    metrics: dict[str, float]
-
-
-class Runner(Protocol):
-    def run(self) -> RunResult: ...
-
-    def close(self) -> None: ...
+__all__ = ["Handoffs", "Recording", "RunResult", "Runner", "Scenario"]
 
 
 @dataclass(frozen=True)
-class Scenario:
-    spec: dict[str, Any]
+class Scenario(ScenarioBase[BaseTool]):
     llm: LegionLLM | RecordingOpenAICompletion  # in-process, or over HTTP
-    catalogue: dict[str, BaseTool]
-    memory_tool: BaseTool | None
-
-    @property
-    def agents(self) -> list[AgentSpec]:
-        return self.spec["agents"]
-
-    @property
-    def tasks(self) -> list[str]:
-        return self.spec["tasks"]
 
     def agent(
         self, agent: AgentSpec, extra_tools: tuple[BaseTool, ...] = (), **options: Any
     ) -> Agent:
         """The agent with its own tools, then `extra_tools` (LEGION's order)."""
-        tools = own_tools(agent, self.catalogue, self.memory_tool) + list(extra_tools)
-        return make_agent(self.llm, agent, tools, **options)
+        return make_agent(self.llm, agent, self.tools_of(agent, extra_tools), **options)
 
 
 class Handoffs:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-BridgeMessage = dict[str, Any]
+from legion_common import BridgeMessage
 
 
 def _text(content: Any) -> str:

@@ -15,6 +15,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from langchain_core.tools import BaseTool
 from langgraph.graph.state import CompiledStateGraph
+
 from legion_common import AgentSpec, own_tools, system_prompt
 
 __all__ = ["AgentSpec", "final_answer", "make_agent", "own_tools", "system_prompt"]

@@ -11,7 +11,6 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import legion_bridge
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
 from langchain_core.messages import AIMessage, BaseMessage
@@ -20,6 +19,8 @@ from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict
+
+import legion_bridge
 
 from .transcript import from_reply, to_bridge
 

@@ -14,10 +14,12 @@ from typing import Any
 from langchain.agents import AgentState
 from langchain_core.messages import HumanMessage
 from langgraph.graph import END, START, StateGraph
+
 from legion_common import first_fenced_block, run_python
 
 from .agents import final_answer
-from .scenario import RunResult, Scenario, single_result, task_input
+from .scenario import RunResult, Scenario, single_result
+
 
 class CodeState(AgentState):
     executed: bool
@@ -25,7 +27,7 @@ class CodeState(AgentState):
 
 class CodeExecutionRunner:
     def __init__(self, scenario: Scenario) -> None:
-        python = scenario.spec["python"]
+        python = scenario.python
 
         def execute(state: CodeState) -> dict[str, Any]:
             code = first_fenced_block(final_answer(state["messages"]))
@@ -46,9 +48,8 @@ class CodeExecutionRunner:
         self._task = scenario.tasks[0]
 
     def run(self) -> RunResult:
-        return single_result(
-            self._graph.invoke({**task_input(self._task), "executed": False})["messages"]
-        )
+        start: CodeState = {"messages": [HumanMessage(self._task)], "executed": False}
+        return single_result(self._graph.invoke(start)["messages"])
 
     def close(self) -> None:
         pass

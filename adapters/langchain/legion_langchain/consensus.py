@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypedDict
 from langchain_core.messages import BaseMessage
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send
+
 from legion_common import majority, parse_vote
 
 from .agents import final_answer
@@ -22,6 +23,11 @@ from .transcript import transcript
 class Ballot(TypedDict):
     index: int
     messages: list[BaseMessage]
+
+
+class VoterInput(TypedDict):
+    index: int
+    question: str
 
 
 class ConsensusState(TypedDict):
@@ -40,9 +46,9 @@ class ConsensusRunner:
                 for i in range(len(voters))
             ]
 
-        def vote(branch: dict[str, Any]) -> dict[str, Any]:
-            messages = voters[branch["index"]].invoke(task_input(branch["question"]))["messages"]
-            return {"ballots": [{"index": branch["index"], "messages": messages}]}
+        def vote(state: VoterInput) -> dict[str, Any]:  # a `Send`'s payload
+            messages = voters[state["index"]].invoke(task_input(state["question"]))["messages"]
+            return {"ballots": [{"index": state["index"], "messages": messages}]}
 
         def tally(state: ConsensusState) -> dict[str, Any]:
             ballots = sorted(state["ballots"], key=lambda ballot: ballot["index"])
@@ -55,7 +61,7 @@ class ConsensusRunner:
         builder.add_edge("vote", "tally")
         builder.add_edge("tally", END)
         self._graph = builder.compile()
-        self._input = {"question": scenario.tasks[0], "ballots": []}
+        self._input: ConsensusState = {"question": scenario.tasks[0], "ballots": [], "answer": ""}
 
     def run(self) -> RunResult:
         state = self._graph.invoke(self._input)

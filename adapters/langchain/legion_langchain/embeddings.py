@@ -7,8 +7,9 @@ the hashed embedder does not rank the scenario's fact first.
 
 from __future__ import annotations
 
-import legion_bridge
 from langchain_core.embeddings import Embeddings
+
+import legion_bridge
 
 
 class LegionEmbeddings(Embeddings):

@@ -21,6 +21,11 @@ class Branch(TypedDict):
     messages: list[BaseMessage]
 
 
+class BranchInput(TypedDict):
+    index: int
+    input: str
+
+
 class FanOutState(TypedDict):
     input: str
     branches: Annotated[list[Branch], operator.add]
@@ -39,10 +44,10 @@ class FanOutRunner:
                 Send("branch", {"index": i, "input": state["input"]}) for i in range(len(agents))
             ]
 
-        def branch(work: dict[str, Any]) -> dict[str, Any]:
-            i = work["index"]
+        def branch(state: BranchInput) -> dict[str, Any]:  # a `Send`'s payload
+            i = state["index"]
             messages = agents[i].invoke(
-                task_input(templates[i].replace("{{input}}", work["input"]))
+                task_input(templates[i].replace("{{input}}", state["input"]))
             )["messages"]
             return {"branches": [{"index": i, "messages": messages}]}
 
@@ -57,7 +62,11 @@ class FanOutRunner:
         builder.add_edge("branch", "join")
         builder.add_edge("join", END)
         self._graph = builder.compile()
-        self._input = {"input": scenario.spec.get("pipeline_input", ""), "branches": []}
+        self._input: FanOutState = {
+            "input": scenario.pipeline_input,
+            "branches": [],
+            "answer": "",
+        }
 
     def run(self) -> RunResult:
         state = self._graph.invoke(self._input)

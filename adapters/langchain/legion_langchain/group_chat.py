@@ -4,16 +4,17 @@
 The shared state is the list of turns. Each participant speaks from its own view of the
 chat, as in LEGION: the task, its own earlier turns as its (AI) messages, everyone else's as
 user messages "NAME: TEXT". The chat ends after max_turns turns or on a turn containing
-"TERMINATE". The benchmark's multi-turn conversation keeps its conversation the LangGraph
-way, in a checkpointer thread (a fresh one per run); its participants are compiled with
-checkpointer=False, as they start from their view on every turn and keep nothing.
+"TERMINATE". A chat with conversation memory (the spec's `conversation_memory`:
+multi_turn_conversation) keeps its conversation the LangGraph way, in a checkpointer thread (a
+fresh one per run); its participants are compiled with checkpointer=False, as they start from
+their view on every turn and keep nothing.
 """
 
 from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Annotated, Any, TypedDict
 
 from langchain_core.messages import BaseMessage, HumanMessage
@@ -21,13 +22,12 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
+
 from legion_common import TERMINATE
 
 from .agents import final_answer
-from .scenario import RunResult, Scenario
+from .scenario import Node, RunResult, Scenario
 from .transcript import transcript
-
-CHECKPOINTED_SCENARIOS = frozenset({"multi_turn_conversation"})
 
 
 class Turn(TypedDict):
@@ -40,7 +40,7 @@ class ChatState(TypedDict):
     turns: Annotated[list[Turn], operator.add]
 
 
-def view_of(name: str, state: ChatState) -> list[BaseMessage]:
+def view_of(name: str, state: Mapping[str, Any]) -> list[BaseMessage]:
     """The conversation as participant `name` sees it."""
     view: list[BaseMessage] = [HumanMessage(state["task"])]
     for turn in state["turns"]:
@@ -52,7 +52,7 @@ def view_of(name: str, state: ChatState) -> list[BaseMessage]:
     return view
 
 
-def participant_node(name: str, agent: CompiledStateGraph) -> Callable[[ChatState], dict[str, Any]]:
+def participant_node(name: str, agent: CompiledStateGraph) -> Node[ChatState]:
     def speak(state: ChatState) -> dict[str, Any]:
         view = view_of(name, state)
         messages = agent.invoke({"messages": view})["messages"]
@@ -64,7 +64,7 @@ def participant_node(name: str, agent: CompiledStateGraph) -> Callable[[ChatStat
 class GroupChatRunner:
     def __init__(self, scenario: Scenario) -> None:
         names = [agent["name"] for agent in scenario.agents]
-        max_turns = int(scenario.spec.get("max_turns") or 10)
+        max_turns = scenario.max_turns
 
         def next_speaker(state: ChatState) -> str:
             turns = state["turns"]
@@ -81,11 +81,9 @@ class GroupChatRunner:
             builder.add_conditional_edges(agent["name"], next_speaker, [*names, END])
         builder.add_edge(START, names[0])
         self._names = names
-        self._checkpointer = (
-            InMemorySaver() if scenario.spec["scenario"] in CHECKPOINTED_SCENARIOS else None
-        )
+        self._checkpointer = InMemorySaver() if scenario.conversation_memory else None
         self._graph = builder.compile(checkpointer=self._checkpointer)
-        self._input = {"task": scenario.tasks[0], "turns": []}
+        self._input: ChatState = {"task": scenario.tasks[0], "turns": []}
         self._threads = itertools.count()
         self._recursion_limit = max_turns + 1
 

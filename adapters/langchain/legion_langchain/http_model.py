@@ -17,6 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
+from pydantic import SecretStr
+
 from legion_common import api_key, v1_url
 
 
@@ -27,7 +29,7 @@ def http_chat_model(endpoint: dict[str, Any]) -> BaseChatModel:
     return ChatOpenAI(
         model=endpoint["model"],
         base_url=v1_url(endpoint),
-        api_key=api_key(endpoint),
+        api_key=SecretStr(api_key(endpoint)),
         temperature=0,
         timeout=float(endpoint["timeout_s"]),
         max_retries=int(endpoint["max_retries"]),

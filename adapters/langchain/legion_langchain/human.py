@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 
+from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import tool
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command, interrupt
@@ -22,7 +23,7 @@ def ask_human(question: str) -> str:
 
 class HumanRunner:
     def __init__(self, scenario: Scenario) -> None:
-        self._replies: list[str] = scenario.spec["human_replies"]
+        self._replies: list[str] = scenario.human_replies
         if not self._replies:
             raise ValueError("human-in-the-loop: no human replies")
         self._checkpointer = InMemorySaver()
@@ -34,7 +35,7 @@ class HumanRunner:
 
     def run(self) -> RunResult:
         thread = f"human-{next(self._threads)}"
-        config = {"configurable": {"thread_id": thread}}
+        config: RunnableConfig = {"configurable": {"thread_id": thread}}
         replies = itertools.cycle(self._replies)
         try:
             state = self._agent.invoke(task_input(self._task), config)

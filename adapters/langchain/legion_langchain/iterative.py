@@ -12,10 +12,11 @@ from typing import Any
 
 from langchain.agents import AgentState
 from langchain_core.messages import HumanMessage
+from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END, START, StateGraph
 
 from .agents import final_answer
-from .scenario import RunResult, Scenario, single_result, task_input
+from .scenario import RunResult, Scenario, single_result
 
 
 class IterativeState(AgentState):
@@ -25,9 +26,9 @@ class IterativeState(AgentState):
 
 class IterativeRunner:
     def __init__(self, scenario: Scenario) -> None:
-        expected = scenario.spec["expected"]
-        feedback = scenario.spec["checker_feedback"]
-        max_iterations = int(scenario.spec["max_iterations"])
+        expected = scenario.expected
+        feedback = scenario.checker_feedback
+        max_iterations = scenario.max_iterations
         if max_iterations <= 0:
             raise ValueError("iterative: max_iterations must be > 0")
 
@@ -52,14 +53,15 @@ class IterativeRunner:
         )
         self._graph = builder.compile()
         self._task = scenario.tasks[0]
-        self._config = {"recursion_limit": 2 * max_iterations + 2}
+        self._config: RunnableConfig = {"recursion_limit": 2 * max_iterations + 2}
 
     def run(self) -> RunResult:
-        return single_result(
-            self._graph.invoke(
-                {**task_input(self._task), "iteration": 1, "passed": False}, self._config
-            )["messages"]
-        )
+        start: IterativeState = {
+            "messages": [HumanMessage(self._task)],
+            "iteration": 1,
+            "passed": False,
+        }
+        return single_result(self._graph.invoke(start, self._config)["messages"])
 
     def close(self) -> None:
         pass

@@ -5,7 +5,6 @@ previous stage's answer (the first stage's is the pipeline input), as in LEGION.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
 from typing import Annotated, Any, TypedDict
 
 from langchain_core.messages import BaseMessage
@@ -13,7 +12,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
 from .agents import final_answer
-from .scenario import RunResult, Scenario, task_input
+from .scenario import Node, RunResult, Scenario, task_input
 from .transcript import transcript
 
 
@@ -22,9 +21,7 @@ class PipelineState(TypedDict):
     runs: Annotated[list[list[BaseMessage]], operator.add]
 
 
-def stage_node(
-    agent: CompiledStateGraph, template: str
-) -> Callable[[PipelineState], dict[str, Any]]:
+def stage_node(agent: CompiledStateGraph, template: str) -> Node[PipelineState]:
     def stage(state: PipelineState) -> dict[str, Any]:
         messages = agent.invoke(task_input(template.replace("{{input}}", state["carried"])))[
             "messages"
@@ -44,7 +41,10 @@ class PipelineRunner:
             previous = agent["name"]
         builder.add_edge(previous, END)
         self._graph = builder.compile()
-        self._input = {"carried": scenario.spec.get("pipeline_input", ""), "runs": []}
+        self._input: PipelineState = {
+            "carried": scenario.pipeline_input,
+            "runs": [],
+        }
 
     def run(self) -> RunResult:
         state = self._graph.invoke(self._input)

@@ -16,11 +16,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import ConfigDict
 
-SEARCH_MEMORY_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {"query": {"type": "string"}},
-    "required": ["query"],
-}
+from legion_common import MEMORY_TOP_K, SEARCH_MEMORY_SPEC, format_documents
 
 
 class LegionRetriever(BaseRetriever):
@@ -29,7 +25,7 @@ class LegionRetriever(BaseRetriever):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     memory: Any
-    k: int = 3
+    k: int = MEMORY_TOP_K
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
@@ -40,26 +36,24 @@ class LegionRetriever(BaseRetriever):
         ]
 
 
-def format_documents(documents: list[Document]) -> str:
+def _text(documents: list[Document]) -> str:
     """LEGION's search_memory text."""
-    if not documents:
-        return "no documents found"
-    return "\n".join(f"[{doc.metadata['id']}] {doc.page_content}" for doc in documents)
+    return format_documents((doc.metadata["id"], doc.page_content) for doc in documents)
 
 
 def search_memory_tool(retriever: BaseRetriever) -> BaseTool:
     """The retriever as the agent's `search_memory` tool."""
 
     def search_memory(query: str) -> str:
-        return format_documents(retriever.invoke(query))
+        return _text(retriever.invoke(query))
 
     async def asearch_memory(query: str) -> str:
-        return format_documents(await retriever.ainvoke(query))
+        return _text(await retriever.ainvoke(query))
 
     return StructuredTool.from_function(
         func=search_memory,
         coroutine=asearch_memory,
-        name="search_memory",
-        description="Search the agent's memory and return the most relevant documents.",
-        args_schema=SEARCH_MEMORY_SCHEMA,
+        name=SEARCH_MEMORY_SPEC["name"],
+        description=SEARCH_MEMORY_SPEC["description"],
+        args_schema=SEARCH_MEMORY_SPEC["parameters"],
     )

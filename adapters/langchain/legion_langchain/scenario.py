@@ -1,55 +1,44 @@
 """What every pattern module builds from, and what it hands back.
 
-`Scenario` bundles the spec with the LangChain objects shared by all its agents (one chat
-model, the catalogue tools, the search_memory tool); `Runner` is the contract's runner.
+`Scenario` adds to legion_common's (the spec, the catalogue tools, the search_memory tool) the
+LangChain chat model all its agents share; `Runner` and `RunResult` are legion_common's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol, TypedDict
+from typing import Any, Protocol, TypeVar
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_core.tools import BaseTool
 from langgraph.graph.state import CompiledStateGraph
 
-from .agents import AgentSpec, final_answer, make_agent, own_tools
-from .transcript import BridgeMessage, transcript
+from legion_common import Runner, RunResult, ScenarioBase
+
+from .agents import AgentSpec, final_answer, make_agent
+from .transcript import transcript
+
+__all__ = ["Node", "RunResult", "Runner", "Scenario", "single_result", "task_input"]
+
+State = TypeVar("State", contravariant=True)
 
 
-class RunResult(TypedDict):
-    answer: str
-    transcripts: list[list[BridgeMessage]]
+class Node(Protocol[State]):
+    """A graph node as `StateGraph.add_node` takes it: a function of the state (by that name)."""
 
-
-class Runner(Protocol):
-    def run(self) -> RunResult: ...
-
-    def close(self) -> None: ...
+    def __call__(self, state: State) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
-class Scenario:
-    spec: dict[str, Any]
+class Scenario(ScenarioBase[BaseTool]):
     model: BaseChatModel  # LegionChatModel in-process, ChatOpenAI over HTTP
-    catalogue: dict[str, BaseTool]
-    memory_tool: BaseTool | None
-
-    @property
-    def agents(self) -> list[AgentSpec]:
-        return self.spec["agents"]
-
-    @property
-    def tasks(self) -> list[str]:
-        return self.spec["tasks"]
 
     def agent(
         self, agent: AgentSpec, extra_tools: tuple[BaseTool, ...] = (), **options: Any
     ) -> CompiledStateGraph:
         """The agent with its own tools, then `extra_tools` (LEGION's order), via create_agent."""
-        tools = own_tools(agent, self.catalogue, self.memory_tool) + list(extra_tools)
-        return make_agent(self.model, agent, tools, **options)
+        return make_agent(self.model, agent, self.tools_of(agent, extra_tools), **options)
 
 
 def task_input(task: str) -> dict[str, list[BaseMessage]]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
-BridgeMessage = dict[str, Any]
+from legion_common import BridgeMessage
 
 
 def _text(message: BaseMessage) -> str:

@@ -22,7 +22,7 @@ from .scenario import Runner, RunResult, Scenario, agent_transcript, answer
 class CodeExecutionRunner(Runner):
     async def _build(self, scenario: Scenario) -> None:
         self._scenario = scenario
-        self._python = scenario.spec["python"]
+        self._python = scenario.python
         self._spec = scenario.agents[0]
         self._coder = scenario.agent(self._spec)
         self._task = scenario.tasks[0]

@@ -22,10 +22,9 @@ from .scenario import Runner, RunResult, Scenario, agent_transcript, answer
 
 class ConcurrentRunner(Runner):
     async def _build(self, scenario: Scenario) -> None:
-        self._scenario = scenario
         self._spec = scenario.agents[0]
         agent = scenario.agent(self._spec)
-        runs = int(scenario.spec["runs_at_once"])
+        runs = scenario.runs_at_once
         self._agents = [agent, *(agent.clone() for _ in range(runs - 1))]
         self._task = scenario.tasks[0]
 

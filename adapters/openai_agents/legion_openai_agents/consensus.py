@@ -14,7 +14,6 @@ from .scenario import Runner, RunResult, Scenario, agent_transcript, answer
 
 class ConsensusRunner(Runner):
     async def _build(self, scenario: Scenario) -> None:
-        self._scenario = scenario
         self._specs = scenario.agents
         self._voters = [scenario.agent(spec) for spec in self._specs]
         self._question = scenario.tasks[0]

@@ -16,7 +16,7 @@ class FanOutRunner(Runner):
         self._scenario = scenario
         self._specs = scenario.agents
         self._agents = [scenario.agent(spec) for spec in self._specs]
-        carried = scenario.spec.get("pipeline_input", "")
+        carried = scenario.pipeline_input
         self._tasks = [task.replace("{{input}}", carried) for task in scenario.tasks]
 
     async def _run(self) -> RunResult:

@@ -27,7 +27,7 @@ class GroupChatRunner(Runner):
         self._sessions = [
             SQLiteSession(f"{scenario.spec['scenario']}-{spec['name']}") for spec in self._specs
         ]
-        self._max_turns = int(scenario.spec.get("max_turns") or 10)
+        self._max_turns = scenario.max_turns
         self._task = scenario.tasks[0]
 
     async def _run(self) -> RunResult:

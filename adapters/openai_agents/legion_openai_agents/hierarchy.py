@@ -26,7 +26,6 @@ class HierarchyRunner(Runner):
         manager, *workers = scenario.agents
         if not workers:
             raise ValueError("hierarchy: no workers")
-        self._scenario = scenario
         self._workers = {spec["name"]: (scenario.agent(spec), spec) for spec in workers}
         self._delegations: list[list[BridgeMessage]] = []
         self._manager_spec = manager

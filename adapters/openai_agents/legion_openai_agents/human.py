@@ -39,7 +39,7 @@ class ScriptedHuman:
 class HumanRunner(Runner):
     async def _build(self, scenario: Scenario) -> None:
         self._scenario = scenario
-        self._human = ScriptedHuman(scenario.spec["human_replies"])
+        self._human = ScriptedHuman(scenario.human_replies)
         self._spec = scenario.agents[0]
         self._agent = scenario.agent(self._spec, (schema_tool(ASK_HUMAN_SPEC, self._ask),))
         self._task = scenario.tasks[0]

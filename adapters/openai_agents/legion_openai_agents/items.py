@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-BridgeMessage = dict[str, Any]
+from legion_common import BridgeMessage
 
 _ROLES = {"user": "user", "system": "system", "developer": "system", "assistant": "assistant"}
 

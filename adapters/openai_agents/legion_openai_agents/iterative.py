@@ -14,14 +14,14 @@ from .scenario import Runner, RunResult, Scenario, agent_transcript, answer
 
 class IterativeRunner(Runner):
     async def _build(self, scenario: Scenario) -> None:
-        self._max_iterations = int(scenario.spec["max_iterations"])
+        self._max_iterations = scenario.max_iterations
         if self._max_iterations <= 0:
             raise ValueError("iterative: max_iterations must be > 0")
         self._scenario = scenario
         self._spec = scenario.agents[0]
         self._solver = scenario.agent(self._spec)
-        self._expected = scenario.spec["expected"]
-        self._feedback = scenario.spec["checker_feedback"]
+        self._expected = scenario.expected
+        self._feedback = scenario.checker_feedback
         self._task = scenario.tasks[0]
 
     async def _run(self) -> RunResult:

@@ -113,7 +113,9 @@ class LegionModel(Model):
                     role="assistant",
                     status="completed",
                     content=[
-                        ResponseOutputText(type="output_text", text=reply["content"], annotations=[])
+                        ResponseOutputText(
+                            type="output_text", text=reply["content"], annotations=[]
+                        )
                     ],
                 )
             )

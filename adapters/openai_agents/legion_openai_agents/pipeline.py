@@ -15,7 +15,7 @@ class PipelineRunner(Runner):
         self._scenario = scenario
         self._specs = scenario.agents
         self._agents = [scenario.agent(spec) for spec in self._specs]
-        self._input = scenario.spec.get("pipeline_input", "")
+        self._input = scenario.pipeline_input
 
     async def _run(self) -> RunResult:
         carried = self._input

@@ -47,14 +47,18 @@ def _script_line(call: FunctionCall) -> str:
     arguments = json.dumps(dict(call.args), ensure_ascii=False, separators=(", ", ": "))
     if "{{" in arguments or "\n" in arguments:
         # json.dumps escapes newlines; a literal "{{" would read as a template.
-        raise ValueError(f"ground-truth arguments of {call.function} cannot be scripted: {arguments}")
+        raise ValueError(
+            f"ground-truth arguments of {call.function} cannot be scripted: {arguments}"
+        )
     return f"call {call.function} {arguments}"
 
 
 class TaskRun:
     """One user task on a fresh copy of its suite's default environment."""
 
-    def __init__(self, suite: str, task_id: str, benchmark_version: str = DEFAULT_BENCHMARK_VERSION):
+    def __init__(
+        self, suite: str, task_id: str, benchmark_version: str = DEFAULT_BENCHMARK_VERSION
+    ):
         self.suite = get_suite(benchmark_version, suite)
         self.task = self.suite.get_user_task_by_id(task_id)
         environment = self.suite.load_and_inject_default_environment({})
@@ -70,7 +74,9 @@ class TaskRun:
         for function in self.suite.tools:
             schema = function.parameters.model_json_schema()
             schema.pop("title", None)
-            specs.append({"name": function.name, "description": function.description, "parameters": schema})
+            specs.append(
+                {"name": function.name, "description": function.description, "parameters": schema}
+            )
         return specs
 
     def prompt(self) -> str:

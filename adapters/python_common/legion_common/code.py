@@ -8,7 +8,8 @@ sandbox's isolation (docs/sandbox.md)."""
 
 from __future__ import annotations
 
-import subprocess
+# Running the model's code in a subprocess is the scenario (code_generation_execution).
+import subprocess  # nosec B404
 import tempfile
 
 TIMEOUT_S = 10.0
@@ -41,7 +42,9 @@ def run_python(python: str, code: str, prefix: str = "legion-") -> str:
     """The feedback for `code`: its trimmed stdout, or "error: the code failed (...): stderr"."""
     with tempfile.TemporaryDirectory(prefix=prefix) as scratch:
         try:
-            done = subprocess.run(
+            # The code is untrusted by design: a list argv (no shell), -I -S, a scrubbed
+            # environment, a scratch directory and a timeout, as the module says.
+            done = subprocess.run(  # nosec B603
                 [python, "-I", "-S", "-c", code],
                 cwd=scratch,
                 capture_output=True,
