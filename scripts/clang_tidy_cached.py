@@ -19,7 +19,9 @@ import hashlib
 import json
 import os
 import shlex
-import subprocess
+
+# Tools of the build: ninja, clang-tidy, argv lists.
+import subprocess  # nosec B404
 import sys
 from pathlib import Path
 
@@ -38,8 +40,13 @@ def object_of(command: list[str]) -> str | None:
 
 def read_deps(build: Path, objects: list[str]) -> dict[str, list[str]]:
     """Object -> the files it was compiled from (ninja's dependency log of the last build)."""
-    out = subprocess.run(["ninja", "-C", str(build), "-t", "deps", *objects],
-                         capture_output=True, text=True, check=False).stdout
+    # Ninja from PATH, as the build uses it.
+    out = subprocess.run(  # nosec B603 B607
+        ["ninja", "-C", str(build), "-t", "deps", *objects],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
     deps: dict[str, list[str]] = {}
     current = None
     for line in out.splitlines():
@@ -55,7 +62,8 @@ def read_deps(build: Path, objects: list[str]) -> dict[str, list[str]]:
 
 class Fingerprints:
     def __init__(self, root: Path, build: Path) -> None:
-        self.root, self.build, self.cache = root, build, {}
+        self.root, self.build = root, build
+        self.cache: dict[str, str] = {}
 
     def of(self, path: str) -> str:
         if path not in self.cache:
@@ -84,20 +92,24 @@ def main() -> int:
         die(f"{build / 'compile_commands.json'}: {error}")
     commands: dict[str, list[str]] = {}
     for entry in entries:  # a source built by several targets: its first command
-        commands.setdefault(str(Path(entry["file"]).resolve()),
-                            shlex.split(entry["command"]))
+        commands.setdefault(str(Path(entry["file"]).resolve()), shlex.split(entry["command"]))
     wanted = [str((root / s).resolve()) for s in sources]
     todo = [s for s in wanted if s in commands]  # sources the build compiles
 
-    version = subprocess.run(["clang-tidy", "--version"], capture_output=True, text=True,
-                             check=False).stdout
+    # Clang-tidy from PATH, as scripts/lint checks.
+    version = subprocess.run(  # nosec B603 B607
+        ["clang-tidy", "--version"], capture_output=True, text=True, check=False
+    ).stdout
     config = (root / ".clang-tidy").read_bytes()
     relative_filter = header_filter.replace(str(root), "<root>")
     deps = read_deps(build, [o for s in todo if (o := object_of(commands[s]))])
     prints = Fingerprints(root, build)
-    cache = Path(os.environ.get("LEGION_LINT_CACHE")
-                 or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-                 / "legion-lint" / "clang-tidy")
+    cache = Path(
+        os.environ.get("LEGION_LINT_CACHE")
+        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        / "legion-lint"
+        / "clang-tidy"
+    )
     cache.mkdir(parents=True, exist_ok=True)
 
     def key(source: str) -> str | None:
@@ -105,34 +117,49 @@ def main() -> int:
         if obj not in deps or not deps[obj]:
             return None  # no dependency log (not built yet): always check
         h = hashlib.sha256()
-        for part in (version, config.decode(errors="replace"), relative_filter,
-                     " ".join(commands[source]).replace(str(root), "<root>")):
+        for part in (
+            version,
+            config.decode(errors="replace"),
+            relative_filter,
+            " ".join(commands[source]).replace(str(root), "<root>"),
+        ):
             h.update(part.encode() + b"\0")
         for dep in sorted(deps[obj]):
             h.update(prints.of(dep).encode() + b"\0")
         return h.hexdigest()
 
     keys = {s: key(s) for s in todo}
-    stale = [s for s in todo if keys[s] is None or not (cache / keys[s]).exists()]
-    print(f"clang-tidy: {len(stale)} of {len(todo)} sources to check "
-          f"({len(todo) - len(stale)} unchanged since found clean)", file=sys.stderr)
+    stale = [s for s in todo if (k := keys[s]) is None or not (cache / k).exists()]
+    print(
+        f"clang-tidy: {len(stale)} of {len(todo)} sources to check "
+        f"({len(todo) - len(stale)} unchanged since found clean)",
+        file=sys.stderr,
+    )
 
     def tidy(source: str) -> tuple[str, int, str]:
-        run = subprocess.run(["clang-tidy", "-p", str(build), "--quiet",
-                              f"--header-filter={header_filter}", source],
-                             capture_output=True, text=True, check=False)
+        # Argv list; sources from the build's database.
+        run = subprocess.run(  # nosec B603 B607
+            ["clang-tidy", "-p", str(build), "--quiet", f"--header-filter={header_filter}", source],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         return source, run.returncode, run.stdout + run.stderr
 
     failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
         for source, status, output in pool.map(tidy, stale):
-            lines = [line for line in output.splitlines()
-                     if line and not line.endswith("generated.")
-                     and not line.startswith("Suppressed ")
-                     and not line.startswith("Use -header-filter")]
-            if status == 0 and not any(": warning:" in l or ": error:" in l for l in lines):
-                if keys[source]:
-                    (cache / keys[source]).touch()
+            lines = [
+                line
+                for line in output.splitlines()
+                if line
+                and not line.endswith("generated.")
+                and not line.startswith("Suppressed ")
+                and not line.startswith("Use -header-filter")
+            ]
+            if status == 0 and not any(": warning:" in x or ": error:" in x for x in lines):
+                if (k := keys[source]) is not None:
+                    (cache / k).touch()
             else:
                 failed += 1
                 print("\n".join(lines) if lines else f"{source}: clang-tidy exit {status}")
