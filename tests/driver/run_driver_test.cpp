@@ -48,6 +48,7 @@ struct FakeFramework {
 class FakeLauncher final : public Launcher {
  public:
   std::map<std::string, FakeFramework> frameworks;
+  std::map<std::string, std::map<std::string, double>> row_wall;  // framework -> dear row -> s
   // Which processes run disturbed: (framework, index) -> cores others used.
   std::function<double(const std::string&, int)> disturb = [](const std::string&, int) {
     return 0.0;
@@ -119,7 +120,8 @@ class FakeLauncher final : public Launcher {
            {"iterations", 1},
            {"real_time", mean},
            {"time_unit", "ns"}});
-      wall += f.row_s;
+      const auto dear = row_wall[framework].find(row);
+      wall += dear == row_wall[framework].end() ? f.row_s : dear->second;
     }
     std::ofstream(file) << json{
         {"context",
@@ -440,6 +442,103 @@ TEST_F(Driver, TheAaGateDecidesAndItsOutliersAreReRun) {
   EXPECT_EQ(slow2["file"], "slow.2.json");
   EXPECT_EQ(slow2["flags"][0], "A/A outlier (slow gate: outside)");
   EXPECT_FALSE(slow2["replaced_by"].is_null());  // re-run once
+}
+
+// The cost model charges a process's untimed time to its rows in equal shares, so a process
+// filtered to a framework's dear row takes longer than predicted (as CrewAI's did in
+// results/2026-12-04-default-run); the forecast learns from the framework's row processes so far
+// and the driver starts no process that would end past the budget, and says what it skipped.
+TEST_F(Driver, NoProcessStartsThatItsForecastEndsPastTheBudget) {
+  fake_.row_wall["slow"]["consensus/hot"] = 30.0;
+  options_.precision = 0.02;  // rows keep needing processes until the budget ends
+  options_.looks = 2;         // the last round may spend all that is left
+  // Budgets at which the cost model's prediction alone starts a process that ends past them.
+  for (const double budget : {184.0, 226.0, 254.0, 296.0}) {
+    SCOPED_TRACE(budget);
+    options_.budget_s = budget;
+    fs::remove_all(options_.out_dir);
+    fake_.rows_in.clear();  // a new run reuses the file names
+    ASSERT_EQ(run(), 0) << progress_.str();
+    const json m = manifest();
+    EXPECT_LE(m["wall_s"].get<double>(), budget) << progress_.str();
+    ASSERT_FALSE(m["skipped"].empty()) << progress_.str();
+    for (const json& s : m["skipped"]) {
+      EXPECT_EQ(s["reason"], "lack of budget");
+      EXPECT_GT(s["forecast_s"].get<double>(), s["left_s"].get<double>());
+    }
+    EXPECT_NE(out_.str().find("skipped for lack of budget ("), std::string::npos) << out_.str();
+    for (const json& p : m["processes"]) {
+      EXPECT_GE(p["forecast_s"].get<double>(), p["predicted_s"].get<double>());
+    }
+  }
+}
+
+// A/A outliers named at the last look cannot be re-run: they leave the comparison (the last
+// comparison runs again without them), summary.txt and run.json say why, and a run whose A/A
+// gate passed is not disturbed by them.
+TEST_F(Driver, AFlaggedProcessWithNoReRunLeftIsDropped) {
+  options_.looks = 2;
+  FakeLauncher* fake = &fake_;
+  fake_.gate = [fake](const std::vector<std::string>& files) {
+    std::vector<std::string> outlying;
+    if (fake->compare_calls.size() == 2) {  // the last look
+      for (const std::string& f : files) {
+        if (fs::path(f).filename().string().rfind("slow.", 0) == 0) outlying = {f};
+      }
+    }
+    return json{
+        {"status", "pass"},
+        {"frameworks", {{"slow", {{"verdict", "inside"}, {"outlying_processes", outlying}}}}}};
+  };
+  ASSERT_EQ(run(), 0) << out_.str();
+  const json m = manifest();
+  ASSERT_EQ(m["quality"]["dropped_processes"].size(), 1u) << m["quality"].dump();
+  const std::string file = m["quality"]["dropped_processes"][0]["file"];
+  EXPECT_EQ(m["quality"]["dropped_processes"][0]["reason"],
+            "A/A outlier (slow gate: inside); not re-run: no look left");
+  EXPECT_EQ(m["quality"]["disturbed"], false);
+  EXPECT_EQ(m["status"], "done");
+  for (const json& p : m["processes"]) {
+    if (p["file"] == file) {
+      EXPECT_EQ(p["kept"], false);
+    }
+  }
+  ASSERT_EQ(fake_.compare_calls.size(), 3u);
+  for (const std::string& a : fake_.compare_calls.back()) {
+    EXPECT_EQ(a.find(file), std::string::npos);
+  }
+  EXPECT_NE(out_.str().find("dropped from the comparison, not re-run (1):\n  " + file +
+                            " (A/A outlier (slow gate: inside); not re-run: no look left)"),
+            std::string::npos)
+      << out_.str();
+  EXPECT_EQ(m["looks"].size(), 2u);
+  EXPECT_EQ(m["looks"][1]["file"], "looks/2-without-dropped.json");
+}
+
+// Every row needs 2 processes: a flagged full process its framework cannot do without stays, and
+// the run is disturbed; a flagged cold start beside it is dropped.
+TEST_F(Driver, AFlaggedFullProcessItsFrameworkNeedsIsKeptAndTheRunDisturbed) {
+  options_.looks = 1;  // no replication: nothing is re-run
+  fake_.disturb = [](const std::string& f, int) { return f == "slow" ? 1.2 : 0; };
+  EXPECT_EQ(run(), 3) << out_.str();
+  std::size_t full = 0, dropped = 0;
+  for (const json& p : processes("slow")) {
+    EXPECT_EQ(p["flagged"], true);
+    if (p["kind"] == "full") {
+      ++full;
+      EXPECT_EQ(p["kept"], true);
+      EXPECT_TRUE(p["dropped"].is_null());
+    } else {
+      ++dropped;
+      EXPECT_EQ(p["kept"], false);
+      EXPECT_NE(p["dropped"].get<std::string>().find("; not re-run: no look left"),
+                std::string::npos);
+    }
+  }
+  EXPECT_EQ(full, 2u);
+  EXPECT_GT(dropped, 0u);
+  EXPECT_EQ(manifest()["quality"]["disturbed_processes"].size(), 2u);
+  EXPECT_EQ(manifest()["quality"]["disturbed"], true);
 }
 
 TEST_F(Driver, ColdStartsReachTheirMinimumInTheSample) {

@@ -40,10 +40,37 @@ TEST(RunSummary, ADisturbedRunSaysSoFirstAndNamesItsProcesses) {
   EXPECT_EQ(lines[1], "A/A gate: disturbed; slow 1.200 [1.100, 1.300] outside");
   EXPECT_EQ(lines[2], "disturbed processes kept (1):");
   EXPECT_EQ(lines[3], "  slow.1.json (other processes used 1.20 cores (limit 0.25))");
-  EXPECT_EQ(lines[4], "interference: 2 processes flagged, 0 replaced by a re-run");
+  EXPECT_EQ(lines[4], "interference: 2 processes flagged, 0 replaced by a re-run, 0 dropped");
   EXPECT_TRUE(run_disturbed(&v, processes));
   f.accept_disturbed = true;
   EXPECT_EQ(run_summary(f)[0].rfind("RUN DISTURBED (accepted", 0), 0u);
+}
+
+TEST(RunSummary, NamesTheProcessesDroppedAndSkippedForLackOfBudget) {
+  std::vector<ProcessRecord> processes = {
+      record("legion.1.json", "legion", true),
+      record("direct.12.json", "direct", false, {"A/A outlier (direct gate: inside)"})};
+  processes[1].dropped = "A/A outlier (direct gate: inside); not re-run: no budget left";
+  const std::vector<SkippedProcess> skipped = {{"crewai", "rows", 32, 5, 48.0, 28.0}};
+  ComparisonView v;
+  v.aa_status = "pass";
+  RunFacts f;
+  f.view = &v;
+  f.processes = &processes;
+  f.frameworks = {"legion", "direct", "crewai"};
+  f.budget_s = 553;
+  f.elapsed_s = 540;
+  f.skipped = &skipped;
+  const std::vector<std::string> lines = run_summary(f);
+  ASSERT_GE(lines.size(), 8u);
+  EXPECT_EQ(lines[0], "A/A gate: pass");  // not disturbed: the outlier left the comparison
+  EXPECT_EQ(lines[1], "dropped from the comparison, not re-run (1):");
+  EXPECT_EQ(lines[2],
+            "  direct.12.json (A/A outlier (direct gate: inside); not re-run: no budget left)");
+  EXPECT_EQ(lines[3], "interference: 1 processes flagged, 0 replaced by a re-run, 1 dropped");
+  EXPECT_EQ(lines[6], "skipped for lack of budget (1):");
+  EXPECT_EQ(lines[7], "  crewai rows (32 rows, round 5): forecast 48s, 28s left");
+  EXPECT_FALSE(run_disturbed(&v, processes));
 }
 
 TEST(RunSummary, AQuietRunListsWhatIsLeftOpen) {

@@ -24,6 +24,7 @@ nlohmann::json to_json(const ProcessRecord& p) {
           {"started", p.started},
           {"ended", p.ended},
           {"predicted_s", p.predicted_s},
+          {"forecast_s", p.forecast_s},
           {"wall_s", p.wall_s},
           {"exit_status", p.exit_status},
           {"signal", p.signal == 0 ? nlohmann::json(nullptr) : nlohmann::json(p.signal)},
@@ -34,7 +35,18 @@ nlohmann::json to_json(const ProcessRecord& p) {
           {"flags", p.flags},
           {"kept", p.kept},
           {"replaced_by", text_or_null(p.replaced_by)},
-          {"rerun_of", text_or_null(p.rerun_of)}};
+          {"rerun_of", text_or_null(p.rerun_of)},
+          {"dropped", text_or_null(p.dropped)}};
+}
+
+nlohmann::json to_json(const SkippedProcess& s) {
+  return {{"framework", s.framework},
+          {"kind", s.kind},
+          {"rows", s.rows == 0 ? nlohmann::json("all") : nlohmann::json(s.rows)},
+          {"round", s.round},
+          {"forecast_s", s.forecast_s},
+          {"left_s", s.left_s},
+          {"reason", "lack of budget"}};
 }
 
 void write_json_atomically(const std::filesystem::path& path, const nlohmann::json& doc) {

@@ -17,6 +17,7 @@
 #include "driver/cost_model.hpp"
 #include "driver/driver_error.hpp"
 #include "driver/duration.hpp"
+#include "driver/duration_forecast.hpp"
 #include "driver/manifest.hpp"
 #include "driver/order.hpp"
 #include "driver/planner.hpp"
@@ -112,7 +113,12 @@ class Driver {
   void probe_compare();
   // Processes.
   std::vector<std::string> bench_args(const Planned& p, const std::string& file) const;
-  void run_process(const Planned& p, int round);
+  void run_process(const Planned& p, double forecast, int round);
+  // The kind a process is forecast as: a re-run as the process it re-runs.
+  std::string forecast_kind(const Planned& p) const {
+    return p.rerun_of == SIZE_MAX ? p.kind : processes_[p.rerun_of].kind;
+  }
+  std::size_t drop_flagged_not_rerun();
   void run_round(std::vector<Planned> round, int number);
   std::vector<Planned> sample_round_two();
   std::vector<Planned> replication_round(int look_number);
@@ -123,7 +129,8 @@ class Driver {
   FrameworkModel model_of(const std::string& framework) const;
   double predict(const std::string& framework, const std::vector<std::string>& rows) const;
   // Looks.
-  void look();
+  // again: the last look's comparison once more, without the processes dropped since.
+  void look(bool again = false);
   bool all_done() const;
   const ComparisonView* last_view() const { return looks_.empty() ? nullptr : &looks_.back().view; }
   // Budget and output.
@@ -156,6 +163,8 @@ class Driver {
   bool compare_has_looks_ = false;
   json calibration_start_, calibration_end_;
   std::vector<ProcessRecord> processes_;
+  std::vector<MeasuredProcess> measured_;    // what forecasts learn from
+  std::vector<SkippedProcess> skipped_;      // not started: past the budget
   std::map<std::string, ProcessData> data_;  // by file name
   std::map<std::string, int> next_index_;
   std::vector<Look> looks_;
@@ -292,7 +301,7 @@ std::vector<std::string> Driver::bench_args(const Planned& p, const std::string&
   return args;
 }
 
-void Driver::run_process(const Planned& p, int round) {
+void Driver::run_process(const Planned& p, double forecast, int round) {
   const double began = clock();
   ProcessRecord r;
   r.framework = p.framework;
@@ -303,6 +312,7 @@ void Driver::run_process(const Planned& p, int round) {
   r.file = p.framework + "." + std::to_string(r.index) + ".json";
   r.log = p.framework + "." + std::to_string(r.index) + ".txt";
   r.predicted_s = p.predicted_s;
+  r.forecast_s = forecast;
   if (p.rerun_of != SIZE_MAX) r.rerun_of = processes_[p.rerun_of].file;
   const std::vector<std::string> args = bench_args(p, r.file);
   for (const std::string& a : args) {
@@ -322,6 +332,7 @@ void Driver::run_process(const Planned& p, int round) {
   r.interference =
       assess(c.before, c.after, c.usage, static_cast<double>(sysconf(_SC_CLK_TCK)), o_.limits);
   r.flags = r.interference.reasons;
+  measured_.push_back({p.framework, forecast_kind(p), p.predicted_s, c.wall_s});
   processes_.push_back(r);
   ProcessRecord& rec = processes_.back();
   const std::string who = "legion-bench --framework=" + p.framework + " (" + rec.file + ")";
@@ -377,7 +388,13 @@ void Driver::run_round(std::vector<Planned> round, int number) {
   for (const Planned& p : round) {
     ++at;
     round_left -= p.predicted_s;
-    if (p.optional && p.predicted_s > left_s() - look_reserve()) continue;
+    const double forecast = forecast_s(measured_, p.framework, forecast_kind(p), p.predicted_s);
+    if (p.optional && forecast > left_s() - look_reserve()) {
+      // A cheaper process later in the round may still fit.
+      skipped_.push_back({p.framework, p.kind, p.rows.size(), number, forecast,
+                          std::max(left_s() - look_reserve(), 0.0)});
+      continue;
+    }
     // The first round has no prediction to plan with: a budget spent before every framework
     // ran once stops the run here, not after the rest of the round.
     if (adaptive() && number == 1 && at > 1 && left_s() <= look_reserve()) {
@@ -385,7 +402,7 @@ void Driver::run_round(std::vector<Planned> round, int number) {
                              std::to_string(round.size()) + " frameworks took " +
                              format_duration(clock() - start_));
     }
-    run_process(p, number);
+    run_process(p, forecast, number);
     report_progress(processes_.back(), at, round.size(), number, round_left);
   }
 }
@@ -485,16 +502,41 @@ std::vector<Planned> Driver::replication_round(int look_number) {
   return round;
 }
 
+// A flagged process the run had no budget or look left to re-run leaves the comparison, as a
+// re-run would have replaced it, unless its framework would keep fewer than 2 full processes
+// (every row needs 2): then it stays and the run is disturbed. Returns how many left.
+std::size_t Driver::drop_flagged_not_rerun() {
+  std::size_t dropped = 0;
+  for (std::size_t i = 0; i < processes_.size(); ++i) {
+    ProcessRecord& p = processes_[i];
+    if (p.flags.empty() || !p.kept || !p.rerun_of.empty() || !p.replaced_by.empty()) continue;
+    std::size_t full_left = 0;
+    for (const ProcessRecord* q : kept(p.framework)) {
+      if (q != &p && q->rows.empty()) ++full_left;
+    }
+    if (full_left < 2) continue;
+    const Planned rerun{p.framework, "rerun", p.rows, predict(p.framework, p.rows), i, true};
+    const bool budget_left = forecast_s(measured_, p.framework, forecast_kind(rerun),
+                                        rerun.predicted_s) <= left_s() - look_reserve();
+    p.kept = false;
+    p.dropped = p.flags.front() + "; not re-run: no " + (budget_left ? "look" : "budget") + " left";
+    ++dropped;
+  }
+  return dropped;
+}
+
 // --- Looks ---------------------------------------------------------------------------------
 
-void Driver::look() {
+void Driver::look(bool again) {
   const double began = clock();
   Look l;
-  l.number = static_cast<int>(looks_.size()) + 1;
+  l.number = static_cast<int>(looks_.size()) + (again ? 0 : 1);
   fs::create_directories(o_.out_dir / "looks");
-  l.json_file = o_.out_dir / "looks" / (std::to_string(l.number) + ".json");
-  l.text_file = o_.out_dir / "looks" / (std::to_string(l.number) + ".txt");
-  const fs::path err = o_.out_dir / "looks" / (std::to_string(l.number) + ".err");
+  // The look's own files stay: the run directory shows what the drop changed.
+  const std::string stem = std::to_string(l.number) + (again ? "-without-dropped" : "");
+  l.json_file = o_.out_dir / "looks" / (stem + ".json");
+  l.text_file = o_.out_dir / "looks" / (stem + ".txt");
+  const fs::path err = o_.out_dir / "looks" / (stem + ".err");
   // No --seed: the files carry theirs, and legion-compare/2 draws nothing at random.
   std::vector<std::string> args = {(o_.bin_dir / "legion-compare").string(), "--baseline",
                                    o_.baseline + transport_suffix(), "--json",
@@ -528,11 +570,16 @@ void Driver::look() {
       }
     }
   }
-  looks_.push_back(std::move(l));
+  if (again) {
+    looks_.back() = std::move(l);
+  } else {
+    looks_.push_back(std::move(l));
+  }
   last_look_s_ = clock() - began;
   looks_s_ += last_look_s_;
   const PrecisionStatus status = precision_status(looks_.back().view);
-  progress_ << "[bench] look " << looks_.size() << "/" << looks_planned() << ": " << status.precise
+  progress_ << "[bench] look " << looks_.size() << "/" << looks_planned()
+            << (again ? " again, without the dropped processes" : "") << ": " << status.precise
             << "/" << status.total << " rows precise, A/A gate " << looks_.back().view.aa_status
             << ", widest " << status.widest_text() << "\n";
   write_manifest();
@@ -587,6 +634,7 @@ std::vector<std::string> Driver::summary_lines() const {
   facts.looks_planned = looks_planned();
   facts.accept_disturbed = o_.accept_disturbed;
   facts.notes = notes_;
+  facts.skipped = &skipped_;
   return run_summary(facts);
 }
 
@@ -639,9 +687,13 @@ json Driver::manifest() const {
     aa = looks_.back().doc["summary"]["aa_gate"];
   }
   json disturbed_processes = json::array();
+  json dropped_processes = json::array();
   for (const ProcessRecord& p : processes_) {
     if (p.kept && !p.flags.empty()) disturbed_processes.push_back(p.file);
+    if (!p.dropped.empty()) dropped_processes.push_back({{"file", p.file}, {"reason", p.dropped}});
   }
+  json skipped = json::array();
+  for (const SkippedProcess& s : skipped_) skipped.push_back(to_json(s));
   return {{"schema", "legion-run/1"},
           {"status", status_},
           {"command", o_.command_line},
@@ -676,7 +728,9 @@ json Driver::manifest() const {
            {{"disturbed", disturbed()},
             {"accepted", o_.accept_disturbed},
             {"aa_gate", aa},
-            {"disturbed_processes", disturbed_processes}}},
+            {"disturbed_processes", disturbed_processes},
+            {"dropped_processes", dropped_processes}}},
+          {"skipped", skipped},
           {"notes", notes_}};
 }
 
@@ -715,6 +769,7 @@ int Driver::run() {
       run_round(round, k + 1);
       look();
     }
+    if (drop_flagged_not_rerun() > 0) look(true);
   }
   calibration_end_ = calibrate();
 

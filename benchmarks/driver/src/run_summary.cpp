@@ -19,6 +19,34 @@ std::string optional_fixed(const std::optional<double>& v) {
   return v ? fixed(*v, 3) : "?";
 }
 
+// "title (n):" and the first ten items; every one is in run.json at `key`.
+void append_listed(std::vector<std::string>& lines, const std::string& title,
+                   const std::vector<std::string>& items, const std::string& key) {
+  if (items.empty()) return;
+  lines.push_back(title + " (" + std::to_string(items.size()) + "):");
+  constexpr std::size_t kShown = 10;
+  for (std::size_t i = 0; i < std::min(items.size(), kShown); ++i) lines.push_back("  " + items[i]);
+  if (items.size() > kShown) {
+    lines.push_back("  ... and " + std::to_string(items.size() - kShown) +
+                    " more (run.json: " + key + ")");
+  }
+}
+
+std::vector<std::string> skipped_lines(const RunFacts& f) {
+  std::vector<std::string> items;
+  if (f.skipped) {
+    for (const SkippedProcess& s : *f.skipped) {
+      items.push_back(s.framework + " " + s.kind + " (" +
+                      (s.rows == 0 ? std::string("every row") : std::to_string(s.rows) + " rows") +
+                      ", round " + std::to_string(s.round) + "): forecast " +
+                      format_duration(s.forecast_s) + ", " + format_duration(s.left_s) + " left");
+    }
+  }
+  std::vector<std::string> lines;
+  append_listed(lines, "skipped for lack of budget", items, "skipped");
+  return lines;
+}
+
 std::vector<std::string> quality_lines(const RunFacts& f) {
   std::vector<std::string> lines;
   if (run_disturbed(f.view, *f.processes)) {
@@ -41,24 +69,21 @@ std::vector<std::string> quality_lines(const RunFacts& f) {
   for (const ProcessRecord& p : *f.processes) {
     if (p.kept && !p.flags.empty()) named.push_back(p.file + " (" + p.flags.front() + ")");
   }
-  if (!named.empty()) {
-    lines.push_back("disturbed processes kept (" + std::to_string(named.size()) + "):");
-    constexpr std::size_t kShown = 10;  // every one is in run.json
-    for (std::size_t i = 0; i < std::min(named.size(), kShown); ++i) {
-      lines.push_back("  " + named[i]);
-    }
-    if (named.size() > kShown) {
-      lines.push_back("  ... and " + std::to_string(named.size() - kShown) +
-                      " more (run.json: quality.disturbed_processes)");
-    }
+  append_listed(lines, "disturbed processes kept", named, "quality.disturbed_processes");
+  std::vector<std::string> dropped;
+  for (const ProcessRecord& p : *f.processes) {
+    if (!p.dropped.empty()) dropped.push_back(p.file + " (" + p.dropped + ")");
   }
+  append_listed(lines, "dropped from the comparison, not re-run", dropped,
+                "quality.dropped_processes");
   std::size_t flagged = 0, replaced = 0;
   for (const ProcessRecord& p : *f.processes) {
     flagged += p.flags.empty() || !p.rerun_of.empty() ? 0 : 1;
     replaced += !p.kept && !p.replaced_by.empty() ? 1 : 0;
   }
   lines.push_back("interference: " + std::to_string(flagged) + " processes flagged, " +
-                  std::to_string(replaced) + " replaced by a re-run");
+                  std::to_string(replaced) + " replaced by a re-run, " +
+                  std::to_string(dropped.size()) + " dropped");
   return lines;
 }
 
@@ -108,6 +133,8 @@ std::vector<std::string> run_summary(const RunFacts& f) {
   lines.push_back("time: " + format_duration(f.elapsed_s) + " of a " + format_duration(f.budget_s) +
                   " budget, " + std::to_string(f.looks_done) + " of " +
                   std::to_string(f.looks_planned) + " looks");
+  const std::vector<std::string> skipped = skipped_lines(f);
+  lines.insert(lines.end(), skipped.begin(), skipped.end());
   if (f.view) {
     const std::vector<std::string> more = precision_lines(f);
     lines.insert(lines.end(), more.begin(), more.end());

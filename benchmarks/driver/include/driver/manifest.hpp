@@ -22,7 +22,8 @@ struct ProcessRecord {
   std::string filter;             // the --benchmark_filter it ran with, "" for none
   std::string file, log;          // names in the run directory
   std::string started, ended;     // UTC, ISO 8601
-  double predicted_s = 0;
+  double predicted_s = 0;         // the cost model's
+  double forecast_s = 0;          // corrected by this run's processes (duration_forecast.hpp)
   double wall_s = 0;
   int exit_status = -1;
   int signal = 0;
@@ -33,9 +34,22 @@ struct ProcessRecord {
   bool kept = true;                // in the comparison
   std::string replaced_by;         // file of the re-run that replaced it
   std::string rerun_of;            // file this process re-ran
+  // Why a flagged process left the comparison without a re-run ("" when it did not).
+  std::string dropped;
+};
+
+// A process the driver planned but did not start: its forecast would have ended past the budget.
+struct SkippedProcess {
+  std::string framework;
+  std::string kind;
+  std::size_t rows = 0;  // 0: every row
+  int round = 0;
+  double forecast_s = 0;
+  double left_s = 0;  // of the budget, less the time kept for the last comparison
 };
 
 nlohmann::json to_json(const ProcessRecord& p);
+nlohmann::json to_json(const SkippedProcess& s);
 
 // Writes `doc` to `path` through a temporary file and a rename: never a half-written manifest.
 void write_json_atomically(const std::filesystem::path& path, const nlohmann::json& doc);

@@ -9,7 +9,10 @@
 //   3. Replicate: re-run processes flagged for interference, then spend the round's share of
 //      the budget where intervals are widest per second (planner.hpp), filtering each
 //      process to the rows it needs (--benchmark_filter); look again. Stops when every row
-//      is precise, after N looks, or when the budget is spent.
+//      is precise, after N looks, or when the budget is spent. No optional process starts whose
+//      forecast (duration_forecast.hpp) would end past the budget; it is skipped and recorded.
+//   4. Drop: a flagged process no budget or look was left to re-run leaves the comparison
+//      (the last look runs again without it), unless its framework would keep < 2 full ones.
 // Timed processes never overlap. Progress goes to `progress`; the run's summary to `out`.
 #include <cstdint>
 #include <filesystem>

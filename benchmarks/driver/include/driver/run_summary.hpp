@@ -1,10 +1,11 @@
 #pragma once
 // The run's own summary, the first lines of comparison.txt and of what scripts/bench prints:
-// run quality first (RUN DISTURBED, the A/A gate, the disturbed processes kept), then the
-// processes, the time, how many rows are precise and the widest interval, every inconclusive
-// row with what it needs, validation failures and notes; then where the time went (per
-// framework and kind of process, the comparisons, the rest). Lines of <= 100 columns but for the
-// file names and row names they carry.
+// run quality first (RUN DISTURBED, the A/A gate, the disturbed processes kept, the flagged ones
+// dropped without a re-run), then the processes, the time, the processes skipped for lack of
+// budget, how many rows are precise and the widest interval, every inconclusive row with what it
+// needs, validation failures and notes; then where the time went (per framework and kind of
+// process, the comparisons, the rest). Lines of <= 100 columns but for the file names and row names
+// they carry.
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ struct RunFacts {
   int looks_done = 0, looks_planned = 0;
   bool accept_disturbed = false;
   std::vector<std::string> notes;
+  const std::vector<SkippedProcess>* skipped = nullptr;  // not started for lack of budget
 };
 
 std::vector<std::string> run_summary(const RunFacts& facts);
