@@ -5,12 +5,19 @@ Why: llama.cpp puts weights in an AMX buffer when the CPU reports AMX; on this V
 AMX instruction (ldtilecfg in ggml_backend_amx_mul_mat) dies with a general protection fault,
 so the server segfaults on its first completion. llama-cpp-python has no option for
 llama_model_params.use_extra_bufts; the plain CPU buffers give the same results.
+
+Also: llama-cpp-python 0.3.36 knows only the older name of OpenAI's reply cap, `max_tokens`,
+and drops `max_completion_tokens` (the name OpenAI's API documents now, and the one
+langchain-openai's ChatOpenAI sends its `max_tokens` as) without a word: the reply would then
+run to the end of the context. The chat request accepts the new name as the old one.
 """
 
 import sys
 from typing import Any
 
 import llama_cpp.llama_cpp as llama_low
+import llama_cpp.server.types as server_types
+from pydantic import model_validator
 
 _default_params = llama_low.llama_model_default_params
 
@@ -21,8 +28,24 @@ def _params_without_extra_buffers() -> Any:
     return params
 
 
+class ChatRequest(server_types.CreateChatCompletionRequest):
+    """The server's chat request, with `max_completion_tokens` read as `max_tokens`."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _max_completion_tokens(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("max_completion_tokens") is not None:
+            data = dict(data)
+            cap = data.pop("max_completion_tokens")
+            if data.get("max_tokens") is None:
+                data["max_tokens"] = cap
+        return data
+
+
 if __name__ == "__main__":
     llama_low.llama_model_default_params = _params_without_extra_buffers
+    # Before llama_cpp.server.app is imported: its routes take the request class by name.
+    server_types.CreateChatCompletionRequest = ChatRequest  # type: ignore[misc]
     # Imported after the patch: the server reads the patched function when it loads the model.
     from llama_cpp.server.__main__ import main
 
