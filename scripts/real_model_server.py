@@ -10,6 +10,10 @@ Also: llama-cpp-python 0.3.36 knows only the older name of OpenAI's reply cap, `
 and drops `max_completion_tokens` (the name OpenAI's API documents now, and the one
 langchain-openai's ChatOpenAI sends its `max_tokens` as) without a word: the reply would then
 run to the end of the context. The chat request accepts the new name as the old one.
+And: its request model wants every assistant message's `content` to be a string, while OpenAI's
+API (and so CrewAI, AutoGen, the OpenAI Agents SDK) sends `null` beside `tool_calls`; such a
+request, the one after every tool call, was refused with a 500. An assistant message with tool
+calls and null content is read as empty content.
 """
 
 import sys
@@ -28,17 +32,35 @@ def _params_without_extra_buffers() -> Any:
     return params
 
 
+def null_content_as_empty(message: Any) -> Any:
+    """An assistant message carrying tool calls with `content: null`, with "" instead."""
+    if (
+        isinstance(message, dict)
+        and message.get("role") == "assistant"
+        and message.get("content") is None
+        and message.get("tool_calls")
+    ):
+        return {**message, "content": ""}
+    return message
+
+
 class ChatRequest(server_types.CreateChatCompletionRequest):
-    """The server's chat request, with `max_completion_tokens` read as `max_tokens`."""
+    """The server's chat request as OpenAI's API takes it: `max_completion_tokens` read as
+    `max_tokens`, and null assistant content beside tool calls read as empty."""
 
     @model_validator(mode="before")
     @classmethod
-    def _max_completion_tokens(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("max_completion_tokens") is not None:
-            data = dict(data)
+    def _openai_request(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if data.get("max_completion_tokens") is not None:
             cap = data.pop("max_completion_tokens")
             if data.get("max_tokens") is None:
                 data["max_tokens"] = cap
+        messages = data.get("messages")
+        if isinstance(messages, list):
+            data["messages"] = [null_content_as_empty(m) for m in messages]
         return data
 
 
