@@ -13,12 +13,16 @@ run to the end of the context. The chat request accepts the new name as the old 
 And: its request model wants every assistant message's `content` to be a string, while OpenAI's
 API (and so CrewAI, AutoGen, the OpenAI Agents SDK) sends `null` beside `tool_calls`; such a
 request, the one after every tool call, was refused with a 500. An assistant message with tool
-calls and null content is read as empty content.
+calls and null content is read as empty content. And: its chatml-function-calling replies
+carry the deprecated `function_call` beside `tool_calls`, which OpenAI's API never sends for a
+request with `tools`; AutoGen's client refuses such a reply ("function_call is deprecated"), so
+a reply with tool calls keeps only `tool_calls`.
 """
 
 import sys
 from typing import Any
 
+import llama_cpp
 import llama_cpp.llama_cpp as llama_low
 import llama_cpp.server.types as server_types
 from pydantic import model_validator
@@ -42,6 +46,21 @@ def null_content_as_empty(message: Any) -> Any:
     ):
         return {**message, "content": ""}
     return message
+
+
+_create_chat_completion = llama_cpp.Llama.create_chat_completion
+
+
+def create_chat_completion(self: llama_cpp.Llama, *args: Any, **kwargs: Any) -> Any:
+    """Llama.create_chat_completion, its reply without `function_call` beside `tool_calls`
+    (a streamed reply is passed on as it comes)."""
+    out = _create_chat_completion(self, *args, **kwargs)
+    if isinstance(out, dict):
+        for choice in out.get("choices", []):
+            message = choice.get("message") or {}
+            if message.get("tool_calls"):
+                message.pop("function_call", None)
+    return out
 
 
 class ChatRequest(server_types.CreateChatCompletionRequest):
@@ -68,6 +87,7 @@ if __name__ == "__main__":
     llama_low.llama_model_default_params = _params_without_extra_buffers
     # Before llama_cpp.server.app is imported: its routes take the request class by name.
     server_types.CreateChatCompletionRequest = ChatRequest  # type: ignore[misc]
+    llama_cpp.Llama.create_chat_completion = create_chat_completion  # type: ignore[method-assign]
     # Imported after the patch: the server reads the patched function when it loads the model.
     from llama_cpp.server.__main__ import main
 
