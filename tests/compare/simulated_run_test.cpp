@@ -198,7 +198,7 @@ std::vector<std::string> outlying_files(const Comparison& c) {
   return files;
 }
 
-// The 2-core VM's quiet default run (results/runs/20261204T195551Z): 118 processes whose
+// The 2-core VM's quiet default run (results/2026-12-04-default-run-2): 118 processes whose
 // calibration means differ by ~4% (sd of the log 0.041), ~20% of them outside +-5% of the
 // median. None of them is an outlier: the bounds alone named 27 and made the run exit 3.
 TEST(SimulatedRun, TheMachinesNormalSpreadNamesNoOutlier) {

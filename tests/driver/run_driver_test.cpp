@@ -515,7 +515,7 @@ TEST_F(Driver, AFlaggedProcessWithNoReRunLeftIsDropped) {
 }
 
 // A process is re-run once: a re-run flagged too has no re-run left and leaves the comparison
-// like any flagged process (results/runs/20261204T195551Z kept 5 such re-runs and exited 3
+// like any flagged process (results/2026-12-04-default-run-2 kept 5 such re-runs and exited 3
 // although its A/A gate passed).
 TEST_F(Driver, AFlaggedReRunIsDroppedLikeAnyFlaggedProcess) {
   options_.looks = 3;

@@ -109,7 +109,7 @@ TEST(RunSummary, AQuietRunListsWhatIsLeftOpen) {
 }
 
 // An interval over 2 processes can span 48 orders of magnitude (crewai's 1,024-agent row in
-// results/runs/20261204T195551Z): it prints as legion-compare prints it, 4 significant digits
+// results/2026-12-04-default-run-2): it prints as legion-compare prints it, 4 significant digits
 // and scientific notation, not as "[0.000, 7454378647936460321277870080.00]".
 TEST(RunSummary, AbsurdBoundsPrintInScientificNotation) {
   const std::vector<ProcessRecord> processes = {record("legion.1.json", "legion", true)};

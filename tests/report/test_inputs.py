@@ -94,7 +94,7 @@ class Rules(unittest.TestCase):
             self.assertNotIn("{", out[0]["text"], rule["id"])
 
     def test_an_absurd_interval_prints_in_scientific_notation(self):
-        # crewai's 1,024-agent row in results/runs/20261204T195551Z: 3703 [1.839e-21, 7.454e+27]
+        # crewai's 1,024-agent row in results/2026-12-04-default-run-2: 3703 [1.839e-21, 7.454e+27]
         half = (math.log(7.454e27) - math.log(1.839e-21)) / 2
         fact = {"metric": "ci_rel_half_width", "value": half, "unit": "share", "row": "row",
                 "ratio": 3703.0, "factor": math.exp(half)}
