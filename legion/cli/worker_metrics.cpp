@@ -189,7 +189,8 @@ struct WorkerMetrics::Families {
                  .Name("legion_process_heap_bytes")
                  .Help("Bytes malloc has handed out and not had back, over every arena "
                        "(mallinfo2): resident memory rising while this stays flat is the "
-                       "allocator keeping freed pages, not live objects")
+                       "allocator keeping freed pages, not live objects; 0 under a sanitizer, "
+                       "whose allocator mallinfo2 does not see")
                  .Register(r)
                  .Add({})),
         sqlite(prometheus::BuildGauge()
