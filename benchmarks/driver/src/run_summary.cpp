@@ -6,7 +6,7 @@
 
 #include "driver/duration.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 std::string fixed(double value, int digits) {
@@ -187,4 +187,4 @@ std::vector<std::string> time_lines(const RunFacts& f) {
   return lines;
 }
 
-}  // namespace legion_driver
+}  // namespace legion::driver
