@@ -20,7 +20,7 @@
 #include "driver/process_data.hpp"
 #include "support/temp_dir.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 namespace fs = std::filesystem;
@@ -766,4 +766,4 @@ TEST(RowsFilter, AnchorsAndEscapes) {
 }
 
 }  // namespace
-}  // namespace legion_driver
+}  // namespace legion::driver

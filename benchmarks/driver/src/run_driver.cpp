@@ -27,7 +27,7 @@
 #include "machine.hpp"
 #include "text_file.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 namespace fs = std::filesystem;
@@ -848,4 +848,4 @@ int run_driver(const DriverOptions& options, Launcher& launcher, std::ostream& o
   }
 }
 
-}  // namespace legion_driver
+}  // namespace legion::driver

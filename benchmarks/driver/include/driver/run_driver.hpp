@@ -26,7 +26,7 @@
 #include "driver/interference.hpp"
 #include "driver/launcher.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 
 struct DriverOptions {
   std::filesystem::path bin_dir;        // legion-bench, legion-compare
@@ -63,4 +63,4 @@ int run_driver(const DriverOptions& options, Launcher& launcher, std::ostream& o
 // "^(a|b)(/|$)" over row names, regex metacharacters escaped: a --benchmark_filter.
 std::string rows_filter(const std::vector<std::string>& rows);
 
-}  // namespace legion_driver
+}  // namespace legion::driver
