@@ -235,8 +235,9 @@ def main() -> int:
 
     failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
-        for results in pool.map(tidy, groups):
-            for sources, clean, lines in results:
+        # As each finishes: an interrupted run keeps the clean groups it recorded.
+        for done in concurrent.futures.as_completed([pool.submit(tidy, g) for g in groups]):
+            for sources, clean, lines in done.result():
                 if clean:
                     for source in sources:
                         if (k := keys[source]) is not None:
