@@ -21,6 +21,9 @@ def f_ns(v):
 def f_x(v):
     if not is_number(v):
         return "–"
+    # An interval over 2 processes can reach 1e27: 3 significant digits, not 28 of them.
+    if abs(v) >= 1e6:
+        return f"{v:.3g}"
     if abs(v) >= 1000:
         return f"{v:,.0f}"
     if abs(v) >= 100:

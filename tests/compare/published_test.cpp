@@ -6,7 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "compare/comparison.hpp"
@@ -94,3 +97,52 @@ TEST(PublishedRun, TheSummaryFitsIn100Columns) {
 }
 
 }  // namespace
+
+// The quiet default run results/2026-12-04-default-run-2 (118 processes, 7 frameworks; its
+// calibration means spread ~4%): the rule names its 2 far-out processes, where the gate's
+// bounds alone named 23 of them and made a run whose gate passed exit 3.
+TEST(PublishedRun, TheQuietDefaultRunNamesOnlyItsFarOutProcesses) {
+  const fs::path run = fs::path(LEGION_SOURCE_DIR) / "results" / "2026-12-04-default-run-2";
+  std::vector<legion::compare::ProcessRun> runs;
+  for (const auto& entry : fs::directory_iterator(run)) {
+    const std::string name = entry.path().filename().string();
+    const auto dot = name.find('.');
+    if (name.ends_with(".json") && dot != std::string::npos && std::isdigit(name[dot + 1])) {
+      runs.push_back(legion::compare::read_process_run(entry.path()));
+    }
+  }
+  ASSERT_EQ(runs.size(), 118u);
+  legion::compare::Options options;
+  options.baseline = "legion";
+  options.stats.looks = 4;  // as the driver ran it
+  const auto c = legion::compare::compare_frameworks(runs, options);
+  ASSERT_EQ(c.aa_gate.spread.size(), 1u);
+  const auto& spread = c.aa_gate.spread[0];
+  EXPECT_EQ(spread.benchmark, "harness/calibration/hot/real_time");
+  EXPECT_EQ(spread.processes, 118u);
+  ASSERT_TRUE(spread.fence_lower && spread.fence_upper);
+  EXPECT_NEAR(*spread.fence_lower, 0.894, 0.001);
+  EXPECT_NEAR(*spread.fence_upper, 1.146, 0.001);
+  std::set<std::string> named;
+  for (const auto& f : c.aa_gate.frameworks) {
+    for (const auto& o : f.outlying) named.insert(fs::path(o.file).filename().string());
+  }
+  EXPECT_EQ(named, (std::set<std::string>{"crewai.3.json", "crewai.14.json"}));
+  // Every process once (LEGION's are on the baseline side of each framework's row).
+  std::map<std::string, double> means;
+  for (const auto& r : c.rows) {
+    if (r.benchmark != spread.benchmark || !r.stats) continue;
+    for (const auto* side : {&*r.baseline, &*r.candidate}) {
+      for (std::size_t i = 0; i < side->files.size(); ++i) {
+        means[side->files[i]] = side->process_means_ns[i];
+      }
+    }
+  }
+  ASSERT_EQ(means.size(), 118u);
+  std::size_t outside_bounds = 0;
+  for (const auto& [file, mean] : means) {
+    const double ratio = mean / spread.median_ns;
+    outside_bounds += ratio < 0.95 || ratio > 1.05;
+  }
+  EXPECT_EQ(outside_bounds, 23u);
+}

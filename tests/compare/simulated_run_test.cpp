@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numeric>
 #include <random>
 #include <sstream>
 
@@ -169,7 +170,104 @@ TEST(SimulatedRun, ANoisyButCenteredAAIntervalSaysWhatWouldSettleIt) {
   EXPECT_EQ(c.aa_gate.status, "disturbed");
   ASSERT_TRUE(f.needs_processes.has_value());
   EXPECT_GT(*f.needs_processes, 3u);
-  EXPECT_TRUE(f.outlying.empty());  // no single process is off by more than 5%
+  EXPECT_TRUE(f.outlying.empty());  // no single process is outside the run's spread
+}
+
+// The calibration row only, as every driver process runs it: `n` processes, alternately legion
+// and other, with process noise `sigma`; process `slow` (1-based, 0: none) `slowdown` times
+// slower with no noise of its own (so the test knows its ratio).
+std::vector<ProcessRun> calibration_run(std::uint64_t seed, int n, double sigma, int slow = 0,
+                                        double slowdown = 1.0) {
+  std::mt19937_64 rng(seed);
+  const std::vector<Truth> truth = {{"harness/calibration/hot/real_time", 100e3, 1.0}};
+  std::vector<ProcessRun> runs;
+  for (int k = 1; k <= n; ++k) {
+    const bool baseline = k % 2 == 1;
+    const bool is_slow = k == slow;
+    runs.push_back(process(rng, baseline ? "legion" : "other", k, truth, baseline,
+                           is_slow ? 0.0 : sigma, is_slow ? slowdown : 1.0));
+  }
+  return runs;
+}
+
+std::vector<std::string> outlying_files(const Comparison& c) {
+  std::vector<std::string> files;
+  for (const auto& f : c.aa_gate.frameworks) {
+    for (const auto& o : f.outlying) files.push_back(o.file);
+  }
+  return files;
+}
+
+// The 2-core VM's quiet default run (results/2026-12-04-default-run-2): 118 processes whose
+// calibration means differ by ~4% (sd of the log 0.041), ~20% of them outside +-5% of the
+// median. None of them is an outlier: the bounds alone named 27 and made the run exit 3.
+TEST(SimulatedRun, TheMachinesNormalSpreadNamesNoOutlier) {
+  std::size_t outside_bounds = 0;
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    const auto c = legion::compare::compare_frameworks(calibration_run(seed, 118, 0.041), {});
+    EXPECT_EQ(c.aa_gate.status, "pass") << seed;
+    EXPECT_EQ(outlying_files(c), std::vector<std::string>{}) << seed;
+    ASSERT_EQ(c.aa_gate.spread.size(), 1u);
+    const auto& s = c.aa_gate.spread[0];
+    EXPECT_EQ(s.processes, 118u);
+    ASSERT_TRUE(s.fence_lower && s.fence_upper);
+    // Q1 - 3 IQR, Q3 + 3 IQR of a normal log: ~4.7 sd either side, ~0.82 and ~1.21.
+    EXPECT_NEAR(std::log(*s.fence_upper), 4.7 * 0.042, 0.05) << seed;
+    EXPECT_NEAR(std::log(*s.fence_lower), -4.7 * 0.042, 0.05) << seed;
+    for (const auto& p : calibration_run(seed, 118, 0.041)) {
+      const auto& t = p.benchmarks[0].times_ns;
+      const double r = std::accumulate(t.begin(), t.end(), 0.0) / t.size() / s.median_ns;
+      outside_bounds += r < 0.95 || r > 1.05;
+    }
+  }
+  EXPECT_GT(outside_bounds, 100u);  // the spread is what the bounds alone would name
+}
+
+TEST(SimulatedRun, AProcessFarOutsideTheSpreadIsNamed) {
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    const auto c =
+        legion::compare::compare_frameworks(calibration_run(seed, 118, 0.041, 40, 1.3), {});
+    EXPECT_EQ(outlying_files(c), std::vector<std::string>{"other.40.json"}) << seed;
+    for (const auto& f : c.aa_gate.frameworks) {
+      for (const auto& o : f.outlying) EXPECT_NEAR(o.ratio_to_median, 1.3, 0.03);
+    }
+  }
+  // A 1.3x process among 14 (one first look of a 7-framework run) as well.
+  const auto c = legion::compare::compare_frameworks(calibration_run(7, 14, 0.041, 3, 1.3), {});
+  EXPECT_EQ(outlying_files(c), std::vector<std::string>{"legion.3.json"});
+  const auto json = legion::compare::to_json(c);
+  const auto& spread = json["summary"]["aa_gate"]["spread"];
+  ASSERT_EQ(spread.size(), 1u);
+  EXPECT_EQ(spread[0]["benchmark"], "harness/calibration/hot/real_time");
+  EXPECT_EQ(spread[0]["processes"], 14);
+  ASSERT_EQ(spread[0]["fences"].size(), 2u);
+  EXPECT_LT(spread[0]["fences"][1].get<double>(), 1.3);
+}
+
+// With 4 processes the type-7 quartiles lean on the extremes: one slow process widens the
+// fences past itself. No process is named (the fences say why); from 5 on, one is.
+TEST(SimulatedRun, TooFewProcessesNameNoOutlierAndSaySo) {
+  auto c = legion::compare::compare_frameworks(calibration_run(5, 4, 0.01, 2, 1.3), {});
+  EXPECT_EQ(outlying_files(c), std::vector<std::string>{});
+  ASSERT_EQ(c.aa_gate.spread.size(), 1u);
+  EXPECT_FALSE(c.aa_gate.spread[0].fence_lower.has_value());
+  EXPECT_EQ(legion::compare::to_json(c)["summary"]["aa_gate"]["spread"][0]["fences"], nullptr);
+  EXPECT_EQ(c.aa_gate.status, "disturbed");  // the framework's interval still judges
+  std::ostringstream out;
+  legion::compare::print_summary(out, c);
+  EXPECT_NE(out.str().find("outliers: none named with 4 processes (the fences need 5)"),
+            std::string::npos)
+      << out.str();
+  c = legion::compare::compare_frameworks(calibration_run(5, 5, 0.01, 2, 1.3), {});
+  EXPECT_EQ(outlying_files(c), std::vector<std::string>{"other.2.json"});
+  ASSERT_EQ(c.aa_gate.status, "disturbed");
+  out.str("");
+  legion::compare::print_summary(out, c);
+  EXPECT_NE(out.str().find("outlying processes: other.2.json (1.3"), std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("outlier: outside [0.95, 1.05] and the far"), std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("fences [0.98"), std::string::npos) << out.str();
 }
 
 TEST(SimulatedRun, WithACalibrationRowTheEmptyAdapterDoesNotDecideTheGate) {

@@ -435,8 +435,7 @@ TEST_F(Driver, TheAaGateDecidesAndItsOutliersAreReRun) {
                     {"outlying_processes", outlying}}}}}};
   };
   EXPECT_EQ(run(), 3);
-  EXPECT_NE(out_.str().find("A/A gate: disturbed; slow 1.200 [1.100, 1.300] outside"),
-            std::string::npos)
+  EXPECT_NE(out_.str().find("A/A gate: disturbed; slow 1.2 [1.1, 1.3] outside"), std::string::npos)
       << out_.str();
   const json slow2 = processes("slow")[1];
   EXPECT_EQ(slow2["file"], "slow.2.json");
@@ -507,12 +506,50 @@ TEST_F(Driver, AFlaggedProcessWithNoReRunLeftIsDropped) {
   for (const std::string& a : fake_.compare_calls.back()) {
     EXPECT_EQ(a.find(file), std::string::npos);
   }
-  EXPECT_NE(out_.str().find("dropped from the comparison, not re-run (1):\n  " + file +
-                            " (A/A outlier (slow gate: inside); not re-run: no look left)"),
+  EXPECT_NE(out_.str().find("dropped from the comparison, flagged with no re-run left (1):\n  " +
+                            file + " (A/A outlier (slow gate: inside); not re-run: no look left)"),
             std::string::npos)
       << out_.str();
   EXPECT_EQ(m["looks"].size(), 2u);
   EXPECT_EQ(m["looks"][1]["file"], "looks/2-without-dropped.json");
+}
+
+// A process is re-run once: a re-run flagged too has no re-run left and leaves the comparison
+// like any flagged process (results/2026-12-04-default-run-2 kept 5 such re-runs and exited 3
+// although its A/A gate passed).
+TEST_F(Driver, AFlaggedReRunIsDroppedLikeAnyFlaggedProcess) {
+  options_.looks = 3;
+  FakeLauncher* fake = &fake_;
+  // Every look names each of slow's processes that is not a full one (full: consensus/hot).
+  fake_.gate = [fake](const std::vector<std::string>& files) {
+    std::vector<std::string> outlying;
+    for (const std::string& f : files) {
+      const std::string name = fs::path(f).filename().string();
+      if (name.rfind("slow.", 0) == 0 && !fake->rows_in[name].contains("consensus/hot")) {
+        outlying.push_back(f);
+      }
+    }
+    return json{
+        {"status", "pass"},
+        {"frameworks", {{"slow", {{"verdict", "inside"}, {"outlying_processes", outlying}}}}}};
+  };
+  ASSERT_EQ(run(), 0) << out_.str() << progress_.str();
+  std::size_t reruns_dropped = 0;
+  for (const json& p : processes("slow")) {
+    if (p["rerun_of"].is_null() || !p["flagged"].get<bool>()) continue;
+    ++reruns_dropped;
+    EXPECT_EQ(p["kept"], false);
+    EXPECT_EQ(p["dropped"], p["flags"][0].get<std::string>() + "; a re-run of " +
+                                p["rerun_of"].get<std::string>() +
+                                ", flagged too: re-run once only");
+  }
+  EXPECT_GT(reruns_dropped, 0u) << progress_.str();
+  const json m = manifest();
+  EXPECT_EQ(m["quality"]["disturbed"], false);
+  EXPECT_TRUE(m["quality"]["disturbed_processes"].empty()) << m["quality"].dump();
+  EXPECT_NE(out_.str().find("dropped from the comparison, flagged with no re-run left ("),
+            std::string::npos)
+      << out_.str();
 }
 
 // Every row needs 2 processes: a flagged full process its framework cannot do without stays, and

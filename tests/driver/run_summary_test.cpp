@@ -37,7 +37,7 @@ TEST(RunSummary, ADisturbedRunSaysSoFirstAndNamesItsProcesses) {
   const std::vector<std::string> lines = run_summary(f);
   ASSERT_GE(lines.size(), 5u);
   EXPECT_EQ(lines[0].rfind("RUN DISTURBED: ", 0), 0u) << lines[0];
-  EXPECT_EQ(lines[1], "A/A gate: disturbed; slow 1.200 [1.100, 1.300] outside");
+  EXPECT_EQ(lines[1], "A/A gate: disturbed; slow 1.2 [1.1, 1.3] outside");
   EXPECT_EQ(lines[2], "disturbed processes kept (1):");
   EXPECT_EQ(lines[3], "  slow.1.json (other processes used 1.20 cores (limit 0.25))");
   EXPECT_EQ(lines[4], "interference: 2 processes flagged, 0 replaced by a re-run, 0 dropped");
@@ -64,7 +64,7 @@ TEST(RunSummary, NamesTheProcessesDroppedAndSkippedForLackOfBudget) {
   const std::vector<std::string> lines = run_summary(f);
   ASSERT_GE(lines.size(), 8u);
   EXPECT_EQ(lines[0], "A/A gate: pass");  // not disturbed: the outlier left the comparison
-  EXPECT_EQ(lines[1], "dropped from the comparison, not re-run (1):");
+  EXPECT_EQ(lines[1], "dropped from the comparison, flagged with no re-run left (1):");
   EXPECT_EQ(lines[2],
             "  direct.12.json (A/A outlier (direct gate: inside); not re-run: no budget left)");
   EXPECT_EQ(lines[3], "interference: 1 processes flagged, 0 replaced by a re-run, 1 dropped");
@@ -103,9 +103,42 @@ TEST(RunSummary, AQuietRunListsWhatIsLeftOpen) {
   EXPECT_TRUE(has("processes kept: legion 1, slow 1"));
   EXPECT_TRUE(has("rows precise (relative half-width <= 10%): 0/1; widest slow code/hot +-26%"));
   EXPECT_TRUE(has("inconclusive rows: 1"));
-  EXPECT_TRUE(has("  slow code/hot 1.040 [0.800, 1.350]: needs >= 9 processes"));
+  EXPECT_TRUE(has("  slow code/hot 1.04 [0.8, 1.35]: needs >= 9 processes"));
   EXPECT_TRUE(has("validation failed in slow.1.json (see slow.1.txt)"));
   EXPECT_TRUE(has("note: something to know"));
+}
+
+// An interval over 2 processes can span 48 orders of magnitude (crewai's 1,024-agent row in
+// results/2026-12-04-default-run-2): it prints as legion-compare prints it, 4 significant digits
+// and scientific notation, not as "[0.000, 7454378647936460321277870080.00]".
+TEST(RunSummary, AbsurdBoundsPrintInScientificNotation) {
+  const std::vector<ProcessRecord> processes = {record("legion.1.json", "legion", true)};
+  ComparisonView v;
+  v.aa_status = "disturbed";
+  v.aa = {{"tiny", "outside", 3.2e-7, 1.5e-9, 2.5e20, {}, {}}};
+  ComparisonRow r;
+  r.framework = "crewai";
+  r.benchmark = "concurrent_execution/agents=1024/concurrency";
+  r.status = "compared";
+  r.ratio = 3702.852;
+  r.lower = 1.839e-21;
+  r.upper = 7.454378647936460321277870080e27;
+  r.rel_half_width = 55.96;
+  r.verdict = "inconclusive";
+  r.needs_processes = 3;
+  v.rows = {r};
+  RunFacts f;
+  f.view = &v;
+  f.processes = &processes;
+  f.frameworks = {"legion", "crewai"};
+  const std::vector<std::string> lines = run_summary(f);
+  const auto has = [&](const std::string& line) {
+    return std::find(lines.begin(), lines.end(), line) != lines.end();
+  };
+  EXPECT_EQ(lines[1], "A/A gate: disturbed; tiny 3.2e-07 [1.5e-09, 2.5e+20] outside");
+  EXPECT_TRUE(
+      has("  crewai concurrent_execution/agents=1024/concurrency 3703 [1.839e-21, "
+          "7.454e+27]: needs >= 3 processes"));
 }
 
 TEST(RunSummary, SaysWhereTheTimeWent) {

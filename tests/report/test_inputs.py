@@ -1,6 +1,7 @@
 """The input layer, the rules and bad input, without a browser: each run is scripts/report
 --no-pdf or a direct call into the package."""
 import json
+import math
 import string
 import unittest
 
@@ -8,6 +9,7 @@ from support import DATA, ROOT, TempDirTest, report
 
 import legion_report.bench_input as bench_input
 import legion_report.facts as facts
+import legion_report.fmt as fmt
 import legion_report.rules as rules
 import legion_report.stress_input as stress_input
 
@@ -90,6 +92,19 @@ class Rules(unittest.TestCase):
             out = rules.apply([dict(rule, op="!=", threshold=-1)], [fact])
             self.assertEqual(len(out), 1, rule["id"])
             self.assertNotIn("{", out[0]["text"], rule["id"])
+
+    def test_an_absurd_interval_prints_in_scientific_notation(self):
+        # crewai's 1,024-agent row in results/2026-12-04-default-run-2: 3703 [1.839e-21, 7.454e+27]
+        half = (math.log(7.454e27) - math.log(1.839e-21)) / 2
+        fact = {"metric": "ci_rel_half_width", "value": half, "unit": "share", "row": "row",
+                "ratio": 3703.0, "factor": math.exp(half)}
+        rule = next(r for r in rules.load() if r["metric"] == "ci_rel_half_width")
+        text = rules.apply([rule], [fact])[0]["text"]
+        self.assertIn("the ratio 3.7e+03 is known only to within a factor of 2.01e+24.", text)
+        self.assertEqual(fmt.f_ci(1.839e-21, 7.454e27), "[1.84e-21, 7.45e+27]")
+        self.assertEqual(fmt.f_x(3703.0), "3,703")
+        self.assertEqual(fmt.f_x(999999.0), "999,999")
+        self.assertEqual(fmt.f_x(0.5005), "0.5")
 
     def test_recommendations_cite_metric_value_threshold_and_row(self):
         run = bench_input.load(FIXTURES / "bench_v2")

@@ -6,6 +6,7 @@
 
 #include "bench_names.hpp"
 #include "compare/comparison.hpp"
+#include "stats/outliers.hpp"
 #include "stats/quantile.hpp"
 
 namespace legion::compare {
@@ -49,6 +50,36 @@ std::map<std::string, std::vector<ProcessMean>> process_means(const std::vector<
   return out;
 }
 
+// The median and, from kAaMinProcessesForFences processes on, Tukey's far fences of the logs of
+// the ratios to it (a ratio's spread is multiplicative: the log makes 0.9 and 1.11 equally far).
+AaSpread spread_of(const std::string& benchmark, const std::vector<ProcessMean>& all) {
+  AaSpread s;
+  s.benchmark = benchmark;
+  s.processes = all.size();
+  std::vector<double> values;
+  for (const auto& p : all) values.push_back(p.mean_ns);
+  s.median_ns = stats::median(values);
+  if (all.size() < kAaMinProcessesForFences || !(s.median_ns > 0.0)) return s;
+  std::vector<double> logs;
+  for (const double v : values) {
+    if (!(v > 0.0) || !std::isfinite(v)) return s;  // no log: no fences, no one named
+    logs.push_back(std::log(v / s.median_ns));
+  }
+  // Q1 - 3 IQR and Q3 + 3 IQR: criterion.rs's "severe", Tukey's "far out".
+  const auto fences = stats::classify_outliers(logs);
+  s.fence_lower = std::exp(fences.low_severe_fence);
+  s.fence_upper = std::exp(fences.high_severe_fence);
+  return s;
+}
+
+// Outside the bounds (a deviation that matters) and outside the run's own spread (one the
+// machine does not show on its other processes).
+bool outlying(double ratio, const AaSpread& spread) {
+  if (ratio >= kAaLower && ratio <= kAaUpper) return false;
+  if (!spread.fence_lower || !spread.fence_upper) return false;
+  return ratio < *spread.fence_lower || ratio > *spread.fence_upper;
+}
+
 bool is_calibration_row(const std::string& benchmark) {
   return benchmark.starts_with(std::string(bench::kCalibrationCase) + "/");
 }
@@ -73,12 +104,9 @@ AaGate judge_aa_gate(const std::vector<Row>& rows, const Options& options) {
     }
   }
   const auto means = process_means(rows, options.baseline);
-  std::map<std::string, double> medians;
-  for (const auto& [benchmark, all] : means) {
-    std::vector<double> values;
-    for (const auto& p : all) values.push_back(p.mean_ns);
-    medians[benchmark] = stats::median(values);
-  }
+  std::map<std::string, AaSpread> spreads;
+  for (const auto& [benchmark, all] : means) spreads[benchmark] = spread_of(benchmark, all);
+  for (const auto& benchmark : gate.benchmarks) gate.spread.push_back(spreads.at(benchmark));
   const auto level = 1.0 - options.stats.alpha / static_cast<double>(options.stats.looks);
   const stats::EquivalenceBounds bounds{kAaLower, kAaUpper, true};
   for (const auto& row : rows) {
@@ -102,11 +130,11 @@ AaGate judge_aa_gate(const std::vector<Row>& rows, const Options& options) {
             stats::processes_to_settle(s.log, level, bounds, stats::SettleGoal::kInsideBounds);
       }
     }
-    const double median = medians[row.benchmark];
+    const AaSpread& spread = spreads.at(row.benchmark);
     for (const auto& p : means.at(row.benchmark)) {
       if (p.framework != row.framework && p.framework != options.baseline) continue;
-      const double r = p.mean_ns / median;
-      if (r >= kAaLower && r <= kAaUpper) continue;
+      const double r = p.mean_ns / spread.median_ns;
+      if (!outlying(r, spread)) continue;
       const bool listed = std::any_of(it->outlying.begin(), it->outlying.end(), [&](const auto& o) {
         return o.file == p.file && o.benchmark == row.benchmark;
       });

@@ -96,4 +96,22 @@ inline std::string outlier_text(const AaOutlier& o) {
   return o.file + " (" + stats::text::number(o.ratio_to_median) + "x the median)";
 }
 
+// The rule the gate named outlying processes of `benchmark` by: "outlier: outside [0.95, 1.05]
+// and the far fences [0.894, 1.146] of the median over 118 processes", or why it named none.
+inline std::string aa_outlier_rule(const AaGate& g, const std::string& benchmark) {
+  const std::string bounds =
+      "[" + stats::text::number(g.lower) + ", " + stats::text::number(g.upper) + "]";
+  for (const auto& s : g.spread) {
+    if (s.benchmark != benchmark) continue;
+    if (!s.fence_lower || !s.fence_upper) {
+      return "outliers: none named with " + std::to_string(s.processes) +
+             " processes (the fences need " + std::to_string(kAaMinProcessesForFences) + ")";
+    }
+    return "outlier: outside " + bounds + " and the far fences [" +
+           stats::text::number(*s.fence_lower) + ", " + stats::text::number(*s.fence_upper) +
+           "] of the median over " + std::to_string(s.processes) + " processes";
+  }
+  return "outlier: outside " + bounds + " of the median";
+}
+
 }  // namespace legion::compare::report

@@ -93,10 +93,20 @@ json aa_gate_json(const AaGate& g) {
         {"outlying_processes", files},
         {"outlying", outlying}};
   }
+  json spread = json::array();
+  for (const auto& s : g.spread) {
+    spread.push_back({{"benchmark", s.benchmark},
+                      {"processes", s.processes},
+                      {"median_ns", number_json(s.median_ns)},
+                      {"fences", s.fence_lower && s.fence_upper ? json{number_json(*s.fence_lower),
+                                                                       number_json(*s.fence_upper)}
+                                                                : json(nullptr)}});
+  }
   return {{"status", g.status},
           {"bounds", {g.lower, g.upper}},
           {"benchmarks", g.benchmarks},
-          {"frameworks", frameworks}};
+          {"frameworks", frameworks},
+          {"spread", spread}};
 }
 
 json summary_json(const Comparison& c) {

@@ -165,9 +165,12 @@ void print_summary(std::ostream& out, const Comparison& c) {
       if (outlying.size() > kShown) {
         files += " and " + std::to_string(outlying.size() - kShown) + " more";
       }
-      wrap(out, "    outlying processes: " + files, 6);
+      wrap(out,
+           "    outlying processes: " + files + "; " +
+               report::aa_outlier_rule(c.aa_gate, f.benchmark),
+           6);
     } else {
-      wrap(out, "    no process deviates from the median by more than 5%", 6);
+      wrap(out, "    no outlying process; " + report::aa_outlier_rule(c.aa_gate, f.benchmark), 6);
     }
   }
   if (c.machines.ids.empty()) {

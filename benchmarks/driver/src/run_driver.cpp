@@ -504,22 +504,33 @@ std::vector<Planned> Driver::replication_round(int look_number) {
 
 // A flagged process the run had no budget or look left to re-run leaves the comparison, as a
 // re-run would have replaced it, unless its framework would keep fewer than 2 full processes
-// (every row needs 2): then it stays and the run is disturbed. Returns how many left.
+// (every row needs 2): then it stays and the run is disturbed. A process is re-run once, so a
+// flagged re-run (or the original kept over a re-run flagged too) has no re-run left either and
+// leaves the same way: it is as suspect as any flagged process. Returns how many left.
 std::size_t Driver::drop_flagged_not_rerun() {
   std::size_t dropped = 0;
   for (std::size_t i = 0; i < processes_.size(); ++i) {
     ProcessRecord& p = processes_[i];
-    if (p.flags.empty() || !p.kept || !p.rerun_of.empty() || !p.replaced_by.empty()) continue;
+    if (p.flags.empty() || !p.kept) continue;
     std::size_t full_left = 0;
     for (const ProcessRecord* q : kept(p.framework)) {
       if (q != &p && q->rows.empty()) ++full_left;
     }
     if (full_left < 2) continue;
-    const Planned rerun{p.framework, "rerun", p.rows, predict(p.framework, p.rows), i, true};
-    const bool budget_left = forecast_s(measured_, p.framework, forecast_kind(rerun),
-                                        rerun.predicted_s) <= left_s() - look_reserve();
+    if (!p.rerun_of.empty()) {
+      p.dropped =
+          p.flags.front() + "; a re-run of " + p.rerun_of + ", flagged too: re-run once only";
+    } else if (!p.replaced_by.empty()) {
+      p.dropped =
+          p.flags.front() + "; its re-run " + p.replaced_by + " was flagged too: re-run once only";
+    } else {
+      const Planned rerun{p.framework, "rerun", p.rows, predict(p.framework, p.rows), i, true};
+      const bool budget_left = forecast_s(measured_, p.framework, forecast_kind(rerun),
+                                          rerun.predicted_s) <= left_s() - look_reserve();
+      p.dropped =
+          p.flags.front() + "; not re-run: no " + (budget_left ? "look" : "budget") + " left";
+    }
     p.kept = false;
-    p.dropped = p.flags.front() + "; not re-run: no " + (budget_left ? "look" : "budget") + " left";
     ++dropped;
   }
   return dropped;

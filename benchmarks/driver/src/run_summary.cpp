@@ -5,6 +5,7 @@
 #include <map>
 
 #include "driver/duration.hpp"
+#include "stats/table.hpp"
 
 namespace legion_driver {
 namespace {
@@ -15,8 +16,10 @@ std::string fixed(double value, int digits) {
   return out;
 }
 
-std::string optional_fixed(const std::optional<double>& v) {
-  return v ? fixed(*v, 3) : "?";
+// As legion-compare prints them: 4 significant digits, scientific beyond 1e15 and under 1e-4 (an
+// interval over 2 processes can reach 1e27).
+std::string optional_number(const std::optional<double>& v) {
+  return v ? stats::text::number(*v) : "?";
 }
 
 // "title (n):" and the first ten items; every one is in run.json at `key`.
@@ -60,8 +63,8 @@ std::vector<std::string> quality_lines(const RunFacts& f) {
     std::string gate = "A/A gate: " + f.view->aa_status;
     for (const AaFramework& a : f.view->aa) {
       if (a.state.empty() || a.state == "inside") continue;
-      gate += "; " + a.framework + " " + optional_fixed(a.ratio) + " [" + optional_fixed(a.lower) +
-              ", " + optional_fixed(a.upper) + "] " + a.state;
+      gate += "; " + a.framework + " " + optional_number(a.ratio) + " [" +
+              optional_number(a.lower) + ", " + optional_number(a.upper) + "] " + a.state;
     }
     lines.push_back(gate);
   }
@@ -74,7 +77,7 @@ std::vector<std::string> quality_lines(const RunFacts& f) {
   for (const ProcessRecord& p : *f.processes) {
     if (!p.dropped.empty()) dropped.push_back(p.file + " (" + p.dropped + ")");
   }
-  append_listed(lines, "dropped from the comparison, not re-run", dropped,
+  append_listed(lines, "dropped from the comparison, flagged with no re-run left", dropped,
                 "quality.dropped_processes");
   std::size_t flagged = 0, replaced = 0;
   for (const ProcessRecord& p : *f.processes) {
@@ -98,8 +101,8 @@ std::vector<std::string> precision_lines(const RunFacts& f) {
     if (r.aa_control || r.status != "compared" || r.verdict != "inconclusive") continue;
     std::string line = "  " + r.framework + " " + r.benchmark;
     if (r.ratio && r.lower && r.upper) {
-      line +=
-          " " + fixed(*r.ratio, 3) + " [" + fixed(*r.lower, 3) + ", " + fixed(*r.upper, 3) + "]";
+      line += " " + stats::text::number(*r.ratio) + " [" + stats::text::number(*r.lower) + ", " +
+              stats::text::number(*r.upper) + "]";
     }
     line += r.needs_processes ? ": needs >= " + std::to_string(*r.needs_processes) + " processes"
                               : ": " + r.verdict_text;
