@@ -29,6 +29,9 @@ struct Endpoint {
   int max_retries = 2;
   // A context window for clients that plan by one (CrewAI); 0: the client's own default.
   std::uint64_t context_window = 0;
+  // The longest reply each client asks for, through its own standard parameter (OpenAI's
+  // `max_tokens`); 0: none sent. A real model may otherwise generate to its context's end.
+  std::uint32_t max_tokens = 0;
   bool in_process() const { return base_url.empty(); }
 };
 

@@ -34,6 +34,7 @@ Json endpoint_json(const Endpoint& endpoint) {
               {"timeout_s", std::chrono::duration<double>(endpoint.timeout).count()},
               {"max_retries", endpoint.max_retries}};
   if (endpoint.context_window > 0) out["context_window"] = endpoint.context_window;
+  if (endpoint.max_tokens > 0) out["max_tokens"] = endpoint.max_tokens;
   return out;
 }
 

@@ -24,6 +24,7 @@ void ScenarioResources::build(const Scenario& scenario, const ScenarioInput& inp
     options.api_key_env = config.endpoint.api_key_env;
     options.timeout = config.endpoint.timeout;
     options.max_retries = config.endpoint.max_retries;
+    options.max_tokens = config.endpoint.max_tokens;
     remote = std::make_unique<OpenAIModel>(std::move(options));
   }
   std::vector<std::string> catalogue;

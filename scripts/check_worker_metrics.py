@@ -50,6 +50,8 @@ EXPECTED = {
     "process_cpu_seconds": "counter",
     "process_open_fds": "gauge",
     "process_start_time_seconds": "gauge",
+    "legion_process_heap_bytes": "gauge",
+    "legion_sqlite_memory_bytes": "gauge",
 }
 
 
@@ -182,6 +184,10 @@ def main():
                     "task durations in the +Inf bucket",
                 )
                 check(sample(families, "process_resident_memory_bytes") > 1e6, "RSS read")
+                # 0 under ASan, whose allocator glibc's mallinfo2 does not see.
+                check(sample(families, "legion_process_heap_bytes") >= 0, "malloc heap read")
+                # The worker's connections hold the store's pages: SQLite's memory is > 0.
+                check(sample(families, "legion_sqlite_memory_bytes") > 0, "SQLite memory read")
                 check(
                     sample(families, "legion_worker_info", worker_id="metrics-check") == 1,
                     "worker id label",

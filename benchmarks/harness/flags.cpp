@@ -12,6 +12,16 @@ bool take(const std::string& arg, const std::string& flag, std::string& value) {
   return true;
 }
 
+// A positive integer flag's value that fits in 32 bits.
+std::uint32_t positive(const std::string& flag, const std::string& value) {
+  std::uint32_t out = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), out);
+  if (error != std::errc() || end != value.data() + value.size() || out == 0) {
+    throw UsageError(flag + ": '" + value + "' is not a positive integer (below 2^32)");
+  }
+  return out;
+}
+
 bool has_flag(int argc, char** argv, const std::string& flag) {
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]).rfind(flag + "=", 0) == 0) return true;
@@ -25,7 +35,8 @@ const char* usage_text() {
   return "usage: legion-bench --framework=NAME [--seed=N] [--model-latency=SPEC] "
          "[--scenario=REGEX]\n"
          "                    [--scenarios-dir=DIR] [--transport=inproc|http]\n"
-         "                    [--endpoint=URL --model=NAME [--api-key-env=VAR]]\n"
+         "                    [--endpoint=URL --model=NAME [--api-key-env=VAR]\n"
+         "                     [--max-tokens=N] [--request-timeout=SECONDS]]\n"
          "                    [--list] [--smoke] [--benchmark_*...]\n"
          "       legion-bench --list-frameworks | --help\n"
          "Runs the scenarios on one framework with Google Benchmark (docs/harness.md).\n"
@@ -40,6 +51,9 @@ const char* usage_text() {
          "  --endpoint=URL       a real OpenAI-compatible server (http:// only; implies http)\n"
          "  --model=NAME         the model name sent to --endpoint (required with it)\n"
          "  --api-key-env=VAR    the environment variable holding --endpoint's API key\n"
+         "  --max-tokens=N       with --endpoint: the longest reply every framework's client\n"
+         "                       asks for (its own max_tokens parameter) (none sent)\n"
+         "  --request-timeout=S  with --endpoint: each client's per-request timeout (600)\n"
          "  --list               list the benchmark names and exit\n"
          "  --smoke              each parameter's first value only\n"
          "  --list-frameworks    list the installed adapters and exit\n"
@@ -63,7 +77,11 @@ HarnessFlags parse_flags(int argc, char** argv) {
         take(arg, "--model", flags.model) || take(arg, "--api-key-env", flags.api_key_env)) {
       continue;
     }
-    if (take(arg, "--seed", value)) {
+    if (take(arg, "--max-tokens", value)) {
+      flags.max_tokens = positive("--max-tokens", value);
+    } else if (take(arg, "--request-timeout", value)) {
+      flags.request_timeout_s = positive("--request-timeout", value);
+    } else if (take(arg, "--seed", value)) {
       const auto [end, error] =
           std::from_chars(value.data(), value.data() + value.size(), flags.seed);
       if (error != std::errc() || end != value.data() + value.size()) {
@@ -82,7 +100,8 @@ HarnessFlags parse_flags(int argc, char** argv) {
     } else {
       throw UsageError("unknown argument '" + arg +
                        "' (legion-bench flags: --framework= --seed= --model-latency= --scenario= "
-                       "--scenarios-dir= --transport= --endpoint= --model= --api-key-env= --list "
+                       "--scenarios-dir= --transport= --endpoint= --model= --api-key-env= "
+                       "--max-tokens= --request-timeout= --list "
                        "--list-frameworks --smoke --help, plus --benchmark_*)");
     }
   }
@@ -102,8 +121,10 @@ HarnessFlags parse_flags(int argc, char** argv) {
                        "' must be an http:// URL (the metering proxy speaks plain HTTP)");
     }
     if (flags.model.empty()) throw UsageError("--endpoint needs --model=NAME");
-  } else if (!flags.model.empty() || !flags.api_key_env.empty()) {
-    throw UsageError("--model and --api-key-env go with --endpoint=URL");
+  } else if (!flags.model.empty() || !flags.api_key_env.empty() ||
+             has_flag(argc, argv, "--max-tokens") || has_flag(argc, argv, "--request-timeout")) {
+    throw UsageError(
+        "--model, --api-key-env, --max-tokens and --request-timeout go with --endpoint=URL");
   }
   return flags;
 }

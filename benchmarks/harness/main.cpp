@@ -96,7 +96,8 @@ int main(int argc, char** argv) {
       if (flags.endpoint.empty()) {
         endpoint.context_window = 1'000'000;  // the simulated model's: unbounded, as in-process
       } else {
-        endpoint.timeout = std::chrono::minutes(10);  // a real model on 2 cores is slow
+        endpoint.timeout = std::chrono::seconds(flags.request_timeout_s);
+        endpoint.max_tokens = flags.max_tokens;
         options.deterministic = false;
       }
       const std::string framework = flags.framework;
@@ -132,10 +133,13 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("transport", flags.transport);
   if (server) {
     benchmark::AddCustomContext(
-        "model_server", flags.endpoint.empty()
-                            ? "legion-simserver (child process) at " + server->base_url()
-                            : flags.endpoint + " through legion-simserver's metering proxy at " +
-                                  server->base_url() + ", model " + flags.model);
+        "model_server",
+        flags.endpoint.empty()
+            ? "legion-simserver (child process) at " + server->base_url()
+            : flags.endpoint + " through legion-simserver's metering proxy at " +
+                  server->base_url() + ", model " + flags.model + ", max_tokens " +
+                  (flags.max_tokens > 0 ? std::to_string(flags.max_tokens) : std::string("none")) +
+                  ", request timeout " + std::to_string(flags.request_timeout_s) + " s");
   }
   benchmark::AddCustomContext("deterministic",
                               options.deterministic

@@ -1,5 +1,8 @@
 #include "workflow_model.hpp"
 
+#include <cstdint>
+#include <limits>
+
 #include "legion/error.hpp"
 #include "legion/openai_model.hpp"
 #include "legion/simulated_model.hpp"
@@ -54,7 +57,7 @@ std::unique_ptr<Model> simulated(const json& model) {
 
 std::unique_ptr<Model> openai(const json& model) {
   only_fields(model, {"type", "base_url", "model", "api_key_env", "timeout_ms",
-                      "connect_timeout_ms", "max_retries", "temperature"});
+                      "connect_timeout_ms", "max_retries", "temperature", "max_tokens"});
   OpenAIModelOptions options;
   options.base_url = text(model, "base_url");
   if (!options.base_url.starts_with("http://") && !options.base_url.starts_with("https://")) {
@@ -73,6 +76,9 @@ std::unique_ptr<Model> openai(const json& model) {
              static_cast<std::uint64_t>(options.connect_timeout.count()), true));
   options.max_retries = static_cast<int>(
       std::min<std::uint64_t>(number(model, "max_retries", options.max_retries, false), 100));
+  const std::uint64_t max_tokens = number(model, "max_tokens", options.max_tokens, true);
+  if (max_tokens > std::numeric_limits<std::uint32_t>::max()) bad("max_tokens", "is too large");
+  options.max_tokens = static_cast<std::uint32_t>(max_tokens);
   if (const auto it = model.find("temperature"); it != model.end()) {
     if (!it->is_number()) bad("temperature", "must be a number");
     options.temperature = it->get<double>();

@@ -29,7 +29,7 @@ class WorkflowModel final : public Model {
 
 // {"type": "simulated", "seed", "latency"} (the default when absent) or {"type": "openai",
 // "base_url", "model", "api_key_env", "timeout_ms", "connect_timeout_ms", "max_retries",
-// "temperature"}. Throws ConfigError
+// "temperature", "max_tokens"}. Throws ConfigError
 // "workflow: model.FIELD: ..." naming the offending field.
 std::unique_ptr<WorkflowModel> make_workflow_model(const nlohmann::json& model);
 

@@ -22,6 +22,7 @@ Json request_body(const OpenAIModelOptions& options, const ModelRequest& request
   for (const ChatMessage& message : request.messages) messages.push_back(to_json(message));
   body["messages"] = std::move(messages);
   body["temperature"] = options.temperature;
+  if (options.max_tokens > 0) body["max_tokens"] = options.max_tokens;
   if (!request.tools.empty()) {
     Json tools = Json::array();
     for (const ToolSpec& tool : request.tools) {

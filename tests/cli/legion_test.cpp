@@ -154,6 +154,12 @@ TEST_F(LegionExecutable, MalformedSpecsAreOneLineNamingTheFieldWithExit2) {
                                    "temperature": "hot"})"),
                     "model.temperature: must be a number");
   expect_spec_error(
+      with_model(R"({"type": "openai", "base_url": "http://x", "model": "m", "max_tokens": 0})"),
+      "model.max_tokens: must be a positive integer");
+  expect_spec_error(with_model(R"({"type": "openai", "base_url": "http://x", "model": "m",
+                                   "max_tokens": 4294967296})"),
+                    "model.max_tokens: is too large");
+  expect_spec_error(
       with_model(R"({"type": "openai", "base_url": "http://x", "model": "m", "seed": 1})"),
       "model: unknown field 'seed'");
   auto flag = run("run " + kExample + " --frobnicate");

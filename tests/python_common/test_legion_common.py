@@ -22,6 +22,7 @@ from legion_common import (
     ScenarioBase,
     conversation_memory,
     max_steps,
+    max_tokens,
     max_turns,
     memory_top_k,
 )
@@ -48,6 +49,11 @@ class SpecAccessors(unittest.TestCase):
         self.assertEqual(max_turns({"max_turns": 4}), 4)
         self.assertFalse(conversation_memory({}))
         self.assertTrue(conversation_memory({"conversation_memory": True}))
+
+    def test_the_endpoints_reply_cap(self) -> None:
+        base = {"base_url": "http://127.0.0.1:1", "model": "m"}
+        self.assertIsNone(max_tokens(base))  # none sent: the server's own limit
+        self.assertEqual(max_tokens({**base, "max_tokens": 128}), 128)
 
     def test_scenario_reads_the_spec(self) -> None:
         s = scenario(runs_at_once=8, human_replies=["yes"], max_turns=0)

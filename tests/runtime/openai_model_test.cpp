@@ -298,11 +298,23 @@ TEST(OpenAIModel, TextReplyAndRequestShape) {
   const Json sent = Json::parse(requests[0].body);
   EXPECT_EQ(sent["model"], "test-model");
   EXPECT_EQ(sent["temperature"], 0.0);
+  EXPECT_FALSE(sent.contains("max_tokens"));  // no cap unless asked: the server's own limit
   ASSERT_EQ(sent["messages"].size(), 2u);
   EXPECT_EQ(sent["messages"][1], (Json{{"role", "user"}, {"content", "Add 2 and 3"}}));
   EXPECT_EQ(sent["tools"][0]["type"], "function");
   EXPECT_EQ(sent["tools"][0]["function"]["name"], "add");
   EXPECT_EQ(sent["tools"][0]["function"]["parameters"]["properties"]["a"]["type"], "number");
+}
+
+TEST(OpenAIModel, SendsTheMaxTokensCapWhenSet) {
+  LoopbackServer server({{200, completion({{"role", "assistant"}, {"content", "Five."}})}});
+  OpenAIModelOptions options = fast_options(server.url());
+  options.max_tokens = 128;
+  OpenAIModel model(options);
+  model.complete(sample_request());
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(Json::parse(requests[0].body)["max_tokens"], 128);
 }
 
 TEST(OpenAIModel, ToolCallReplyWithNullContentAndNoUsage) {

@@ -1,7 +1,9 @@
-"""legion-bench --endpoint against an OpenAI-compatible server: structural validation, the
-non-deterministic flag in the results, and the API key sent to the server but written nowhere
-(every file the run writes is searched for it). The "real" server is a legion-simserver behind
-a small recording proxy that keeps each request's Authorization header."""
+"""legion-bench --endpoint against an OpenAI-compatible server: structural validation (of every
+timed run too), the non-deterministic flag in the results, the reply cap (--max-tokens) sent by
+every framework's own client, and the API key sent to the server but written nowhere (every
+file the run writes is searched for it). The "real" server is a legion-simserver behind a small
+recording proxy that keeps each request's Authorization header and body, and can stop passing
+tool calls on after a number of requests (a model that stops calling its tools)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,13 @@ from pathlib import Path
 from test_openai_client import BIN_DIR, SimServer
 
 KEY = "sk-legion-test-4f1c2a9e-SECRET-never-written"
+CAP = 77  # --max-tokens: the simulated model's replies are shorter, so it changes nothing
+
+
+def sent_cap(body: dict) -> int | None:
+    """The reply cap a request carries: OpenAI's `max_tokens`, or its current name
+    `max_completion_tokens` (langchain-openai's ChatOpenAI sends that one)."""
+    return body.get("max_tokens", body.get("max_completion_tokens"))
 
 
 class RecordingProxy(http.server.ThreadingHTTPServer):
@@ -26,6 +35,8 @@ class RecordingProxy(http.server.ThreadingHTTPServer):
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream
         self.authorizations: list[str] = []
+        self.bodies: list[dict] = []
+        self.tools_until: int | None = None  # from this request on, tool calls become text
         super().__init__(("127.0.0.1", 0), Handler)
 
     @property
@@ -39,14 +50,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         self.server.authorizations.append(self.headers.get("Authorization", ""))
+        self.server.bodies.append(json.loads(body))
+        served = len(self.server.bodies)
         request = urllib.request.Request(
-            self.server.upstream + self.path, data=body, headers={"Content-Type": "application/json"}
+            self.server.upstream + self.path,
+            data=body,
+            headers={"Content-Type": "application/json"},
         )
         try:
             with urllib.request.urlopen(request) as reply:
                 status, payload = reply.status, reply.read()
         except urllib.error.HTTPError as error:
             status, payload = error.code, error.read()
+        until = self.server.tools_until
+        if status == 200 and until is not None and served > until:
+            payload = without_tool_calls(payload)
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
@@ -55,6 +73,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+def without_tool_calls(payload: bytes) -> bytes:
+    """The reply with its tool calls replaced by a plain answer."""
+    reply = json.loads(payload)
+    for choice in reply.get("choices", []):
+        message = choice.get("message", {})
+        if message.pop("tool_calls", None):
+            message["content"] = "I answer without the tool."
+            choice["finish_reason"] = "stop"
+    return json.dumps(reply).encode()
 
 
 class EndpointTest(unittest.TestCase):
@@ -71,7 +100,9 @@ class EndpointTest(unittest.TestCase):
         cls.proxy.server_close()
         cls.model.stop()
 
-    def run_bench(self, framework: str, out: Path) -> subprocess.CompletedProcess:
+    def run_bench(
+        self, framework: str, out: Path, *extra: str, min_time: str = "0.001"
+    ) -> subprocess.CompletedProcess:
         env = dict(os.environ, LEGION_TEST_ENDPOINT_KEY=KEY)
         with open(out / "stdout.txt", "w") as stdout, open(out / "stderr.txt", "w") as stderr:
             return subprocess.run(
@@ -82,9 +113,10 @@ class EndpointTest(unittest.TestCase):
                     "--model=some-local-model",
                     "--api-key-env=LEGION_TEST_ENDPOINT_KEY",
                     "--scenario=^simple_task$",
-                    "--benchmark_min_time=0.001",
+                    f"--benchmark_min_time={min_time}",
                     f"--benchmark_out={out / 'run.json'}",
                     "--benchmark_out_format=json",
+                    *extra,
                 ],
                 env=env,
                 stdout=stdout,
@@ -116,6 +148,62 @@ class EndpointTest(unittest.TestCase):
             for path in written:
                 self.assertNotIn(KEY.encode(), path.read_bytes(), path.name)
                 self.assertNotIn(b"SECRET-never", path.read_bytes(), path.name)
+
+    def check_cap(self, framework: str) -> None:
+        """--max-tokens reaches the server in every request the framework's client sends."""
+        before = len(self.proxy.bodies)
+        with tempfile.TemporaryDirectory() as scratch:
+            out = Path(scratch)
+            # The hot regime only, one timed run: the cap is in the requests, not the timing.
+            result = self.run_bench(
+                framework,
+                out,
+                f"--max-tokens={CAP}",
+                "--request-timeout=30",
+                "--benchmark_filter=/hot",
+                min_time="0.000001",
+            )
+            log = (out / "stderr.txt").read_text() + (out / "stdout.txt").read_text()
+            self.assertEqual(result.returncode, 0, log[-2000:])
+            doc = json.loads((out / "run.json").read_text())
+            self.assertIn(f"max_tokens {CAP}", doc["context"]["model_server"])
+        sent = self.proxy.bodies[before:]
+        self.assertGreaterEqual(len(sent), 2)  # the validating run and the timed one
+        self.assertEqual([sent_cap(body) for body in sent], [CAP] * len(sent))
+
+    def test_every_client_sends_the_reply_cap(self) -> None:
+        for framework in ("legion", "direct", "langchain", "crewai", "autogen", "openai_agents"):
+            with self.subTest(framework=framework):
+                self.check_cap(framework)
+
+    def test_no_cap_is_sent_without_max_tokens(self) -> None:
+        before = len(self.proxy.bodies)
+        with tempfile.TemporaryDirectory() as scratch:
+            result = self.run_bench(
+                "legion", Path(scratch), "--benchmark_filter=/hot", min_time="0.000001"
+            )
+            self.assertEqual(result.returncode, 0)
+        sent = self.proxy.bodies[before:]
+        self.assertTrue(sent)
+        self.assertEqual([sent_cap(body) for body in sent], [None] * len(sent))
+
+    def test_a_timed_run_without_its_tool_fails_the_row(self) -> None:
+        # simple_task is two requests (the tool call, the answer): the validating run passes,
+        # then the model stops calling the tool and the timed run must not be reported.
+        self.proxy.tools_until = len(self.proxy.bodies) + 2
+        try:
+            with tempfile.TemporaryDirectory() as scratch:
+                out = Path(scratch)
+                result = self.run_bench(
+                    "legion", out, "--benchmark_filter=/hot", min_time="0.000001"
+                )
+                self.assertEqual(result.returncode, 1)
+                doc = json.loads((out / "run.json").read_text())
+        finally:
+            self.proxy.tools_until = None
+        hot = next(b for b in doc["benchmarks"] if b["name"].startswith("simple_task/hot"))
+        self.assertTrue(hot.get("error_occurred"))
+        self.assertIn("a timed run: no tool was called", hot["error_message"])
 
     def test_legion_through_openai_model(self) -> None:
         self.check_run("legion")

@@ -13,7 +13,7 @@ from typing import Any
 
 from autogen_core.models import ChatCompletionClient
 
-from legion_common import api_key, v1_url
+from legion_common import api_key, max_tokens, v1_url
 
 from .model_client import MODEL_INFO
 
@@ -29,4 +29,6 @@ def http_model_client(endpoint: dict[str, Any]) -> ChatCompletionClient:
         temperature=0,
         timeout=float(endpoint["timeout_s"]),
         max_retries=int(endpoint["max_retries"]),
+        # A create argument like temperature: sent with every request when set.
+        **({} if max_tokens(endpoint) is None else {"max_tokens": max_tokens(endpoint)}),
     )

@@ -18,7 +18,7 @@ from typing import Any
 from crewai.llms.providers.openai.completion import OpenAICompletion
 from pydantic import PrivateAttr
 
-from legion_common import api_key, v1_url
+from legion_common import api_key, max_tokens, v1_url
 
 from .transcript import Recorder, to_bridge
 
@@ -111,6 +111,7 @@ def http_llm(endpoint: dict[str, Any]) -> RecordingOpenAICompletion:
         temperature=0,
         timeout=float(endpoint["timeout_s"]),
         max_retries=int(endpoint["max_retries"]),
+        max_tokens=max_tokens(endpoint),
     )
     llm._window = endpoint.get("context_window")
     return llm

@@ -8,6 +8,9 @@ runner here owns its own loop (scenario.py), so each chat model gets its own asy
 runner's closed loop would otherwise fail mid-exchange and be retried, and the server would
 count the retried call twice.
 
+The reply cap is ChatOpenAI's `max_tokens`, which it sends under OpenAI's current name,
+`max_completion_tokens` (scripts/real_model_server.py teaches llama-cpp-python that name).
+
 Token counting: `ChatOpenAI.get_num_tokens*` would load a tiktoken encoding (a download); no
 scenario calls them (no summarising middleware, no trimming), so nothing is fetched.
 """
@@ -19,7 +22,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from pydantic import SecretStr
 
-from legion_common import api_key, v1_url
+from legion_common import api_key, max_tokens, v1_url
 
 
 def http_chat_model(endpoint: dict[str, Any]) -> BaseChatModel:
@@ -33,5 +36,6 @@ def http_chat_model(endpoint: dict[str, Any]) -> BaseChatModel:
         temperature=0,
         timeout=float(endpoint["timeout_s"]),
         max_retries=int(endpoint["max_retries"]),
+        max_tokens=max_tokens(endpoint),
         http_async_client=openai.DefaultAsyncHttpxClient(),
     )

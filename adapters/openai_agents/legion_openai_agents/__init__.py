@@ -18,7 +18,7 @@ from agents import RunConfig, set_tracing_disabled
 
 from legion_common import Runner, RunnerTable, endpoint, memory_top_k
 
-from .http_model import http_client, http_model
+from .http_model import http_client, http_model, http_model_settings
 from .model import LegionModel, LegionModelProvider
 from .scenario import Scenario
 from .tools import catalogue_tools, search_memory_tool
@@ -46,14 +46,17 @@ def build(spec: dict[str, Any], model: Any, tools: Any, memory: Any) -> Runner:
         served = endpoint(spec)
         client = None
         agent_model: Any
+        settings = None
         if served is None:
             agent_model = LegionModel(model)
         else:
             client = http_client(served)
             agent_model = http_model(served, client)
+            settings = http_model_settings(served)
         run_config = RunConfig(
             model=agent_model,
             model_provider=LegionModelProvider(agent_model),
+            model_settings=settings,
             tracing_disabled=True,
         )
         memory_tool = None if memory is None else search_memory_tool(memory, memory_top_k(spec))

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents import Model, OpenAIChatCompletionsModel
+from agents import Model, ModelSettings, OpenAIChatCompletionsModel
 from openai import AsyncOpenAI
 
-from legion_common import api_key, v1_url
+from legion_common import api_key, max_tokens, v1_url
 
 
 def http_client(endpoint: dict[str, Any]) -> AsyncOpenAI:
@@ -30,3 +30,10 @@ def http_client(endpoint: dict[str, Any]) -> AsyncOpenAI:
 def http_model(endpoint: dict[str, Any], client: AsyncOpenAI) -> Model:
     """Every agent's model over HTTP."""
     return OpenAIChatCompletionsModel(model=endpoint["model"], openai_client=client)
+
+
+def http_model_settings(endpoint: dict[str, Any]) -> ModelSettings | None:
+    """The run's model settings over HTTP: the reply cap as the SDK's `max_tokens` (sent as
+    Chat Completions' `max_tokens`), or None (the SDK's defaults) without one."""
+    cap = max_tokens(endpoint)
+    return None if cap is None else ModelSettings(max_tokens=cap)

@@ -7,7 +7,7 @@ the build() driver (package). Pure Python, no framework imports; the C++ PythonA
 adapters/python_common on sys.path next to each package's folder."""
 
 from .code import first_fenced_block, run_python
-from .endpoint import api_key, endpoint, v1_url
+from .endpoint import api_key, endpoint, max_tokens, v1_url
 from .package import RunnerTable
 from .prompts import (
     ASK_HUMAN_SPEC,
@@ -55,6 +55,7 @@ __all__ = [
     "introduction",
     "majority",
     "max_steps",
+    "max_tokens",
     "max_turns",
     "memory_top_k",
     "own_tools",

@@ -3,6 +3,7 @@
 // ...): POST {base_url}/v1/chat/completions with the conversation and the tools. The API key
 // comes from an environment variable and is never logged, nor put into errors or results.
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -23,6 +24,9 @@ struct OpenAIModelOptions {
   int max_retries = 3;
   std::chrono::milliseconds initial_backoff{200};
   double temperature = 0.0;
+  // OpenAI's `max_tokens`: the longest reply the server may generate. 0 sends none (the
+  // server's own limit, which for a local model may be its whole context window).
+  std::uint32_t max_tokens = 0;
   // Upper bound on one wait between attempts, whether from backoff or from Retry-After.
   std::chrono::milliseconds max_backoff{10000};
 };
