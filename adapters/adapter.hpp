@@ -52,10 +52,10 @@ struct Outcome {
   std::string answer;
   std::uint64_t model_calls = 0;
   std::uint64_t tool_calls = 0;
-  // The runtime's TokenUsage prompt_tokens and completion_tokens (the OpenAI names), under the
-  // benchmark JSON's counter names (bench_names.hpp), summed over the run's model calls.
-  std::uint64_t tokens_in = 0;
-  std::uint64_t tokens_out = 0;
+  // As the runtime's TokenUsage (the OpenAI names, also the benchmark JSON's counters),
+  // summed over the run's model calls.
+  std::uint64_t prompt_tokens = 0;
+  std::uint64_t completion_tokens = 0;
   std::chrono::nanoseconds model_time{0};
   // Over the work, not the framework's prompts: see work_hash.hpp.
   std::uint64_t output_hash = 0;

@@ -179,8 +179,8 @@ class PythonAdapter final : public Adapter {
     });
     const ModelCounters after = res_.model ? res_.model->counters() : ModelCounters{};
     out.model_calls = after.calls - before.calls;
-    out.tokens_in = after.prompt_tokens - before.prompt_tokens;
-    out.tokens_out = after.completion_tokens - before.completion_tokens;
+    out.prompt_tokens = after.prompt_tokens - before.prompt_tokens;
+    out.completion_tokens = after.completion_tokens - before.completion_tokens;
     out.model_time = after.model_time - before.model_time;
     out.output_hash = hash.value();
     return out;

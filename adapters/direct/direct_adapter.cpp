@@ -114,8 +114,8 @@ class DirectAdapter final : public Adapter {
     for (;;) {
       ModelResponse response = res_.active().complete(request_);
       ++out.model_calls;
-      out.tokens_in += response.usage.prompt_tokens;
-      out.tokens_out += response.usage.completion_tokens;
+      out.prompt_tokens += response.usage.prompt_tokens;
+      out.completion_tokens += response.usage.completion_tokens;
       out.model_time += response.model_time;
       response.message.role = Role::kAssistant;
       request_.messages.push_back(std::move(response.message));

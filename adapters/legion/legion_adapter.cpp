@@ -23,8 +23,8 @@ Outcome to_outcome(PatternResult result) {
   out.answer = std::move(result.answer);
   out.model_calls = result.usage.model_calls;
   out.tool_calls = result.usage.tool_calls;
-  out.tokens_in = result.usage.prompt_tokens;
-  out.tokens_out = result.usage.completion_tokens;
+  out.prompt_tokens = result.usage.prompt_tokens;
+  out.completion_tokens = result.usage.completion_tokens;
   out.model_time = result.usage.model_time;
   WorkHash hash;
   out.transcripts.reserve(result.runs.size());

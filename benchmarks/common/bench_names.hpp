@@ -48,8 +48,9 @@ namespace counter {
 // The work done: it must match between frameworks.
 inline constexpr const char* kModelCalls = "model_calls";
 inline constexpr const char* kToolCalls = "tool_calls";
-inline constexpr const char* kTokensIn = "tokens_in";
-inline constexpr const char* kTokensOut = "tokens_out";
+// The runtime's TokenUsage names (OpenAI's usage fields), summed over the run's model calls.
+inline constexpr const char* kPromptTokens = "prompt_tokens";
+inline constexpr const char* kCompletionTokens = "completion_tokens";
 // Time and memory.
 inline constexpr const char* kModelNs = "model_ns";
 inline constexpr const char* kResidualNs = "residual_ns";
@@ -80,8 +81,8 @@ inline constexpr const char* kTurns = "turns";
 // Every counter legion-bench itself publishes; any other is one of an adapter's own figures.
 inline constexpr const char* kHarnessCounters[] = {counter::kModelCalls,
                                                    counter::kToolCalls,
-                                                   counter::kTokensIn,
-                                                   counter::kTokensOut,
+                                                   counter::kPromptTokens,
+                                                   counter::kCompletionTokens,
                                                    counter::kModelNs,
                                                    counter::kResidualNs,
                                                    counter::kRssBytes,
@@ -104,6 +105,25 @@ inline constexpr const char* kHarnessCounters[] = {counter::kModelCalls,
 inline bool is_harness_counter(std::string_view name) {
   return std::find(std::begin(kHarnessCounters), std::end(kHarnessCounters), name) !=
          std::end(kHarnessCounters);
+}
+
+// Counters published under another name before: legion-bench wrote prompt_tokens and
+// completion_tokens as tokens_in and tokens_out until 2026-12-04, and every results/ run up
+// to then holds those names. A reader maps them to today's names on input, so an old file
+// still compares with a new one (the "tokens differ" check needs both sides under one name).
+struct RenamedCounter {
+  std::string_view old_name;
+  const char* name;
+};
+inline constexpr RenamedCounter kRenamedCounters[] = {{"tokens_in", counter::kPromptTokens},
+                                                      {"tokens_out", counter::kCompletionTokens}};
+
+// The counter's current name: `name` itself unless it is one of kRenamedCounters' old names.
+inline std::string_view current_counter_name(std::string_view name) {
+  for (const auto& r : kRenamedCounters) {
+    if (r.old_name == name) return r.name;
+  }
+  return name;
 }
 
 }  // namespace legion::bench

@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
       "baseline: ratio of geometric means of the process means with Banerjee's interval on the "
       "logs, simultaneous per framework (Bonferroni), the verdict read off the interval, the "
       "minimum detectable ratio, the A/A gate, geometric means per regime; under a latency "
-      "model the coordination overhead over the critical path; the seed's criteria"};
+      "model the coordination overhead over the critical path; the project brief's criteria"};
   std::vector<std::string> files;
   std::string json_file;
   std::string format;
@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
   app.add_option("--json", json_file, "also write the full comparison as JSON to this file");
   app.add_option("--format", format,
                  "stdout: summary (<= 100 columns), full (the wide table), markdown, or criteria "
-                 "(the seed's criteria alone); default the summary, then the full table")
+                 "(the project brief's criteria alone); default the summary, then the full "
+                 "table")
       ->check(CLI::IsMember({"summary", "full", "markdown", "criteria"}));
   app.add_option("--alpha", options.stats.alpha,
                  "family-wise error rate per framework (default 0.05): all of a framework's "

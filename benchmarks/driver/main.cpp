@@ -1,7 +1,8 @@
-// legion-driver: the adaptive run of scripts/bench (docs/harness.md). A thin main over
-// legion_driver. Exit status: 0 done; 1 a process failed validation; 2 bad input, a failed step
-// or a budget too small for one sample of every row (one line on stderr); 3 the run is
-// disturbed (A/A gate or interference) and --accept-disturbed was not given.
+// legion-driver: the adaptive run of scripts/bench (docs/harness.md). A thin main over the
+// legion_driver library (namespace legion::driver). Exit status: 0 done; 1 a process failed
+// validation; 2 bad input, a failed step or a budget too small for one sample of every row (one
+// line on stderr); 3 the run is disturbed (A/A gate or interference) and --accept-disturbed was
+// not given.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -11,7 +12,7 @@
 #include "driver/run_driver.hpp"
 
 int main(int argc, char** argv) {
-  using namespace legion_driver;
+  using namespace legion::driver;
   CLI::App app{
       "legion-driver: runs every framework's legion-bench as processes in a seeded interleaved "
       "order within a time budget, replicating where the intervals are widest, and compares "

@@ -67,8 +67,8 @@ class MeteredAdapter final : public Adapter {
                   "exception, if the framework raised one)");
     }
     out.model_calls = used.calls;
-    out.tokens_in = used.prompt_tokens;
-    out.tokens_out = used.completion_tokens;
+    out.prompt_tokens = used.prompt_tokens;
+    out.completion_tokens = used.completion_tokens;
     out.model_time = std::chrono::nanoseconds(used.model_ns);
     out.metrics["server_cpu_ns"] = static_cast<double>(used.server_cpu_ns);
     return out;

@@ -47,10 +47,10 @@ class SimServerProcess {
 // legion-simserver beside the running executable (/proc/self/exe's directory).
 std::filesystem::path sibling_executable(const std::string& name);
 
-// `inner`, with each run's model_calls, tokens_in/out and model_time taken from the server's
-// counters (the difference over the run) and server_cpu_ns added to its metrics. A run during
-// which the server answered a request with an error fails (the in-process model would have
-// thrown).
+// `inner`, with each run's model_calls, prompt_tokens, completion_tokens and model_time taken
+// from the server's counters (the difference over the run) and server_cpu_ns added to its
+// metrics. A run during which the server answered a request with an error fails (the
+// in-process model would have thrown).
 std::unique_ptr<Adapter> metered(std::unique_ptr<Adapter> inner,
                                  const simserver::CounterBlock& counters);
 

@@ -37,14 +37,14 @@ struct Case {
 };
 
 struct Totals {
-  std::uint64_t model_calls = 0, tool_calls = 0, tokens_in = 0, tokens_out = 0;
+  std::uint64_t model_calls = 0, tool_calls = 0, prompt_tokens = 0, completion_tokens = 0;
   std::chrono::nanoseconds model_time{0};
   std::map<std::string, double> metrics;  // the adapter's own figures, summed over runs
   void add(const Outcome& o) {
     model_calls += o.model_calls;
     tool_calls += o.tool_calls;
-    tokens_in += o.tokens_in;
-    tokens_out += o.tokens_out;
+    prompt_tokens += o.prompt_tokens;
+    completion_tokens += o.completion_tokens;
     model_time += o.model_time;
     for (const auto& [name, value] : o.metrics) metrics[name] += value;
   }
@@ -71,8 +71,8 @@ void report(benchmark::State& state, const Totals& t, const Timed& timed,
   const std::chrono::nanoseconds wall = timed.wall;
   state.counters[counter::kModelCalls] = static_cast<double>(t.model_calls) / n;
   state.counters[counter::kToolCalls] = static_cast<double>(t.tool_calls) / n;
-  state.counters[counter::kTokensIn] = static_cast<double>(t.tokens_in) / n;
-  state.counters[counter::kTokensOut] = static_cast<double>(t.tokens_out) / n;
+  state.counters[counter::kPromptTokens] = static_cast<double>(t.prompt_tokens) / n;
+  state.counters[counter::kCompletionTokens] = static_cast<double>(t.completion_tokens) / n;
   state.counters[counter::kModelNs] = static_cast<double>(t.model_time.count()) / n;
   state.counters[counter::kResidualNs] = static_cast<double>((wall - t.model_time).count()) / n;
   state.counters[counter::kAllocsPerOp] =

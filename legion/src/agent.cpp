@@ -16,11 +16,22 @@ std::string build_system_prompt(const AgentConfig& config) {
   return prompt;
 }
 
-// Restores the caller's conversation even when the model throws mid-loop.
-struct MoveBack {
-  std::vector<ChatMessage>& from;
-  std::vector<ChatMessage>& to;
-  ~MoveBack() { to = std::move(from); }
+// Lends the caller's conversation to the request for one run and moves it back, with what the
+// run appended, when the run ends: also when the model throws mid-loop. The move out happens
+// here, so the caller never names the moved-from vector.
+class Lend {
+ public:
+  Lend(std::vector<ChatMessage>& owner, std::vector<ChatMessage>& borrower)
+      : owner_(owner), borrower_(borrower) {
+    borrower_ = std::move(owner_);
+  }
+  ~Lend() { owner_ = std::move(borrower_); }
+  Lend(const Lend&) = delete;
+  Lend& operator=(const Lend&) = delete;
+
+ private:
+  std::vector<ChatMessage>& owner_;
+  std::vector<ChatMessage>& borrower_;
 };
 
 }  // namespace
@@ -154,8 +165,7 @@ Task<std::string> Agent::respond_async(Model& model, std::vector<ChatMessage>& c
                                        Usage& usage, RunContext context) const {
   ModelRequest request;
   request.tools = tool_specs(context);
-  request.messages = std::move(conversation);
-  MoveBack restore{request.messages, conversation};
+  const Lend lend(conversation, request.messages);
 
   for (std::size_t step = 0; step < config_.max_steps; ++step) {
     ScopedSpan step_span(context.trace, SpanKind::kAgentStep, config_.name, context.parent_span);
@@ -188,8 +198,7 @@ std::string Agent::respond(Model& model, std::vector<ChatMessage>& conversation,
                            const RunContext& context) const {
   ModelRequest request;
   request.tools = tool_specs(context);
-  request.messages = std::move(conversation);
-  MoveBack restore{request.messages, conversation};
+  const Lend lend(conversation, request.messages);
 
   for (std::size_t step = 0; step < config_.max_steps; ++step) {
     ScopedSpan step_span(context.trace, SpanKind::kAgentStep, config_.name, context.parent_span);

@@ -166,7 +166,7 @@ ToolResult success(const Json& result) {
 
 ToolResult failure(const std::string& name, std::exception_ptr error) {
   try {
-    std::rethrow_exception(error);
+    std::rethrow_exception(std::move(error));
   } catch (const std::exception& e) {
     return {"error: tool '" + name + "' failed: " + e.what(), true};
   } catch (...) {

@@ -214,7 +214,7 @@ TEST(CompareCli, UnderModelLatencyTheCriteriaAreVerdictLinesWithIntervals) {
   const auto dir = latency_files("lognormal:20ms,0.5");
   const auto criteria = run("--format criteria" + all_in(dir));
   EXPECT_EQ(criteria.status, 0) << criteria.out;
-  EXPECT_EQ(criteria.out.rfind("== the seed's criteria: the latency regime (model latency "
+  EXPECT_EQ(criteria.out.rfind("== the project brief's criteria: the latency regime (model latency "
                                "lognormal:20ms,0.5) ==",
                                0),
             0u)

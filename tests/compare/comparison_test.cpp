@@ -386,6 +386,49 @@ TEST(Comparison, OverheadPerDelegationIsTheExtraTimeOverTheFrameworksDelegations
   EXPECT_TRUE(row(c, "hierarchical/construction", "crewai").derived.empty());
 }
 
+// Three processes of `framework`, each repetition with `tokens` (a JSON fragment).
+std::vector<ProcessRun> token_runs(const std::string& framework, const std::string& tokens) {
+  std::vector<ProcessRun> runs;
+  for (int p = 0; p < 3; ++p) {
+    std::string entries;
+    for (int r = 0; r < 3; ++r) {
+      entries += (r ? "," : "") + rep_with("simple_task/hot", 10.0 * (1 + 0.01 * (p + r)), tokens);
+    }
+    runs.push_back(inline_run(framework, framework + "." + std::to_string(p), entries));
+  }
+  return runs;
+}
+
+TEST(RunFile, ReadsTheTokenCountersOfAFileFromBeforeTheirRenameUnderTodaysNames) {
+  // legion-bench wrote prompt_tokens / completion_tokens as tokens_in / tokens_out until
+  // 2026-12-04; every results/ run up to then has the old names.
+  const ProcessRun old = token_runs("legion", R"("tokens_in": 120, "tokens_out": 40)")[0];
+  const auto& counters = old.benchmarks.at(0).counters;
+  EXPECT_EQ(counters.at("prompt_tokens"), (std::vector<double>{120, 120, 120}));
+  EXPECT_EQ(counters.at("completion_tokens"), (std::vector<double>{40, 40, 40}));
+  EXPECT_EQ(counters.count("tokens_in"), 0u);
+  EXPECT_EQ(counters.count("tokens_out"), 0u);
+  // Both names in one entry (not something legion-bench writes): the current one counts, once.
+  const ProcessRun both =
+      token_runs("legion", R"("tokens_in": 1, "prompt_tokens": 120, "completion_tokens": 40)")[0];
+  EXPECT_EQ(both.benchmarks.at(0).counters.at("prompt_tokens"),
+            (std::vector<double>{120, 120, 120}));
+}
+
+TEST(Comparison, AnOldFileAndANewOneAreCheckedForTheSameTokens) {
+  auto runs = token_runs("legion", R"("tokens_in": 120, "tokens_out": 40)");
+  const auto same = token_runs("direct", R"("prompt_tokens": 120, "completion_tokens": 40)");
+  const auto more = token_runs("crewai", R"("prompt_tokens": 180, "completion_tokens": 40)");
+  runs.insert(runs.end(), same.begin(), same.end());
+  runs.insert(runs.end(), more.begin(), more.end());
+  const Comparison c = legion::compare::compare_frameworks(runs, fast());
+  EXPECT_TRUE(row(c, "simple_task/hot", "direct").flags.empty());
+  const auto& flags = row(c, "simple_task/hot", "crewai").flags;
+  EXPECT_NE(std::find(flags.begin(), flags.end(), "tokens differ"), flags.end());
+  // The old names are harness counters under their new names, not an adapter's own figures.
+  EXPECT_TRUE(row(c, "simple_task/hot", "direct").figures.empty());
+}
+
 TEST(Report, MemoryColumnShowsHeapPerAgentAndFiguresTable) {
   const Comparison c = legion::compare::compare_frameworks(delegating_runs(), fast());
   std::ostringstream out;

@@ -1,5 +1,5 @@
-// The latency table and the seed's criteria on seeded simulated runs whose truth is known:
-// overheads and LEGION/LangChain ratios set by construction are judged met / missed /
+// The latency table and the project brief's criteria on seeded simulated runs whose truth is
+// known: overheads and LEGION/LangChain ratios set by construction are judged met / missed /
 // inconclusive correctly, every line's verdict agrees with its interval, the overhead's
 // interval covers at its family level, the ratio against direct is what --baseline direct
 // gives, and absent latency counters make "not measured: ..." lines instead of values.
@@ -514,7 +514,8 @@ TEST(Criteria, TheSummaryPrintsTheLatencyTableAndTheCriteriaIn100Columns) {
   legion::compare::print_summary(summary, c);
   const std::string text = summary.str();
   EXPECT_NE(text.find("== model latency lognormal:20ms,0.5"), std::string::npos) << text;
-  EXPECT_NE(text.find("== the seed's criteria: the latency regime"), std::string::npos) << text;
+  EXPECT_NE(text.find("== the project brief's criteria: the latency regime"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("coordination overhead < 15%"), std::string::npos);
   EXPECT_NE(text.find("LEGION within 20% of LangChain"), std::string::npos);
   EXPECT_NE(text.find("x direct"), std::string::npos);
@@ -522,7 +523,7 @@ TEST(Criteria, TheSummaryPrintsTheLatencyTableAndTheCriteriaIn100Columns) {
   for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 100u) << line;
   std::ostringstream criteria;
   legion::compare::print_criteria(criteria, c);
-  EXPECT_EQ(criteria.str().rfind("== the seed's criteria", 0), 0u) << criteria.str();
+  EXPECT_EQ(criteria.str().rfind("== the project brief's criteria", 0), 0u) << criteria.str();
   EXPECT_NE(text.find(criteria.str()), std::string::npos);  // the summary's own section
   std::ostringstream full;
   legion::compare::print_full(full, c);

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <map>
@@ -81,6 +82,26 @@ TEST(PublishedRun, TheAARowIsJudgedByTheGateNotCountedAsAComparison) {
   for (const auto& g : c.geomeans) {
     for (const auto& b : g.excluded) EXPECT_EQ(b.find("harness/"), std::string::npos) << b;
   }
+}
+
+TEST(PublishedRun, ItsTokenCountersAreReadUnderTodaysNames) {
+  // The run's files call them tokens_in / tokens_out (legion-bench's names until 2026-12-04).
+  const auto c = published();
+  int rows = 0;
+  for (const auto& r : c.rows) {
+    if (r.regime != "hot" || r.status != legion::compare::Status::kCompared) continue;
+    ++rows;
+    for (const auto* side : {&*r.baseline, &*r.candidate}) {
+      EXPECT_EQ(side->counters.count("tokens_in"), 0u) << r.benchmark;
+      EXPECT_EQ(side->counters.count("prompt_tokens"), 1u) << r.benchmark;
+      EXPECT_EQ(side->counters.count("completion_tokens"), 1u) << r.benchmark;
+    }
+    // (CrewAI's own tokens_between_agents is a figure, rightly.)
+    EXPECT_TRUE(std::none_of(r.figures.begin(), r.figures.end(), [](const auto& f) {
+      return f.name == "tokens_in" || f.name == "tokens_out";
+    })) << r.benchmark;
+  }
+  EXPECT_GT(rows, 20);
 }
 
 TEST(PublishedRun, TheSummaryFitsIn100Columns) {

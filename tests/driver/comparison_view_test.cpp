@@ -8,7 +8,7 @@
 
 #include "driver/driver_error.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 using nlohmann::json;
@@ -132,4 +132,4 @@ TEST(ComparisonView, NoComparisonsIsAnError) {
 }
 
 }  // namespace
-}  // namespace legion_driver
+}  // namespace legion::driver

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 ProcessData process(double hot_mean_ns, double consensus_mean_ns, bool with_consensus) {
@@ -75,4 +75,4 @@ TEST(CostModel, PredictsFilteredAndFullProcesses) {
 }
 
 }  // namespace
-}  // namespace legion_driver
+}  // namespace legion::driver

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 TEST(DurationForecast, ScalesByTheWorstRatioOfTheSameFrameworkAndKind) {
@@ -24,4 +24,4 @@ TEST(DurationForecast, NeverBelowTheModelNorInventedWithoutHistory) {
 }
 
 }  // namespace
-}  // namespace legion_driver
+}  // namespace legion::driver

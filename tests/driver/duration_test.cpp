@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 TEST(Duration, ParsesUnitsAndSums) {
@@ -29,4 +29,4 @@ TEST(Duration, FormatsForPeople) {
 }
 
 }  // namespace
-}  // namespace legion_driver
+}  // namespace legion::driver

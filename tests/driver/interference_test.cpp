@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 TEST(Interference, ParsesProcStatAndPressure) {
@@ -66,4 +66,4 @@ TEST(Interference, SamplesThisMachine) {
 }
 
 }  // namespace
-}  // namespace legion_driver
+}  // namespace legion::driver

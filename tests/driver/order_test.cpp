@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <numeric>
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 std::vector<int> shuffled(std::uint64_t seed, std::uint64_t round) {
@@ -34,4 +34,4 @@ TEST(Order, TheSameOnEveryPlatform) {
 }
 
 }  // namespace
-}  // namespace legion_driver
+}  // namespace legion::driver

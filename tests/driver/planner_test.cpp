@@ -7,7 +7,7 @@
 #include <cmath>
 #include <iterator>
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 // n log process means with sample standard deviation ~sd around ln(mean).
@@ -189,4 +189,4 @@ TEST(Planner, RowsAFrameworkDoesNotRunAreIgnored) {
 }
 
 }  // namespace
-}  // namespace legion_driver
+}  // namespace legion::driver

@@ -4,7 +4,7 @@
 
 #include "driver/driver_error.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 TEST(ProcessData, RowNamesDropGoogleBenchmarksSuffixes) {
@@ -69,4 +69,4 @@ TEST(ProcessData, MalformedOrForeignFilesAreOneLineErrors) {
 }
 
 }  // namespace
-}  // namespace legion_driver
+}  // namespace legion::driver

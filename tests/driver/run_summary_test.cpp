@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 ProcessRecord record(const char* file, const char* framework, bool kept,
@@ -171,4 +171,4 @@ TEST(RunSummary, SaysWhereTheTimeWent) {
 }
 
 }  // namespace
-}  // namespace legion_driver
+}  // namespace legion::driver

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 ComparisonRow row(const char* fw, const char* bench, double h, const char* verdict, bool aa = false,
@@ -61,4 +61,4 @@ TEST(Targets, MetWhenEveryRowAndMeanIsPreciseAndTheGateCanJudge) {
 }
 
 }  // namespace
-}  // namespace legion_driver
+}  // namespace legion::driver

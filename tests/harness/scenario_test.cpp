@@ -36,7 +36,7 @@ class MalformedSpec : public ::testing::Test {
       load_scenario(file);
       return "";
     } catch (const ScenarioError& error) {
-      const std::string message = error.what();
+      std::string message = error.what();
       EXPECT_EQ(message.find('\n'), std::string::npos) << "one line: " << message;
       EXPECT_EQ(message.rfind(file.string(), 0), 0u) << "names the file: " << message;
       return message;

@@ -70,8 +70,8 @@ class ChildProcess {
 class WorkerProcess : public ChildProcess {
  public:
   WorkerProcess(const std::string& url, const std::string& id, int batch, int lease_ms, int work_us)
-      : ChildProcess({LEGION_BIN_DIR "/legion-store-worker", url, id, std::to_string(batch),
-                      std::to_string(lease_ms), std::to_string(work_us)}) {}
+      : ChildProcess({std::string(LEGION_BIN_DIR) + "/legion-store-worker", url, id,
+                      std::to_string(batch), std::to_string(lease_ms), std::to_string(work_us)}) {}
 };
 
 }  // namespace legion::store::testing

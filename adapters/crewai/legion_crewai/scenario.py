@@ -2,7 +2,7 @@
 
 `Scenario` adds to legion_common's (the spec, the catalogue tools, the search_memory tool) the
 CrewAI LLM all its agents share; `Runner` and `RunResult` are legion_common's; `Recording`
-collects one run's transcripts and the seed's metrics.
+collects one run's transcripts and the project brief's metrics.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ class Scenario(ScenarioBase[BaseTool]):
 
 
 class Handoffs:
-    """The seed's communication figures: texts one agent hands to another (a delegated task
-    and its result, a pipeline stage's answer, a chat turn delivered to each other
+    """The project brief's communication figures: texts one agent hands to another (a delegated
+    task and its result, a pipeline stage's answer, a chat turn delivered to each other
     participant), counted and measured in the benchmark's tokens."""
 
     def __init__(self) -> None:
@@ -77,6 +77,6 @@ class Recording:
 
     def distribute_ns(self) -> float:
         """From the run's start until every agent run had sent its first request: the time to
-        hand out the work (the seed's "time to distribute N tasks")."""
+        hand out the work (the project brief's "time to distribute N tasks")."""
         firsts = self.recorder.first_request_times()
         return (max(firsts) - self.started) * 1e9 if firsts else 0.0

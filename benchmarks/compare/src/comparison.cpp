@@ -242,7 +242,7 @@ void add_flags(Row& row) {
     return ia != a.counters.end() && ib != b.counters.end() && ia->second != ib->second;
   };
   if (differs(bench::counter::kModelCalls)) row.flags.push_back("model calls differ");
-  if (differs(bench::counter::kTokensIn) || differs(bench::counter::kTokensOut))
+  if (differs(bench::counter::kPromptTokens) || differs(bench::counter::kCompletionTokens))
     row.flags.push_back("tokens differ");
 }
 
@@ -263,9 +263,10 @@ void add_figures(Row& row) {
     row.figures.push_back({n, value(row.baseline, n), value(row.candidate, n)});
 }
 
-// The seed's per-unit overheads (delegation overhead per delegated task, per-turn conversation
-// overhead), for the units the framework itself counted. Computed from the row's ratio (of
-// geometric means) and the baseline's geometric mean, so the value lies in its interval.
+// The project brief's per-unit overheads (delegation overhead per delegated task, per-turn
+// conversation overhead), for the units the framework itself counted. Computed from the row's
+// ratio (of geometric means) and the baseline's geometric mean, so the value lies in its
+// interval.
 // And, where the framework is the baseline's own over HTTP ("langchain@http" against
 // "langchain", legion-bench --transport=http), the client-stack cost per iteration: what the
 // framework's OpenAI client, the HTTP exchange and the server's wire work add to the in-process

@@ -60,8 +60,8 @@ std::string counter(const std::optional<Side>& s, const char* name) {
 
 std::string tokens(const std::optional<Side>& s) {
   if (!s) return "-";
-  const auto in = s->counters.find(bench::counter::kTokensIn);
-  const auto out = s->counters.find(bench::counter::kTokensOut);
+  const auto in = s->counters.find(bench::counter::kPromptTokens);
+  const auto out = s->counters.find(bench::counter::kCompletionTokens);
   if (in == s->counters.end() || out == s->counters.end()) return "-";
   return number(in->second) + "+" + number(out->second);
 }
@@ -122,11 +122,11 @@ void print_figures(std::ostream& out, const Comparison& c, const std::string& re
 
 void print_regime(std::ostream& out, const Comparison& c, const std::string& regime) {
   const std::string base = c.options.baseline;
-  stats::text::Table t({"benchmark", "framework", "n base/fw", "base us: mean (median)",
-                        "fw us: mean (median)", "CPU us base/fw", "spread base | fw",
-                        "x slower than " + base + " [CI]", "CI level", "mde", "verdict",
-                        "Welch p (Holm)", "MW p (Holm)", "Hedges g", "Cliff d",
-                        "model calls base/fw", "tokens in+out base/fw", "memory base/fw", "flags"});
+  stats::text::Table t(
+      {"benchmark", "framework", "n base/fw", "base us: mean (median)", "fw us: mean (median)",
+       "CPU us base/fw", "spread base | fw", "x slower than " + base + " [CI]", "CI level", "mde",
+       "verdict", "Welch p (Holm)", "MW p (Holm)", "Hedges g", "Cliff d", "model calls base/fw",
+       "tokens prompt+completion base/fw", "memory base/fw", "flags"});
   std::map<std::string, std::vector<std::string>> notes;  // note -> rows it applies to
   for (const auto& r : c.rows) {
     if (r.regime != regime) continue;

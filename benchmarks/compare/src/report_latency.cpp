@@ -1,4 +1,4 @@
-// The latency table and the seed's criteria, as text and Markdown.
+// The latency table and the project brief's criteria, as text and Markdown.
 
 #include "report_latency.hpp"
 
@@ -237,7 +237,8 @@ void print_criteria_markdown(std::ostream& out, const Comparison& c) {
     }
   }
   const auto& k = c.criteria;
-  out << "\n### The seed's criteria: " << latency_regime_text(k.latency_regime, k.model_latency)
+  out << "\n### The project brief's criteria: "
+      << latency_regime_text(k.latency_regime, k.model_latency)
       << "\n\nmet: the CI lies wholly below the limit; missed: wholly above it; otherwise "
          "inconclusive.\n\n| criterion | benchmark | framework | estimate [CI] | verdict |\n"
          "|---|---|---|---|---|\n";
@@ -256,7 +257,7 @@ void print_criteria_markdown(std::ostream& out, const Comparison& c) {
 void print_criteria(std::ostream& out, const Comparison& c) {
   using report::wrap;
   const auto& k = c.criteria;
-  wrap(out, "== the seed's criteria: " +
+  wrap(out, "== the project brief's criteria: " +
                 report::latency_regime_text(k.latency_regime, k.model_latency) + " ==");
   out << "met: the CI lies wholly below the limit; missed: wholly above it; otherwise "
          "inconclusive\n";

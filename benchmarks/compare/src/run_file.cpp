@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "bench_names.hpp"
 #include "compare/input_error.hpp"
 #include "stats/error.hpp"
 #include "stats/gbench_json.hpp"
@@ -75,8 +76,12 @@ void add_repetition(BenchmarkRun& run, const nlohmann::json& entry, std::string_
   if (!std::isfinite(ns)) bad(source, "benchmark '" + run.name + "' has a non-finite time");
   run.times_ns.push_back(ns);
   for (const auto& [key, value] : entry.items()) {
-    if (value.is_number() && !is_gbench_field(key))
-      run.counters[key].push_back(value.get<double>());
+    if (!value.is_number() || is_gbench_field(key)) continue;
+    // A file from before a counter's rename (bench_names.hpp) is read under today's name; an
+    // entry carrying both names keeps the current one.
+    const std::string_view name = bench::current_counter_name(key);
+    if (name != key && entry.contains(std::string(name))) continue;
+    run.counters[std::string(name)].push_back(value.get<double>());
   }
   const std::string label = string_field(entry, "label");
   if (!label.empty() && std::find(run.labels.begin(), run.labels.end(), label) == run.labels.end())

@@ -14,7 +14,7 @@
 
 #include "driver/driver_error.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 double now_s() {
@@ -119,4 +119,4 @@ ChildResult run_child(const std::vector<std::string>& argv, const std::filesyste
   return r;
 }
 
-}  // namespace legion_driver
+}  // namespace legion::driver

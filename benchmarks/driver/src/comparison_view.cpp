@@ -7,7 +7,7 @@
 #include "driver/driver_error.hpp"
 #include "driver/process_data.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 using nlohmann::json;
@@ -150,4 +150,4 @@ void strip_framework_suffix(ComparisonView& view, const std::string& suffix) {
   for (Geomean& g : view.geomeans) strip(g.framework);
 }
 
-}  // namespace legion_driver
+}  // namespace legion::driver

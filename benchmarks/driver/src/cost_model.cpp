@@ -8,7 +8,7 @@
 
 #include "bench_names.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 double median(std::vector<double> x) {
@@ -120,4 +120,4 @@ double predict_process_s(const FrameworkModel& model, const std::vector<KeptProc
   return s;
 }
 
-}  // namespace legion_driver
+}  // namespace legion::driver

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
-namespace legion_driver {
+namespace legion::driver {
 
 std::optional<double> parse_duration(std::string_view text) {
   if (text.empty()) return std::nullopt;
@@ -60,4 +60,4 @@ std::string format_duration(double seconds) {
   return out;
 }
 
-}  // namespace legion_driver
+}  // namespace legion::driver

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace legion_driver {
+namespace legion::driver {
 
 double forecast_s(const std::vector<MeasuredProcess>& so_far, const std::string& framework,
                   const std::string& kind, double predicted_s) {
@@ -16,4 +16,4 @@ double forecast_s(const std::vector<MeasuredProcess>& so_far, const std::string&
   return predicted_s * worst;
 }
 
-}  // namespace legion_driver
+}  // namespace legion::driver

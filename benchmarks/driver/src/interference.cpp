@@ -7,7 +7,7 @@
 
 #include "text_file.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 std::string rounded(double value, const char* format) {
@@ -94,4 +94,4 @@ nlohmann::json to_json(const Interference& i) {
           {"reasons", i.reasons}};
 }
 
-}  // namespace legion_driver
+}  // namespace legion::driver

@@ -4,7 +4,7 @@
 
 #include "driver/driver_error.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 
 nlohmann::json to_json(const ProcessRecord& p) {
   auto optional = [](const std::optional<double>& v) {
@@ -61,4 +61,4 @@ void write_json_atomically(const std::filesystem::path& path, const nlohmann::js
   if (ec) throw DriverError(path.string() + ": cannot write: " + ec.message());
 }
 
-}  // namespace legion_driver
+}  // namespace legion::driver

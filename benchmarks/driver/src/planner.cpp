@@ -7,7 +7,7 @@
 #include <numeric>
 #include <set>
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 double variance(const std::vector<double>& x) {
@@ -234,4 +234,4 @@ std::vector<PlannedProcess> plan_round(const PlanRequest& request) {
   return out;
 }
 
-}  // namespace legion_driver
+}  // namespace legion::driver

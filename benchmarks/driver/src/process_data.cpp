@@ -9,7 +9,7 @@
 #include "driver/driver_error.hpp"
 #include "text_file.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 double seconds_per_unit(const std::string& unit) {
@@ -99,4 +99,4 @@ ProcessData read_process_data(const std::filesystem::path& path) {
   return parse_process_data(read_text(path), path.string());
 }
 
-}  // namespace legion_driver
+}  // namespace legion::driver

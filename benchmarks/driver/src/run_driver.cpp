@@ -27,7 +27,7 @@
 #include "machine.hpp"
 #include "text_file.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 namespace fs = std::filesystem;
@@ -37,6 +37,13 @@ const std::string kColdRow =
     std::string(legion::bench::kColdStartCase) + "/" + legion::bench::kColdStart;
 const std::string kCalibrationRow =
     std::string(legion::bench::kCalibrationCase) + "/" + legion::bench::kHot;
+// Full processes (every row) per framework in the sample. Every row needs 2 to be compared at
+// all; a regime's geometric mean is taken over the processes that ran all its rows, in practice
+// the full ones, and with 2 its interval has 1 degree of freedom (t ~ 51 at 98.75%: CrewAI hot
+// 2629 [73, 94440] in the 17965ab default run although its two processes differed by ~20%). A
+// third gives 2 (t ~ 9.9), for about what the first replication round spent on near-full row
+// processes that entered no geometric mean (docs/harness.md, "Sample").
+constexpr int kSampleFullProcesses = 3;
 // Kept free at the end of the budget for the last comparison (at most 5% of the budget; twice
 // the last comparison's time once one ran).
 constexpr double kLookReserve_s = 5.0;
@@ -432,19 +439,23 @@ double Driver::predict(const std::string& framework, const std::vector<std::stri
                            overhead_per_process());
 }
 
-// Round 2 of the sample: the second full process of every framework (without it no row can
-// be compared), then cold-start processes up to cold_starts per framework as the budget allows.
+// Round 2 of the sample: the other full processes of every framework (without the second no
+// row can be compared, without the third no geometric mean has a usable interval), then
+// cold-start processes up to cold_starts per framework as the budget allows.
 std::vector<Planned> Driver::sample_round_two() {
   std::vector<Planned> round;
   double mandatory = 0;
   for (const std::string& f : frameworks_) {
     const double s = predict(f, {});
-    round.push_back({f, "full", {}, s, SIZE_MAX, false});
-    mandatory += s;
+    for (int k = 1; k < kSampleFullProcesses; ++k) {
+      round.push_back({f, "full", {}, s, SIZE_MAX, false});
+      mandatory += s;
+    }
   }
   if (mandatory > left_s() - look_reserve()) {
-    throw budget_too_small("the first took " + format_duration(clock() - start_) +
-                           ", the second needs ~" + format_duration(mandatory) + " more");
+    throw budget_too_small("the first took " + format_duration(clock() - start_) + ", the other " +
+                           std::to_string(kSampleFullProcesses - 1) + " need ~" +
+                           format_duration(mandatory) + " more");
   }
   double room = left_s() - look_reserve() - mandatory;
   // Round-robin over the frameworks, so a tight budget spreads its cold starts evenly.
@@ -457,7 +468,8 @@ std::vector<Planned> Driver::sample_round_two() {
   for (bool added = true; added;) {
     added = false;
     for (const std::string& f : frameworks_) {
-      if (have[f] == 0 || have[f] + 1 >= o_.cold_starts) continue;  // +1: the second full one
+      // The full processes of this round measure a cold start each too.
+      if (have[f] == 0 || have[f] + kSampleFullProcesses - 1 >= o_.cold_starts) continue;
       const double s = predict(f, {kColdRow});
       if (s > room) continue;
       round.push_back({f, legion::bench::kColdStart, {kColdRow}, s, SIZE_MAX, true});
@@ -470,9 +482,10 @@ std::vector<Planned> Driver::sample_round_two() {
 }
 
 DriverError Driver::budget_too_small(const std::string& detail) const {
-  return DriverError("budget " + format_duration(o_.budget_s) +
-                     " is too small for one sample of every row (2 processes per framework): " +
-                     detail + "; raise --budget or narrow --framework/--scenario");
+  return DriverError(
+      "budget " + format_duration(o_.budget_s) + " is too small for one sample of every row (" +
+      std::to_string(kSampleFullProcesses) + " full processes per framework): " + detail +
+      "; raise --budget or narrow --framework/--scenario");
 }
 
 std::vector<Planned> Driver::replication_round(int look_number) {
@@ -835,4 +848,4 @@ int run_driver(const DriverOptions& options, Launcher& launcher, std::ostream& o
   }
 }
 
-}  // namespace legion_driver
+}  // namespace legion::driver

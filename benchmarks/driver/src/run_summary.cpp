@@ -7,7 +7,7 @@
 #include "driver/duration.hpp"
 #include "stats/table.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 std::string fixed(double value, int digits) {
@@ -190,4 +190,4 @@ std::vector<std::string> time_lines(const RunFacts& f) {
   return lines;
 }
 
-}  // namespace legion_driver
+}  // namespace legion::driver

@@ -5,7 +5,7 @@
 
 #include "bench_names.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 namespace {
 
 const double kAaBound = std::log(1.05);
@@ -65,4 +65,4 @@ bool targets_met(const ComparisonView& v, const std::string& baseline, double pr
   return true;
 }
 
-}  // namespace legion_driver
+}  // namespace legion::driver

@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-namespace legion_driver {
+namespace legion::driver {
 
 // "" when the file cannot be read.
 inline std::string read_text(const std::filesystem::path& path) {
@@ -26,4 +26,4 @@ inline std::string last_line(const std::filesystem::path& path) {
   return last;
 }
 
-}  // namespace legion_driver
+}  // namespace legion::driver

@@ -21,8 +21,9 @@ extern "C" void on_term(int) {
   g_stop = true;
 }
 
-std::vector<WorkClass> new_order_class(std::shared_ptr<TpcStores> stores, std::uint64_t seed) {
-  auto all = tpc_classes(std::move(stores), seed);
+std::vector<WorkClass> new_order_class(const std::shared_ptr<TpcStores>& stores,
+                                       std::uint64_t seed) {
+  auto all = tpc_classes(stores, seed);
   return {std::move(all[kNewOrder])};
 }
 

@@ -123,7 +123,7 @@ Json tpc_params(std::size_t cls, std::uint64_t id, std::uint64_t seed, std::uint
   }
 }
 
-std::vector<WorkClass> tpc_classes(std::shared_ptr<TpcStores> stores, std::uint64_t seed) {
+std::vector<WorkClass> tpc_classes(const std::shared_ptr<TpcStores>& stores, std::uint64_t seed) {
   std::vector<WorkClass> out;
 
   // new_order: clerk (read_request, check_stock) -> order writer (place_order).

@@ -8,7 +8,7 @@ were)."""
 import json
 import random
 
-BENCHMARKS = {  # name -> (legion mean us, model_calls, tokens_in, tokens_out, hash)
+BENCHMARKS = {  # name -> (legion mean us, model_calls, prompt_tokens, completion_tokens, hash)
     "simple_task/construction": (20.0, 0, 0, 0, "00000000000000c1"),
     "simple_task/hot": (100.0, 1, 120, 40, "1a2b3c4d5e6f7081"),
     "multi_agent_workflow/hot": (300.0, 3, 400, 150, "2b3c4d5e6f708192"),
@@ -33,7 +33,7 @@ def entry(name, rep, mean_us, calls, tin, tout, label, rng):
     return {"name": name, "family_index": 0, "per_family_instance_index": 0, "run_name": name,
             "run_type": "iteration", "repetitions": 5, "repetition_index": rep, "threads": 1,
             "iterations": 1000, "real_time": t, "cpu_time": t, "time_unit": "us",
-            "model_calls": calls, "tool_calls": 1, "tokens_in": tin, "tokens_out": tout,
+            "model_calls": calls, "tool_calls": 1, "prompt_tokens": tin, "completion_tokens": tout,
             "model_ns": 0, "residual_ns": t * 1e3, "rss_bytes": 1e7, "allocs_per_op": 3,
             "validated": 1, "label": label}
 

@@ -132,8 +132,8 @@ def stress_fault():
 
 def side(mean_ns, procs=3):
     return {"processes": procs, "repetitions": [5] * procs, "mean_ns": mean_ns,
-            "median_ns": mean_ns, "counters": {"model_calls": 1, "tokens_in": 100,
-                                                "tokens_out": 20},
+            "median_ns": mean_ns, "counters": {"model_calls": 1, "prompt_tokens": 100,
+                                                "completion_tokens": 20},
             "labels": ["00000000000000aa"], "cpu_ns": mean_ns * 0.9,
             "iter_p50_ns": mean_ns * 0.95, "iter_p95_ns": mean_ns * 1.3}
 

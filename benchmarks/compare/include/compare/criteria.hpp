@@ -1,7 +1,7 @@
 #pragma once
 
-// The seed's two benchmarking criteria as verdict lines, each read off an interval printed
-// beside it (docs/comparison.md, "The seed's criteria"):
+// The project brief's two benchmarking criteria as verdict lines, each read off an interval
+// printed beside it (docs/comparison.md, "The project brief's criteria"):
 //  - "coordination overhead < 15%", per multi-agent scenario and framework, in the latency
 //    regime: the overhead's interval (latency.hpp) wholly below 15% is met, wholly above is
 //    missed, otherwise inconclusive;

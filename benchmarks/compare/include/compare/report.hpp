@@ -13,12 +13,12 @@ namespace legion::compare {
 
 // The A/A gate first, then per regime one line per scenario x framework (ratio [CI] verdict),
 // each framework's geometric means with their CIs, under a latency model the wall time against
-// the critical path (latency.hpp), the seed's criteria, the rows inconclusive for lack of
-// replication, warnings. No line is wider than 100 columns.
+// the critical path (latency.hpp), the project brief's criteria, the rows inconclusive for lack
+// of replication, warnings. No line is wider than 100 columns.
 void print_summary(std::ostream& out, const Comparison& c);
 
-// The seed's criteria alone (the summary's section): a verdict line with its CI per scenario,
-// framework and criterion, the counts, and what this comparison does not judge.
+// The project brief's criteria alone (the summary's section): a verdict line with its CI per
+// scenario, framework and criterion, the counts, and what this comparison does not judge.
 void print_criteria(std::ostream& out, const Comparison& c);
 
 // One wide table per regime (times, CPU time, spread, ratio, mde, verdict, supplementary

@@ -8,7 +8,7 @@
 
 #include "driver/interference.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 
 struct ChildResult {
   int exit_status = -1;  // -1 when killed by a signal
@@ -24,4 +24,4 @@ struct ChildResult {
 ChildResult run_child(const std::vector<std::string>& argv, const std::filesystem::path& out,
                       const std::filesystem::path& err, double timeout_s);
 
-}  // namespace legion_driver
+}  // namespace legion::driver

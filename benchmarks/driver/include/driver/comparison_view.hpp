@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace legion_driver {
+namespace legion::driver {
 
 struct ComparisonRow {
   std::string benchmark;  // row_name() of the JSON's benchmark
@@ -64,4 +64,4 @@ struct PrecisionStatus {
 };
 PrecisionStatus precision_status(const ComparisonView& view);
 
-}  // namespace legion_driver
+}  // namespace legion::driver

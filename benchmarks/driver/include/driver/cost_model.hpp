@@ -15,7 +15,7 @@
 #include "driver/planner.hpp"
 #include "driver/process_data.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 
 struct KeptProcess {
   const ProcessData* data = nullptr;
@@ -32,4 +32,4 @@ double predict_process_s(const FrameworkModel& model, const std::vector<KeptProc
                          const std::vector<std::string>& rows,
                          const std::vector<std::string>& always, double overhead_s);
 
-}  // namespace legion_driver
+}  // namespace legion::driver

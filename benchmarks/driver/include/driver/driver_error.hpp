@@ -4,11 +4,11 @@
 // The message is one line; legion-driver prints it and exits 2.
 #include <stdexcept>
 
-namespace legion_driver {
+namespace legion::driver {
 
 class DriverError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
-}  // namespace legion_driver
+}  // namespace legion::driver

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace legion_driver {
+namespace legion::driver {
 
 // Seconds, or nullopt when `text` is not a duration (empty, negative, unknown unit, trailing
 // characters).
@@ -14,4 +14,4 @@ std::optional<double> parse_duration(std::string_view text);
 // "3m05s", "42s", "1h02m", "0.4s": whole seconds above 10 s.
 std::string format_duration(double seconds);
 
-}  // namespace legion_driver
+}  // namespace legion::driver

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace legion_driver {
+namespace legion::driver {
 
 struct MeasuredProcess {
   std::string framework;
@@ -24,4 +24,4 @@ struct MeasuredProcess {
 double forecast_s(const std::vector<MeasuredProcess>& so_far, const std::string& framework,
                   const std::string& kind, double predicted_s);
 
-}  // namespace legion_driver
+}  // namespace legion::driver

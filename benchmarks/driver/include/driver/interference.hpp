@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace legion_driver {
+namespace legion::driver {
 
 struct CpuTimes {  // the "cpu" line of /proc/stat, in clock ticks (USER_HZ)
   double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
@@ -61,4 +61,4 @@ Interference assess(const SystemSample& before, const SystemSample& after, const
 
 nlohmann::json to_json(const Interference& i);
 
-}  // namespace legion_driver
+}  // namespace legion::driver

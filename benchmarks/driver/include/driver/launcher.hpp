@@ -10,7 +10,7 @@
 
 #include "driver/child_process.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 
 class Launcher {
  public:
@@ -33,4 +33,4 @@ class ProcessLauncher final : public Launcher {
   }
 };
 
-}  // namespace legion_driver
+}  // namespace legion::driver

@@ -11,7 +11,7 @@
 
 #include "driver/interference.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 
 struct ProcessRecord {
   std::string framework;
@@ -54,4 +54,4 @@ nlohmann::json to_json(const SkippedProcess& s);
 // Writes `doc` to `path` through a temporary file and a rename: never a half-written manifest.
 void write_json_atomically(const std::filesystem::path& path, const nlohmann::json& doc);
 
-}  // namespace legion_driver
+}  // namespace legion::driver

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace legion_driver {
+namespace legion::driver {
 
 inline std::uint64_t splitmix64(std::uint64_t& state) {
   std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
@@ -26,4 +26,4 @@ void seeded_shuffle(std::vector<T>& items, std::uint64_t seed, std::uint64_t rou
   }
 }
 
-}  // namespace legion_driver
+}  // namespace legion::driver

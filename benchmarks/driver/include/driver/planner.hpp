@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace legion_driver {
+namespace legion::driver {
 
 // One framework's kept samples of one row, or of a bundle (then the logs of each process's
 // geometric mean over the bundle's rows, and a cost that is not used: its rows' are).
@@ -68,4 +68,4 @@ double typical_variance(const FrameworkModel& model);
 // In no particular order (the driver shuffles them with the seed).
 std::vector<PlannedProcess> plan_round(const PlanRequest& request);
 
-}  // namespace legion_driver
+}  // namespace legion::driver

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace legion_driver {
+namespace legion::driver {
 
 // A row is a benchmark name without Google Benchmark's suffixes:
 // "simple_task/cold_start/iterations:1/repeats:1/manual_time" -> "simple_task/cold_start",
@@ -37,4 +37,4 @@ struct ProcessData {
 ProcessData parse_process_data(std::string_view text, std::string_view source);
 ProcessData read_process_data(const std::filesystem::path& path);
 
-}  // namespace legion_driver
+}  // namespace legion::driver

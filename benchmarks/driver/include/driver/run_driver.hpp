@@ -1,9 +1,11 @@
 #pragma once
 // The adaptive run: legion-bench processes of every framework in a seeded interleaved order,
 // within a time budget (docs/harness.md, "scripts/bench and the run driver").
-//   1. Sample: two full processes per framework (the second only when the budget allows it,
-//      predicted from the first: else DriverError, "budget too small"), and cold-start
-//      processes (start, first run, exit) up to `cold_starts` per framework.
+//   1. Sample: three full processes per framework (every row needs 2; a regime's geometric mean
+//      is taken over the processes that ran all its rows, and 3 give its interval 2 degrees of
+//      freedom), the second and third only when the budget allows them, predicted from the
+//      first (else DriverError, "budget too small"); and cold-start processes (start, first
+//      run, exit) up to `cold_starts` per framework.
 //   2. Look: legion-compare over the kept processes (--looks N: the family's error rate is
 //      split over the N looks planned in advance).
 //   3. Replicate: re-run processes flagged for interference, then spend the round's share of
@@ -24,7 +26,7 @@
 #include "driver/interference.hpp"
 #include "driver/launcher.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 
 struct DriverOptions {
   std::filesystem::path bin_dir;        // legion-bench, legion-compare
@@ -61,4 +63,4 @@ int run_driver(const DriverOptions& options, Launcher& launcher, std::ostream& o
 // "^(a|b)(/|$)" over row names, regex metacharacters escaped: a --benchmark_filter.
 std::string rows_filter(const std::vector<std::string>& rows);
 
-}  // namespace legion_driver
+}  // namespace legion::driver

@@ -12,7 +12,7 @@
 #include "driver/comparison_view.hpp"
 #include "driver/manifest.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 
 // Disturbed: the A/A gate says so, or a process flagged for interference is still kept.
 bool run_disturbed(const ComparisonView* view, const std::vector<ProcessRecord>& processes);
@@ -36,4 +36,4 @@ std::vector<std::string> run_summary(const RunFacts& facts);
 // driver's own work). The last lines of run_summary.
 std::vector<std::string> time_lines(const RunFacts& facts);
 
-}  // namespace legion_driver
+}  // namespace legion::driver

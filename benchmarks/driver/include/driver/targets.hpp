@@ -12,7 +12,7 @@
 #include "driver/comparison_view.hpp"
 #include "driver/planner.hpp"
 
-namespace legion_driver {
+namespace legion::driver {
 
 std::vector<RowTarget> replication_targets(const ComparisonView& view, const std::string& baseline,
                                            double precision);
@@ -20,4 +20,4 @@ std::vector<RowTarget> replication_targets(const ComparisonView& view, const std
 // Nothing left to narrow: every row precise, no A/A row straddling, every mean precise.
 bool targets_met(const ComparisonView& view, const std::string& baseline, double precision);
 
-}  // namespace legion_driver
+}  // namespace legion::driver

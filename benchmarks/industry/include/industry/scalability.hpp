@@ -5,9 +5,9 @@
 //   vertical:   N worker threads in one process,
 // each level repeated, a backlog of tasks proportional to N drained per repetition. The
 // throughputs are fitted with the Universal Scalability Law (stats/usl.hpp: contention sigma,
-// coherency kappa, with bootstrap CIs and the predicted peak), and the seed's criterion
-// "overhead < 1.5x per instance" (N X(1) / X(N), with a bootstrap CI) becomes a verdict:
-// pass when the whole CI lies below 1.5 at every N, fail when one lies above, else
+// coherency kappa, with bootstrap CIs and the predicted peak), and the project brief's
+// criterion "overhead < 1.5x per instance" (N X(1) / X(N), with a bootstrap CI) becomes a
+// verdict: pass when the whole CI lies below 1.5 at every N, fail when one lies above, else
 // inconclusive. On a machine with fewer cores than N the processes share cores: the result
 // says so; it does not pretend to measure added hardware.
 #include <filesystem>

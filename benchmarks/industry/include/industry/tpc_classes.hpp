@@ -59,7 +59,7 @@ struct TpcStores {
 };
 
 // The six classes (five plus delivery_batch), their tools bound to `stores`.
-std::vector<WorkClass> tpc_classes(std::shared_ptr<TpcStores> stores, std::uint64_t seed);
+std::vector<WorkClass> tpc_classes(const std::shared_ptr<TpcStores>& stores, std::uint64_t seed);
 
 // Job parameters for transaction `id` of class `cls`; `last_order` is the newest order id
 // placed so far (order_status looks one up; 0 when none).
