@@ -123,7 +123,8 @@ unsigned count_processors(const std::string& cpuinfo) {
 }
 
 std::string or_unknown(std::string value) {
-  return value.empty() ? "unknown" : value;
+  if (value.empty()) return "unknown";
+  return value;
 }
 
 }  // namespace

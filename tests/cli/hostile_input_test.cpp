@@ -44,7 +44,7 @@ class HostileInput : public ::testing::Test {
     return {r.status, r.out, err.str()};
   }
   std::string write(const std::string& name, const std::string& text) {
-    const std::string path = backend_.dir() + "/" + name;
+    std::string path = backend_.dir() + "/" + name;
     std::ofstream(path) << text;
     return path;
   }

@@ -166,8 +166,8 @@ void expect_bad_input(const std::string& args, const std::string& message);
 // legion, direct and langchain under a latency model, 3 processes each (wall = the critical
 // path x a framework's factor x a small process effect), into a fresh directory.
 std::filesystem::path latency_files(const std::string& model_latency, bool counters = true) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("legion-compare-latency-" + std::to_string(::getpid()) + "-" + model_latency);
+  auto dir = std::filesystem::temp_directory_path() /
+             ("legion-compare-latency-" + std::to_string(::getpid()) + "-" + model_latency);
   std::filesystem::create_directories(dir);
   const std::vector<std::pair<std::string, double>> cases = {
       {"multi_agent_workflow/hot/real_time", 60e6},

@@ -335,7 +335,7 @@ int run(const Settings& s) {
     const fs::path export_file = s.out / "export.json";
     legion(s, {"export", "--store", url, "--out", export_file.string()}, "export");
     const json exported = json::parse(read_file(export_file));
-    const auto expected = static_cast<std::size_t>((cycle + 1) * s.tasks);
+    const auto expected = static_cast<std::size_t>(cycle + 1) * static_cast<std::size_t>(s.tasks);
     const auto& tasks = exported.at("tasks");
     const bool all_done = std::all_of(tasks.begin(), tasks.end(), [](const json& t) {
       return t.at("state") == "done" && t.at("result").is_object();

@@ -35,16 +35,17 @@ class Call : public std::enable_shared_from_this<Call> {
     request_.keep_alive(false);
     request_.prepare_payload();
     parser_.body_limit(kReplyLimit);
-    resolver_.async_resolve(
-        upstream_.host, upstream_.port,
-        [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type results) {
-          if (ec) return self->finish(ec);
-          self->stream_.expires_after(self->timeout_);
-          self->stream_.async_connect(results, [self](beast::error_code ec, const tcp::endpoint&) {
-            if (ec) return self->finish(ec);
-            self->write();
-          });
-        });
+    resolver_.async_resolve(upstream_.host, upstream_.port,
+                            [self = shared_from_this()](
+                                beast::error_code ec, const tcp::resolver::results_type& results) {
+                              if (ec) return self->finish(ec);
+                              self->stream_.expires_after(self->timeout_);
+                              self->stream_.async_connect(
+                                  results, [self](beast::error_code ec, const tcp::endpoint&) {
+                                    if (ec) return self->finish(ec);
+                                    self->write();
+                                  });
+                            });
   }
 
  private:
