@@ -1,9 +1,6 @@
-// GCC 12 reports a false -Wmaybe-uninitialized inside std::regex's compiler when building
-// with sanitizers (GCC PR 105562); it must be off before any header pulls in <functional>.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 #include "script.hpp"
+
+#include <re2/re2.h>
 
 #include <charconv>
 
@@ -50,6 +47,16 @@ TemplatePiece literal_piece(std::string text) {
   return piece;
 }
 
+// Latin-1 so a pattern or a text that is not UTF-8 is read byte by byte, as std::regex did
+// before (`.` matches one byte); errors go to the ScriptError, not to RE2's log on stderr.
+std::shared_ptr<const re2::RE2> compile_find(std::string_view pattern) {
+  re2::RE2::Options options;
+  options.set_encoding(re2::RE2::Options::EncodingLatin1);
+  options.set_log_errors(false);
+  return std::make_shared<const re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()),
+                                          options);
+}
+
 TemplatePiece make_template(std::string_view name, std::string_view written, int line) {
   TemplatePiece piece;
   piece.text = std::string(written);
@@ -72,11 +79,9 @@ TemplatePiece make_template(std::string_view name, std::string_view written, int
     piece.kind = Kind::kResultAt;
   } else if (name.starts_with("find:") && name.size() > 5) {
     piece.kind = Kind::kFind;
-    try {
-      piece.regex =
-          std::make_shared<const std::regex>(std::string(name.substr(5)), std::regex::ECMAScript);
-    } catch (const std::regex_error& error) {
-      fail(line, "template '" + piece.text + "': bad regex: " + error.what());
+    piece.regex = compile_find(name.substr(5));
+    if (!piece.regex->ok()) {
+      fail(line, "template '" + piece.text + "': bad regex: " + piece.regex->error());
     }
   } else {
     fail(line, "unknown template '" + piece.text + "'");

@@ -4,7 +4,6 @@
 // everything a reply needs (templates split, regexes compiled, JSON parsed) is done here.
 #include <cstddef>
 #include <memory>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,14 +11,20 @@
 
 #include "legion/message.hpp"
 
+namespace re2 {
+class RE2;
+}
+
 namespace legion::detail {
 
 struct TemplatePiece {
   enum class Kind { kLiteral, kResult, kResultAt, kResults, kLast, kStep, kFind };
   Kind kind = Kind::kLiteral;
-  std::string text;                         // the literal, or the template as written
-  std::size_t index = 0;                    // K of {{result:K}}, 1-based
-  std::shared_ptr<const std::regex> regex;  // {{find:REGEX}}
+  std::string text;       // the literal, or the template as written
+  std::size_t index = 0;  // K of {{result:K}}, 1-based
+  // {{find:REGEX}}: RE2, so matching is linear in the text whatever the regex (a backtracking
+  // matcher ran for minutes on a fuzzed script); bytes are Latin-1, as std::regex read them.
+  std::shared_ptr<const re2::RE2> regex;
 };
 
 // A text split into literals and templates. Without templates `pieces` is empty and

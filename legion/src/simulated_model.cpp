@@ -1,5 +1,7 @@
 #include "legion/simulated_model.hpp"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -108,19 +110,28 @@ class Turn {
   }
 
   // Last match of `regex` in `text`; its first capture group, or the whole match for a
-  // regex without groups.
-  static bool last_match(const std::regex& regex, std::string_view text, std::string& out) {
+  // regex without groups. Matches are taken left to right without overlap, as
+  // std::regex_iterator did, except that after an empty match the search moves on one byte
+  // (std::regex first tried a non-empty match at the same place). Each search sees the whole
+  // text, so ^ and \b judge a position by what precedes it.
+  static bool last_match(const re2::RE2& regex, std::string_view text, std::string& out) {
+    const re2::StringPiece whole(text.data(), text.size());
+    re2::StringPiece match[2];
+    const int wanted = regex.NumberOfCapturingGroups() > 0 ? 2 : 1;
     bool found = false;
-    for (std::cregex_iterator it(text.data(), text.data() + text.size(), regex), end; it != end;
-         ++it) {
-      const auto& match = *it;
-      out = match.size() > 1 ? match[1].str() : match[0].str();
+    for (std::size_t at = 0; at <= text.size();) {
+      if (!regex.Match(whole, at, text.size(), re2::RE2::UNANCHORED, match, wanted)) break;
+      const re2::StringPiece& value = match[wanted - 1];
+      out.assign(value.data() == nullptr ? "" : value.data(), value.size());
       found = true;
+      const auto begin = static_cast<std::size_t>(match[0].data() - text.data());
+      const std::size_t end = begin + match[0].size();
+      at = end > begin ? end : end + 1;
     }
     return found;
   }
 
-  bool find(const std::regex& regex, std::string& out) const {
+  bool find(const re2::RE2& regex, std::string& out) const {
     for (std::size_t i = messages_.size(); i-- > 0;) {
       const std::string_view content(messages_[i].content);
       if (i != where_.message) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <thread>
 
 #include "../../legion/src/json_util.hpp"
@@ -200,6 +201,41 @@ TEST(SimulatedModel, FindTemplate) {
   const ModelRequest quantified =
       request({user("abc 1234 5678"), user(script("answer {{find:(\\d{4}) }}"))});
   EXPECT_EQ(model.complete(quantified).message.content, "1234");
+}
+
+// Found by tests/fuzz/script (results/2026-12-04-fuzz-1m): nested quantifiers made
+// std::regex's backtracking matcher run for minutes; RE2 takes time linear in the text. The
+// first alternative cannot match and backtracks 2^N ways at every position under std::regex.
+TEST(SimulatedModel, FindWithNestedQuantifiersOverALongTextFinishes) {
+  SimulatedModel model;
+  const ModelRequest conversation = request(
+      {user(std::string(20000, 'a') + "!"), user(script("answer {{find:(?:a|a)*b|(a{3})!}}"))});
+  std::timespec before{};
+  std::timespec after{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &before);
+  EXPECT_EQ(model.complete(conversation).message.content, "aaa");
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &after);
+  const double seconds = static_cast<double>(after.tv_sec - before.tv_sec) +
+                         static_cast<double>(after.tv_nsec - before.tv_nsec) * 1e-9;
+  EXPECT_LT(seconds, 2.0) << "CPU seconds for one {{find:}} over 20,000 bytes";
+}
+
+// What RE2 leaves out (backreferences, lookaround) is a bad regex when the script is parsed;
+// bytes that are not UTF-8 are read one by one, as std::regex did.
+TEST(SimulatedModel, FindRegexSyntaxIsRe2) {
+  for (const std::string regex : {"(a)\\1", "a(?=b)", "(?<!a)b"}) {
+    const std::string error = error_of("answer {{find:" + regex + "}}");
+    EXPECT_EQ(error.rfind("script line 1: template '{{find:" + regex + "}}': bad regex: ", 0), 0u)
+        << error;
+    EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+  }
+  SimulatedModel model;
+  EXPECT_EQ(model.complete(request({user("x\xf1\xf2y"), user(script("answer {{find:x(.)}}"))}))
+                .message.content,
+            "\xf1");
+  EXPECT_EQ(model.complete(request({user("a1 a2"), user(script("answer {{find:\\ba(\\d)}}"))}))
+                .message.content,
+            "2");
 }
 
 TEST(SimulatedModel, FindIgnoresTheScriptBlockItself) {
