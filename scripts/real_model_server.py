@@ -86,8 +86,8 @@ class ChatRequest(server_types.CreateChatCompletionRequest):
 if __name__ == "__main__":
     llama_low.llama_model_default_params = _params_without_extra_buffers
     # Before llama_cpp.server.app is imported: its routes take the request class by name.
-    server_types.CreateChatCompletionRequest = ChatRequest  # type: ignore[misc]
-    llama_cpp.Llama.create_chat_completion = create_chat_completion  # type: ignore[method-assign]
+    server_types.CreateChatCompletionRequest = ChatRequest  # type: ignore[misc, unused-ignore]
+    llama_cpp.Llama.create_chat_completion = create_chat_completion  # type: ignore[method-assign, unused-ignore]
     # Imported after the patch: the server reads the patched function when it loads the model.
     from llama_cpp.server.__main__ import main
 

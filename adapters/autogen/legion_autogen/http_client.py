@@ -21,14 +21,16 @@ from .model_client import MODEL_INFO
 def http_model_client(endpoint: dict[str, Any]) -> ChatCompletionClient:
     from autogen_ext.models.openai import OpenAIChatCompletionClient
 
-    return OpenAIChatCompletionClient(
-        model=endpoint["model"],
-        base_url=v1_url(endpoint),
-        api_key=api_key(endpoint),
-        model_info=MODEL_INFO,
-        temperature=0,
-        timeout=float(endpoint["timeout_s"]),
-        max_retries=int(endpoint["max_retries"]),
-        # A create argument like temperature: sent with every request when set.
-        **({} if max_tokens(endpoint) is None else {"max_tokens": max_tokens(endpoint)}),
-    )
+    arguments: dict[str, Any] = {
+        "model": endpoint["model"],
+        "base_url": v1_url(endpoint),
+        "api_key": api_key(endpoint),
+        "model_info": MODEL_INFO,
+        "temperature": 0,
+        "timeout": float(endpoint["timeout_s"]),
+        "max_retries": int(endpoint["max_retries"]),
+    }
+    cap = max_tokens(endpoint)
+    if cap is not None:  # a create argument like temperature: sent with every request when set
+        arguments["max_tokens"] = cap
+    return OpenAIChatCompletionClient(**arguments)

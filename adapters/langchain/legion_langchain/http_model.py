@@ -36,6 +36,7 @@ def http_chat_model(endpoint: dict[str, Any]) -> BaseChatModel:
         temperature=0,
         timeout=float(endpoint["timeout_s"]),
         max_retries=int(endpoint["max_retries"]),
-        max_tokens=max_tokens(endpoint),
+        # The field is max_tokens; its alias is the wire name, max_completion_tokens.
+        max_completion_tokens=max_tokens(endpoint),
         http_async_client=openai.DefaultAsyncHttpxClient(),
     )
