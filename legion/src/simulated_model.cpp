@@ -7,6 +7,7 @@
 #include <charconv>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <thread>
 #include <unordered_map>
@@ -118,17 +119,17 @@ class Turn {
     const re2::StringPiece whole(text.data(), text.size());
     re2::StringPiece match[2];
     const int wanted = regex.NumberOfCapturingGroups() > 0 ? 2 : 1;
-    bool found = false;
+    std::optional<re2::StringPiece> last;  // copied out once, after the last match
     for (std::size_t at = 0; at <= text.size();) {
       if (!regex.Match(whole, at, text.size(), re2::RE2::UNANCHORED, match, wanted)) break;
-      const re2::StringPiece& value = match[wanted - 1];
-      out.assign(value.data() == nullptr ? "" : value.data(), value.size());
-      found = true;
+      last = match[wanted - 1];
       const auto begin = static_cast<std::size_t>(match[0].data() - text.data());
       const std::size_t end = begin + match[0].size();
       at = end > begin ? end : end + 1;
     }
-    return found;
+    if (!last) return false;
+    out.assign(last->data() == nullptr ? "" : last->data(), last->size());
+    return true;
   }
 
   bool find(const re2::RE2& regex, std::string& out) const {

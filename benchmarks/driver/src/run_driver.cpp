@@ -41,8 +41,9 @@ const std::string kCalibrationRow =
 // all; a regime's geometric mean is taken over the processes that ran all its rows, in practice
 // the full ones, and with 2 its interval has 1 degree of freedom (t ~ 51 at 98.75%: CrewAI hot
 // 2629 [73, 94440] in the 17965ab default run although its two processes differed by ~20%). A
-// third gives 2 (t ~ 9.9), for about what the first replication round spent on near-full row
-// processes that entered no geometric mean (docs/harness.md, "Sample").
+// third gives 2 (t ~ 8.9), for about what the first replication round spent on near-full row
+// processes that entered no geometric mean (docs/harness.md, "scripts/bench and the run
+// driver").
 constexpr int kSampleFullProcesses = 3;
 // Kept free at the end of the budget for the last comparison (at most 5% of the budget; twice
 // the last comparison's time once one ran).

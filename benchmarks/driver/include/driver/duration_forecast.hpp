@@ -4,7 +4,8 @@
 // for the rows a framework spends its untimed time in (a CrewAI row process predicted at 25 s
 // took 48 s). Before starting a process the driver scales the model's prediction by how far off
 // it was for the framework's processes of the same kind so far, and does not start the process
-// when that forecast would end past the budget (docs/harness.md, "Sample", "Replicate").
+// when that forecast would end past the budget (docs/harness.md, "scripts/bench and the run
+// driver").
 #include <string>
 #include <vector>
 
