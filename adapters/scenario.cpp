@@ -213,6 +213,10 @@ Scenario load_scenario(const std::filesystem::path& file) {
   } catch (const ConfigError& error) {
     throw ScenarioError(error.what());
   }
+  return parse_scenario(text, file);
+}
+
+Scenario parse_scenario(std::string_view text, const std::filesystem::path& file) {
   ParsedJson spec = parse_json(text);
   if (!spec.ok()) throw ScenarioError(file.string() + ": " + spec.error);
   Scenario s = parse(spec.value, file.string());

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace legion::adapters {
@@ -114,6 +115,9 @@ struct ScenarioInput {
 };
 
 Scenario load_scenario(const std::filesystem::path& file);  // throws ScenarioError
+// What load_scenario does with the text it read from `file`: the errors name `file`, and the
+// spec's id must be its stem.
+Scenario parse_scenario(std::string_view text, const std::filesystem::path& file);
 // Every *.json in `directory`, sorted by id; duplicate ids are an error.
 std::vector<Scenario> load_catalog(const std::filesystem::path& directory);
 

@@ -405,8 +405,12 @@ PatternRun prepare_pattern(const Workflow& w, const json& p) {
 }  // namespace
 
 json load_workflow(const std::string& path) {
-  ParsedJson spec = parse_json(read_text_file(path));
-  if (!spec.ok()) throw ConfigError(path + ": " + spec.error);
+  return parse_workflow(read_text_file(path), path);
+}
+
+json parse_workflow(std::string_view text, const std::string& source) {
+  ParsedJson spec = parse_json(text);
+  if (!spec.ok()) throw ConfigError(source + ": " + spec.error);
   return std::move(spec.value);
 }
 

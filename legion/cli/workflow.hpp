@@ -6,6 +6,7 @@
 // again.
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "legion/agent.hpp"
 
@@ -27,5 +28,7 @@ void validate_workflow(const nlohmann::json& spec);
 
 // Reads and parses the file; a read or JSON error is a ConfigError naming the file.
 nlohmann::json load_workflow(const std::string& path);
+// The parse of load_workflow: `text` as read from `source` (named in the error).
+nlohmann::json parse_workflow(std::string_view text, const std::string& source);
 
 }  // namespace legion::cli

@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <charconv>
+#include <optional>
 
 #include "legion/error.hpp"
 #include "legion/json_input.hpp"
@@ -313,6 +314,33 @@ ScriptLocation locate_script(const std::vector<ChatMessage>& messages) {
     return {i, open, close + kClose.size(), content.substr(body, close - body)};
   }
   throw ScriptError("no [[script]] block in the conversation");
+}
+
+// Matches are taken left to right without overlap, as std::regex_iterator did, except that
+// after an empty match the search moves on one byte (std::regex first tried a non-empty
+// match at the same place). Each search sees the whole text, so ^ and \b judge a position by
+// what precedes it, also at the window's first byte.
+//
+// One RE2 search is linear in the text after its start, but it may read on to the end: in
+// `a.*b|a` over "aaa..." every `a` matches, yet the first alternative stays possible until
+// the last byte. Taken one after another, such matches cost the square of the text's
+// length; starting kFindWindowBytes before the end bounds that to the window's square.
+bool find_last_match(const re2::RE2& regex, std::string_view text, std::string& out) {
+  const re2::StringPiece whole(text.data(), text.size());
+  re2::StringPiece match[2];
+  const int wanted = regex.NumberOfCapturingGroups() > 0 ? 2 : 1;
+  std::optional<re2::StringPiece> last;  // copied out once, after the last match
+  std::size_t at = text.size() > kFindWindowBytes ? text.size() - kFindWindowBytes : 0;
+  while (at <= text.size()) {
+    if (!regex.Match(whole, at, text.size(), re2::RE2::UNANCHORED, match, wanted)) break;
+    last = match[wanted - 1];
+    const auto begin = static_cast<std::size_t>(match[0].data() - text.data());
+    const std::size_t end = begin + match[0].size();
+    at = end > begin ? end : end + 1;
+  }
+  if (!last) return false;
+  out.assign(last->data() == nullptr ? "" : last->data(), last->size());
+  return true;
 }
 
 }  // namespace legion::detail

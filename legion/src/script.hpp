@@ -22,8 +22,9 @@ struct TemplatePiece {
   Kind kind = Kind::kLiteral;
   std::string text;       // the literal, or the template as written
   std::size_t index = 0;  // K of {{result:K}}, 1-based
-  // {{find:REGEX}}: RE2, so matching is linear in the text whatever the regex (a backtracking
-  // matcher ran for minutes on a fuzzed script); bytes are Latin-1, as std::regex read them.
+  // {{find:REGEX}}: RE2, so one match takes time linear in the text whatever the regex (a
+  // backtracking matcher ran for minutes on a fuzzed script); bytes are Latin-1, as std::regex
+  // read them. Searched by find_last_match.
   std::shared_ptr<const re2::RE2> regex;
 };
 
@@ -76,5 +77,15 @@ std::string_view trim(std::string_view text);
 
 // Throws ScriptError when no message holds a block or the last block is not closed.
 ScriptLocation locate_script(const std::vector<ChatMessage>& messages);
+
+// How far from the end of a text {{find:}} starts its search (docs/simulated-model.md).
+inline constexpr std::size_t kFindWindowBytes = 16 * 1024;
+
+// {{find:}}'s search of one text: the last of the regex's matches taken left to right
+// without overlap from kFindWindowBytes before the end (from the start of a shorter text);
+// its first capture group, or the whole match for a regex without groups, goes to `out`.
+// False when nothing matches there. At most about kFindWindowBytes^2 steps, whatever the
+// regex and the text's length.
+bool find_last_match(const re2::RE2& regex, std::string_view text, std::string& out);
 
 }  // namespace legion::detail

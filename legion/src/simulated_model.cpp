@@ -110,37 +110,15 @@ class Turn {
     return out;
   }
 
-  // Last match of `regex` in `text`; its first capture group, or the whole match for a
-  // regex without groups. Matches are taken left to right without overlap, as
-  // std::regex_iterator did, except that after an empty match the search moves on one byte
-  // (std::regex first tried a non-empty match at the same place). Each search sees the whole
-  // text, so ^ and \b judge a position by what precedes it.
-  static bool last_match(const re2::RE2& regex, std::string_view text, std::string& out) {
-    const re2::StringPiece whole(text.data(), text.size());
-    re2::StringPiece match[2];
-    const int wanted = regex.NumberOfCapturingGroups() > 0 ? 2 : 1;
-    std::optional<re2::StringPiece> last;  // copied out once, after the last match
-    for (std::size_t at = 0; at <= text.size();) {
-      if (!regex.Match(whole, at, text.size(), re2::RE2::UNANCHORED, match, wanted)) break;
-      last = match[wanted - 1];
-      const auto begin = static_cast<std::size_t>(match[0].data() - text.data());
-      const std::size_t end = begin + match[0].size();
-      at = end > begin ? end : end + 1;
-    }
-    if (!last) return false;
-    out.assign(last->data() == nullptr ? "" : last->data(), last->size());
-    return true;
-  }
-
   bool find(const re2::RE2& regex, std::string& out) const {
     for (std::size_t i = messages_.size(); i-- > 0;) {
       const std::string_view content(messages_[i].content);
       if (i != where_.message) {
-        if (last_match(regex, content, out)) return true;
+        if (detail::find_last_match(regex, content, out)) return true;
         continue;
       }
-      if (last_match(regex, content.substr(where_.block_end), out)) return true;
-      if (last_match(regex, content.substr(0, where_.block_begin), out)) return true;
+      if (detail::find_last_match(regex, content.substr(where_.block_end), out)) return true;
+      if (detail::find_last_match(regex, content.substr(0, where_.block_begin), out)) return true;
     }
     return false;
   }

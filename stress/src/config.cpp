@@ -357,7 +357,11 @@ ScenarioConfig parse_config(const json& document, const std::filesystem::path& s
 }
 
 ScenarioConfig load_config(const std::filesystem::path& file) {
-  legion::ParsedJson document = legion::parse_json(legion::read_text_file(file.string()));
+  return parse_config_text(legion::read_text_file(file.string()), file);
+}
+
+ScenarioConfig parse_config_text(std::string_view text, const std::filesystem::path& file) {
+  legion::ParsedJson document = legion::parse_json(text);
   if (!document.ok()) throw legion::ConfigError(file.string() + ": " + document.error);
   return parse_config(document.value, file);
 }

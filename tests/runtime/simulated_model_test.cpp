@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "../../legion/src/json_util.hpp"
+#include "../../legion/src/script.hpp"
 #include "legion/error.hpp"
 #include "legion/tokens.hpp"
 
@@ -218,6 +219,33 @@ TEST(SimulatedModel, FindWithNestedQuantifiersOverALongTextFinishes) {
   const double seconds = static_cast<double>(after.tv_sec - before.tv_sec) +
                          static_cast<double>(after.tv_nsec - before.tv_nsec) * 1e-9;
   EXPECT_LT(seconds, 2.0) << "CPU seconds for one {{find:}} over 20,000 bytes";
+}
+
+// Taking RE2's matches one after another costs the square of the text when each search
+// reads on to the end: in `a.*b|(a)` over "aaa..." every `a` matches, yet the first
+// alternative stays possible until the last byte. Over these 4 MiB that takes hours; the
+// search starts detail::kFindWindowBytes before the end instead.
+TEST(SimulatedModel, FindOverALongTextSearchesItsLastWindow) {
+  SimulatedModel model;
+  const ModelRequest pathological = request(
+      {user(std::string(std::size_t{4} << 20, 'a')), user(script("answer {{find:a.*b|(a)}}"))});
+  EXPECT_EQ(model.complete(pathological).message.content, "a");
+
+  // A match that starts before the window is not found in its message: the search goes on
+  // to older messages. One that starts on the window's first byte is found, and \b there
+  // judges it by the byte before.
+  const std::size_t window = detail::kFindWindowBytes;
+  const std::string too_early = "code=1 " + std::string(window, '.');
+  const std::string on_the_edge = "xcode=2" + std::string(window - 6, '.');
+  auto find = [&](const std::string& text, const std::string& regex) {
+    return model
+        .complete(
+            request({user("code=0"), user(text), user(script("answer {{find:" + regex + "}}"))}))
+        .message.content;
+  };
+  EXPECT_EQ(find(too_early, "code=(\\d)"), "0");
+  EXPECT_EQ(find(on_the_edge, "code=(\\d)"), "2");
+  EXPECT_EQ(find(on_the_edge, "\\bcode=(\\d)"), "0");
 }
 
 // What RE2 leaves out (backreferences, lookaround) is a bad regex when the script is parsed;

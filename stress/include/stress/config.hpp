@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stress/fault_schedule.hpp"
@@ -102,6 +103,8 @@ struct ScenarioConfig {
 // Throws legion::ConfigError "FILE: field 'NAME': reason".
 ScenarioConfig parse_config(const nlohmann::json& document, const std::filesystem::path& source);
 ScenarioConfig load_config(const std::filesystem::path& file);
+// load_config after the read: `text` as read from `file` (named in the errors).
+ScenarioConfig parse_config_text(std::string_view text, const std::filesystem::path& file);
 
 // Durations (run, ramps, stages, restart) times `factor`, floored at min_duration_s for the
 // run (the parts stretch with the floor); task counts by the same ratio, floored at min_tasks

@@ -1,10 +1,11 @@
-// Scenario specs (benchmarks/scenarios/*.json, docs/harness.md) through load_scenario, then
+// Scenario specs (benchmarks/scenarios/*.json, docs/harness.md) through parse_scenario (what
+// load_scenario does with the file's text; the read itself is the CLI matrix's test), then
 // what legion-bench does with one: the parameter grid and the instantiation of each binding
 // (templates and integer expressions). Bad input must be a ScenarioError.
 //
-// load_scenario wants the file named after the spec's id, so the harness names the scratch
-// file after the "id" it finds (or "fuzz" when there is none to use). It instantiates the
-// full grid only while it has at most 64 bindings (a grid's size is the author's choice).
+// The file must be named after the spec's id, so the harness names it after the "id" it
+// finds (or "fuzz" when there is none to use). It instantiates the full grid only while it
+// has at most 64 bindings (a grid's size is the author's choice).
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
@@ -32,9 +33,10 @@ std::string file_name(const std::uint8_t* data, std::size_t size) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace legion::adapters;
-  const std::string path = legion::fuzz::write_scratch(file_name(data, size), data, size);
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  const std::string path = file_name(data, size);
   legion::fuzz::expect_only<ScenarioError>([&] {
-    const Scenario scenario = load_scenario(path);
+    const Scenario scenario = parse_scenario(text, path);
     std::size_t bindings = 1;
     for (const Parameter& parameter : scenario.parameters) {
       bindings *= parameter.values.size();

@@ -1,6 +1,7 @@
-// Stress scenario configs (tests/*_tests/*.json, docs/stress.md) through load_config, then
-// the scaling legion-stress applies for --time-scale. Bad input must be a ConfigError naming
-// the file and the field.
+// Stress scenario configs (tests/*_tests/*.json, docs/stress.md) through parse_config_text
+// (what load_config does with the file's text; the read itself is the CLI matrix's test),
+// then the scaling legion-stress applies for --time-scale. Bad input must be a ConfigError
+// naming the file and the field.
 #include <cmath>
 #include <cstdint>
 
@@ -9,9 +10,9 @@
 #include "stress/config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string path = legion::fuzz::write_scratch("scenario.json", data, size);
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
   legion::fuzz::expect_only<legion::ConfigError>([&] {
-    const stress::ScenarioConfig config = stress::load_config(path);
+    const stress::ScenarioConfig config = stress::parse_config_text(text, "scenario.json");
     // The factors scripts/test's stress-smoke runs use, and full scale.
     for (const double factor : {1.0, 0.02, 0.002, 0.000003}) {
       const stress::ScenarioConfig run = stress::scaled(config, factor);

@@ -1,7 +1,8 @@
 #pragma once
 // What every fuzz target shares: the oracle (the documented error type is fine; anything
-// else escaping a parser is a finding, like a sanitizer report) and a scratch file for the
-// parsers whose public entry point reads a file.
+// else escaping a parser is a finding, like a sanitizer report). The targets hand their input
+// to the in-memory parse each file loader calls after its read, so no execution touches the
+// disk (a scratch file per execution cost more than some parsers).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -41,9 +42,5 @@ inline void require(bool condition, const char* what) {
   std::fprintf(stderr, "fuzz: property violated: %s\n", what);
   std::abort();
 }
-
-// Writes the input to `name` in a directory private to this process (made once, removed at
-// exit) and returns its path: the CLI's entry points read files, and so does the target.
-std::string write_scratch(std::string_view name, const std::uint8_t* data, std::size_t size);
 
 }  // namespace legion::fuzz

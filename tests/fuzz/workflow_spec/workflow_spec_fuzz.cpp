@@ -1,6 +1,7 @@
-// Workflow specs (docs/workflow-spec.md) through `legion run`'s entry points: load_workflow
-// reads the file, run_workflow checks the spec and runs its pattern on the simulated model.
-// Bad input must be a legion::Error (the CLI prints it as one line, exit 2 or 1).
+// Workflow specs (docs/workflow-spec.md) through `legion run`'s entry points: parse_workflow
+// (what load_workflow does with the file's text; the read itself is the CLI matrix's test),
+// then run_workflow checks the spec and runs its pattern on the simulated model. Bad input
+// must be a legion::Error (the CLI prints it as one line, exit 2 or 1).
 //
 // Two things the harness changes before running, so an execution stays short without
 // losing what is parsed: the model's latency spec is parsed and sampled here, then replaced
@@ -53,9 +54,9 @@ void bound_the_run(json& spec) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string path = legion::fuzz::write_scratch("workflow.json", data, size);
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
   legion::fuzz::expect_only<legion::Error>([&] {
-    json spec = legion::cli::load_workflow(path);
+    json spec = legion::cli::parse_workflow(text, "workflow.json");
     bound_the_run(spec);
     // `legion run` prints the result as JSON: that must work for whatever the run produced.
     (void)legion::cli::run_workflow(spec, nullptr, "").dump(2);
