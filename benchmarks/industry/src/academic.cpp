@@ -56,7 +56,12 @@ class AgentDojoReplay {
  public:
   explicit AgentDojoReplay(const AcademicOptions& o) : o_(o) {
     adapter_ = start_adapter(o.framework);  // a Python framework starts the interpreter here
-    legion::python::start_interpreter({{}, {std::string(LEGION_ADAPTERS_DIR) + "/python_common"}});
+    // AgentDojo is imported into the virtualenv the framework started (its own, for a
+    // framework whose pins conflict with requirements.txt): a process has one virtualenv.
+    legion::python::InterpreterOptions python{
+        {}, {std::string(LEGION_ADAPTERS_DIR) + "/python_common"}};
+    if (legion::python::interpreter_running()) python.venv = legion::python::interpreter_venv();
+    legion::python::start_interpreter(python);
     legion::python::import_module("agentdojo");
     with_gil([&] {
       glue_ = hold(py::module_::import(kGlue));
