@@ -28,7 +28,8 @@
 //
 // Writes OUT/cycles.jsonl as it goes (one row per finished cycle, flushed), OUT/e2e.json
 // (settings, rows, trends, verdicts; "status": "running" until the end) and the workers'
-// logs under OUT/logs/. SIGINT or SIGTERM stops it after the current cycle: the remaining
+// logs under OUT/logs/. SIGINT or SIGTERM stops it after the current cycle (a signal to the
+// whole process group stops the workers too: the cycle under way is dropped): the remaining
 // steps run on the cycles done and e2e.json says `interrupted`. Exit status: 0 every verdict
 // passed, 1 a verdict failed or the run was interrupted, 2 bad usage or a failure to run (a
 // command that should have worked did not).
@@ -386,81 +387,88 @@ int run(const Settings& s) {
   const auto started = Clock::now();
   double long_lived_cpu_before = process_cpu_ms(long_lived.pid());
   for (int cycle = 0; cycle < s.cycles && !stop_requested; ++cycle) {
-    const auto t0 = Clock::now();
-    const double cpu0 = reaped_cpu_ms();
-    const int delay = kill_after(random);
-    {
-      // The victim gets a head start so that it is idle, polling, when the tasks arrive and
-      // takes its share of them (not guaranteed: `taken_over` records what it held).
-      Child victim(worker_args(s, url, "victim-" + std::to_string(cycle), false),
-                   s.out / "logs" / "victims.log");
-      std::this_thread::sleep_for(std::chrono::milliseconds(s.head_start_ms));
-      if (cycle > 0) submit(cycle);
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-      victim.signal(SIGKILL);
-      victim.wait(std::chrono::seconds(30), "killed worker");
+    try {
+      const auto t0 = Clock::now();
+      const double cpu0 = reaped_cpu_ms();
+      const int delay = kill_after(random);
+      {
+        // The victim gets a head start so that it is idle, polling, when the tasks arrive and
+        // takes its share of them (not guaranteed: `taken_over` records what it held).
+        Child victim(worker_args(s, url, "victim-" + std::to_string(cycle), false),
+                     s.out / "logs" / "victims.log");
+        std::this_thread::sleep_for(std::chrono::milliseconds(s.head_start_ms));
+        if (cycle > 0) submit(cycle);
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+        victim.signal(SIGKILL);
+        victim.wait(std::chrono::seconds(30), "killed worker");
+      }
+      Child restarted(worker_args(s, url, "restart-" + std::to_string(cycle), true),
+                      s.out / "logs" / "restarts.log");
+      const int drained = restarted.wait(std::chrono::seconds(120), "restarted worker");
+      if (drained != 0) throw Failure("restarted worker: exit " + std::to_string(drained));
+      const auto t1 = Clock::now();
+      const double cpu1 = reaped_cpu_ms();
+      const json ledger = json::parse(legion(s, {"verify", "--store", url}, "verify"));
+      const fs::path export_file = s.out / "export.json";
+      legion(s, {"export", "--store", url, "--out", export_file.string()}, "export");
+      const json exported = json::parse(read_file(export_file));
+      const auto expected = static_cast<std::size_t>(cycle + 1) * static_cast<std::size_t>(s.tasks);
+      const auto& tasks = exported.at("tasks");
+      const bool all_done = std::all_of(tasks.begin(), tasks.end(), [](const json& t) {
+        return t.at("state") == "done" && t.at("result").is_object();
+      });
+      // This cycle's tasks that needed a second attempt: the killed worker held their lease.
+      const std::string prefix = "c" + std::to_string(cycle) + "-";
+      const auto taken_over = std::count_if(tasks.begin(), tasks.end(), [&](const json& t) {
+        return t.at("key").get<std::string>().rfind(prefix, 0) == 0 &&
+               t.at("attempts").get<int>() > 1;
+      });
+      cycles_taken_over += taken_over > 0 ? 1 : 0;
+      if (!ledger.at("ok").get<bool>() || tasks.size() != expected || !all_done ||
+          exported.at("ledger") != ledger) {
+        throw Failure("cycle " + std::to_string(cycle) + ": ledger or export not clean: " +
+                      ledger.dump() + ", " + std::to_string(tasks.size()) + " tasks exported of " +
+                      std::to_string(expected) + (all_done ? "" : ", not all done with a result"));
+      }
+      const auto t2 = Clock::now();
+      const double cpu2 = reaped_cpu_ms();
+      const double work = std::chrono::duration<double, std::milli>(t1 - t0).count();
+      const double check = std::chrono::duration<double, std::milli>(t2 - t1).count();
+      rss.push_back(static_cast<double>(rss_kb(long_lived.pid())));
+      const Held held = scrape(port);
+      cache.push_back(held.cache_kb);
+      heap.push_back(held.heap_kb);
+      net.push_back(rss.back() - std::max(0.0, held.cache_kb));  // as legion-stress nets it
+      fds.push_back(static_cast<double>(open_fds(long_lived.pid())));
+      const double long_lived_cpu_now = process_cpu_ms(long_lived.pid());
+      work_ms.push_back(work);
+      check_ms.push_back(check);
+      work_cpu.push_back(cpu1 - cpu0);
+      check_cpu.push_back(cpu2 - cpu1);
+      long_lived_cpu.push_back(long_lived_cpu_now - long_lived_cpu_before);
+      long_lived_cpu_before = long_lived_cpu_now;
+      rows.push_back({{"cycle", cycle},
+                      {"t_s", std::chrono::duration<double>(Clock::now() - started).count()},
+                      {"load1", load_1min()},
+                      {"kill_after_ms", delay},
+                      {"taken_over", taken_over},
+                      {"work_ms", work},
+                      {"verify_export_ms", check},
+                      {"work_cpu_ms", work_cpu.back()},
+                      {"verify_export_cpu_ms", check_cpu.back()},
+                      {"long_lived_cpu_ms", long_lived_cpu.back()},
+                      {"rss_kb", rss.back()},
+                      {"cache_kb", cache.back()},
+                      {"heap_kb", heap.back()},
+                      {"rss_net_of_cache_kb", net.back()},
+                      {"open_fds", fds.back()}});
+      rows_file << rows.back().dump() << "\n" << std::flush;
+    } catch (const Failure&) {
+      // A signal to the whole process group (Ctrl-C in a terminal) stops the workers too, so
+      // the cycle under way fails: it is dropped, and the run ends as interrupted.
+      if (stop_requested) break;
+      throw;
     }
-    Child restarted(worker_args(s, url, "restart-" + std::to_string(cycle), true),
-                    s.out / "logs" / "restarts.log");
-    const int drained = restarted.wait(std::chrono::seconds(120), "restarted worker");
-    if (drained != 0) throw Failure("restarted worker: exit " + std::to_string(drained));
-    const auto t1 = Clock::now();
-    const double cpu1 = reaped_cpu_ms();
-    const json ledger = json::parse(legion(s, {"verify", "--store", url}, "verify"));
-    const fs::path export_file = s.out / "export.json";
-    legion(s, {"export", "--store", url, "--out", export_file.string()}, "export");
-    const json exported = json::parse(read_file(export_file));
-    const auto expected = static_cast<std::size_t>(cycle + 1) * static_cast<std::size_t>(s.tasks);
-    const auto& tasks = exported.at("tasks");
-    const bool all_done = std::all_of(tasks.begin(), tasks.end(), [](const json& t) {
-      return t.at("state") == "done" && t.at("result").is_object();
-    });
-    // This cycle's tasks that needed a second attempt: the killed worker held their lease.
-    const std::string prefix = "c" + std::to_string(cycle) + "-";
-    const auto taken_over = std::count_if(tasks.begin(), tasks.end(), [&](const json& t) {
-      return t.at("key").get<std::string>().rfind(prefix, 0) == 0 &&
-             t.at("attempts").get<int>() > 1;
-    });
-    cycles_taken_over += taken_over > 0 ? 1 : 0;
-    if (!ledger.at("ok").get<bool>() || tasks.size() != expected || !all_done ||
-        exported.at("ledger") != ledger) {
-      throw Failure("cycle " + std::to_string(cycle) + ": ledger or export not clean: " +
-                    ledger.dump() + ", " + std::to_string(tasks.size()) + " tasks exported of " +
-                    std::to_string(expected) + (all_done ? "" : ", not all done with a result"));
-    }
-    const auto t2 = Clock::now();
-    const double cpu2 = reaped_cpu_ms();
-    const double work = std::chrono::duration<double, std::milli>(t1 - t0).count();
-    const double check = std::chrono::duration<double, std::milli>(t2 - t1).count();
-    rss.push_back(static_cast<double>(rss_kb(long_lived.pid())));
-    const Held held = scrape(port);
-    cache.push_back(held.cache_kb);
-    heap.push_back(held.heap_kb);
-    net.push_back(rss.back() - std::max(0.0, held.cache_kb));  // as legion-stress nets it
-    fds.push_back(static_cast<double>(open_fds(long_lived.pid())));
-    const double long_lived_cpu_now = process_cpu_ms(long_lived.pid());
-    work_ms.push_back(work);
-    check_ms.push_back(check);
-    work_cpu.push_back(cpu1 - cpu0);
-    check_cpu.push_back(cpu2 - cpu1);
-    long_lived_cpu.push_back(long_lived_cpu_now - long_lived_cpu_before);
-    long_lived_cpu_before = long_lived_cpu_now;
-    rows.push_back({{"cycle", cycle},
-                    {"t_s", std::chrono::duration<double>(Clock::now() - started).count()},
-                    {"load1", load_1min()},
-                    {"kill_after_ms", delay},
-                    {"taken_over", taken_over},
-                    {"work_ms", work},
-                    {"verify_export_ms", check},
-                    {"work_cpu_ms", work_cpu.back()},
-                    {"verify_export_cpu_ms", check_cpu.back()},
-                    {"long_lived_cpu_ms", long_lived_cpu.back()},
-                    {"rss_kb", rss.back()},
-                    {"cache_kb", cache.back()},
-                    {"heap_kb", heap.back()},
-                    {"rss_net_of_cache_kb", net.back()},
-                    {"open_fds", fds.back()}});
-    rows_file << rows.back().dump() << "\n" << std::flush;
   }
   const double total_s = std::chrono::duration<double>(Clock::now() - started).count();
   const int cycles_done = static_cast<int>(rows.size());
