@@ -60,6 +60,7 @@ json to_json(const store::Task& t) {
           {"state", store::to_string(t.state)},
           {"attempts", t.attempts},
           {"max_attempts", t.max_attempts},
+          {"lease_expiries", t.expiries},
           {"payload", parse_or_string(t.payload)},
           {"result", t.result.empty() ? json(nullptr) : parse_or_string(t.result)},
           {"error", t.error}};

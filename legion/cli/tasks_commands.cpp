@@ -62,6 +62,7 @@ void add_list(CLI::App& tasks, CliIo io) {
         } else {
           io.out << t.id << "  " << t.key << "  " << store::to_string(t.state) << "  attempts "
                  << t.attempts << "/" << t.max_attempts;
+          if (t.expiries > 0) io.out << "  lease expiries " << t.expiries;
           if (!t.error.empty()) io.out << "  error: " << t.error;
           io.out << "\n";
         }

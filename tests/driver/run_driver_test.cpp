@@ -7,11 +7,13 @@
 #include <regex.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -49,10 +51,15 @@ class FakeLauncher final : public Launcher {
  public:
   std::map<std::string, FakeFramework> frameworks;
   std::map<std::string, std::map<std::string, double>> row_wall;  // framework -> dear row -> s
-  // Which processes run disturbed: (framework, index) -> cores others used.
-  std::function<double(const std::string&, int)> disturb = [](const std::string&, int) {
-    return 0.0;
+  // A legion-bench process as `disturb` sees it.
+  struct Call {
+    std::string framework;
+    int index = 0;
+    std::string filter;     // its --benchmark_filter, "" for a full process
+    std::size_t looks = 0;  // comparisons before it
   };
+  // Which processes run disturbed: the cores others used while it ran.
+  std::function<double(const Call&)> disturb = [](const Call&) { return 0.0; };
   // The A/A gate legion-compare reports for a set of files.
   std::function<json(const std::vector<std::string>&)> gate = [](const std::vector<std::string>&) {
     return json{{"status", "pass"}, {"frameworks", json::object()}};
@@ -132,7 +139,7 @@ class FakeLauncher final : public Launcher {
         {"benchmarks",
          benchmarks}}.dump();
     std::ofstream(out) << "ran " << framework << "\n";
-    const double others = disturb(framework, index);
+    const double others = disturb({framework, index, filter, compare_calls.size()});
     r.before.at_s = clock;
     r.before.cpu.idle = 0;
     clock += wall;
@@ -270,6 +277,29 @@ class Driver : public ::testing::Test {
       if (framework.empty() || p["framework"] == framework) out.push_back(p);
     }
     return out;
+  }
+
+  // The kept processes of `framework` that ran every row: what its geometric means rest on.
+  int kept_full(const std::string& framework) const {
+    int n = 0;
+    for (const json& p : processes(framework)) n += p["rows"] == "all" && p["kept"] == true;
+    return n;
+  }
+  // legion-compare's A/A gate passes, and names `file` an A/A outlier at look `number` only.
+  void name_at_look(std::size_t number, const std::string& file) {
+    FakeLauncher* fake = &fake_;
+    fake_.gate = [fake, number, file](const std::vector<std::string>& files) {
+      std::vector<std::string> outlying;
+      for (const std::string& f : files) {
+        if (fake->compare_calls.size() == number && fs::path(f).filename() == file) {
+          outlying = {f};
+        }
+      }
+      const std::string framework = file.substr(0, file.find('.'));
+      return json{
+          {"status", "pass"},
+          {"frameworks", {{framework, {{"verdict", "inside"}, {"outlying_processes", outlying}}}}}};
+    };
   }
 
   legion_test::TempDir dir_{"legion-driver"};
@@ -458,8 +488,8 @@ TEST_F(Driver, ATinyBudgetStopsAfterTheProcessThatSpentIt) {
 
 TEST_F(Driver, AFlaggedProcessIsReRunAndReplaced) {
   // The first slow process ran while something else used 1.2 cores.
-  fake_.disturb = [](const std::string& f, int index) {
-    return f == "slow" && index == 1 ? 1.2 : 0;
+  fake_.disturb = [](const FakeLauncher::Call& c) {
+    return c.framework == "slow" && c.index == 1 ? 1.2 : 0;
   };
   ASSERT_EQ(run(), 0) << out_.str();
   const std::vector<json> slow = processes("slow");
@@ -483,7 +513,7 @@ TEST_F(Driver, AFlaggedProcessIsReRunAndReplaced) {
 }
 
 TEST_F(Driver, AFrameworkDisturbedThroughoutMakesTheRunDisturbed) {
-  fake_.disturb = [](const std::string& f, int) { return f == "slow" ? 1.2 : 0; };
+  fake_.disturb = [](const FakeLauncher::Call& c) { return c.framework == "slow" ? 1.2 : 0; };
   EXPECT_EQ(run(), 3);
   const std::string text = out_.str();
   EXPECT_EQ(text.find("== run (run.json) ==\nRUN DISTURBED"), 0u) << text;
@@ -633,30 +663,198 @@ TEST_F(Driver, AFlaggedReRunIsDroppedLikeAnyFlaggedProcess) {
       << out_.str();
 }
 
-// Every row needs 2 processes: a flagged full process its framework cannot do without stays, and
-// the run is disturbed; a flagged cold start beside it is dropped (so is the sample's third
-// full process, the one its framework can do without).
-TEST_F(Driver, AFlaggedFullProcessItsFrameworkNeedsIsKeptAndTheRunDisturbed) {
-  options_.looks = 1;  // no replication: nothing is re-run
-  fake_.disturb = [](const std::string& f, int) { return f == "slow" ? 1.2 : 0; };
+// Every process of a framework disturbed, and no look left to re-run them in: each flagged full
+// process gets its one full re-run after the last look; the re-runs are flagged too, so the
+// framework keeps 3 flagged full processes (it needs 3), each saying why, and the run is
+// disturbed; a flagged cold start beside them is dropped.
+TEST_F(Driver, FlaggedFullProcessesAreReRunOnceThenKeptAndTheRunDisturbed) {
+  options_.looks = 1;  // no replication round
+  fake_.disturb = [](const FakeLauncher::Call& c) { return c.framework == "slow" ? 1.2 : 0; };
   EXPECT_EQ(run(), 3) << out_.str();
-  std::size_t full = 0, dropped = 0;
+  std::size_t full = 0, reruns = 0, dropped = 0;
   for (const json& p : processes("slow")) {
     EXPECT_EQ(p["flagged"], true);
-    if (p["kind"] == "full" && p["kept"] == true) {
+    if (p["kind"] == "rerun") {
+      ++reruns;
+      EXPECT_EQ(p["rows"], "all");
+    }
+    if (p["rows"] == "all" && p["kept"] == true) {
       ++full;
       EXPECT_TRUE(p["dropped"].is_null());
-    } else {
+      EXPECT_EQ(p["kept_flagged"].get<std::string>().rfind("slow needs 3 full processes; ", 0), 0u)
+          << p.dump();
+    } else if (p["rows"] != "all") {
       ++dropped;
       EXPECT_EQ(p["kept"], false);
       EXPECT_NE(p["dropped"].get<std::string>().find("; not re-run: no look left"),
                 std::string::npos);
     }
   }
-  EXPECT_EQ(full, 2u);
+  EXPECT_EQ(reruns, 3u);
+  EXPECT_EQ(full, 3u);
   EXPECT_GT(dropped, 0u);
-  EXPECT_EQ(manifest()["quality"]["disturbed_processes"].size(), 2u);
+  EXPECT_EQ(manifest()["quality"]["disturbed_processes"].size(), 3u);
   EXPECT_EQ(manifest()["quality"]["disturbed"], true);
+  EXPECT_EQ(manifest()["status"], "disturbed");
+  EXPECT_NE(out_.str().find("; kept: slow needs 3 full processes; "), std::string::npos)
+      << out_.str();
+}
+
+// A full process flagged at the last look (an A/A outlier) would leave its framework's geometric
+// means on 2 full processes, 1 degree of freedom (CrewAI hot [73.2, 94,440] in
+// results/2026-12-04-default-run-2): it is replaced by a full re-run after the last look, and the
+// comparison runs again with the re-run in it.
+TEST_F(Driver, AFullProcessFlaggedAtTheLastLookIsReplacedByAFullReRun) {
+  options_.looks = 2;
+  name_at_look(2, "slow.1.json");  // the last look
+  ASSERT_EQ(run(), 0) << out_.str() << progress_.str();
+  const json m = manifest();
+  EXPECT_EQ(m["status"], "done");
+  EXPECT_TRUE(m["quality"]["dropped_processes"].empty()) << m["quality"].dump();
+  const std::vector<json> slow = processes("slow");
+  ASSERT_EQ(slow[0]["file"], "slow.1.json");
+  EXPECT_EQ(slow[0]["kind"], "full");
+  EXPECT_EQ(slow[0]["kept"], false);
+  const json& rerun = slow.back();
+  EXPECT_EQ(rerun["rerun_of"], "slow.1.json");
+  EXPECT_EQ(rerun["rows"], "all");
+  EXPECT_EQ(rerun["kept"], true);
+  EXPECT_EQ(slow[0]["replaced_by"], rerun["file"]);
+  EXPECT_EQ(kept_full("slow"), 3);
+  // The re-run ran after the last look and feeds it again.
+  EXPECT_NE(progress_.str().find("[bench] look 2/2 round " +
+                                 std::to_string(rerun["round"].get<int>()) + " [1/1] slow rerun (" +
+                                 rerun["file"].get<std::string>() + ", every row)"),
+            std::string::npos)
+      << progress_.str();
+  ASSERT_EQ(fake_.compare_calls.size(), 3u);
+  const auto& last = fake_.compare_calls.back();
+  EXPECT_TRUE(std::any_of(last.begin(), last.end(), [&](const std::string& a) {
+    return a.find(rerun["file"].get<std::string>()) != std::string::npos;
+  }));
+  EXPECT_EQ(m["looks"][1]["file"], "looks/2-without-dropped.json");
+}
+
+// A flagged full process is re-run in the next round off the top of the budget, not within the
+// half of the round's share other re-runs get (a 35 s full process against a ~29 s half here:
+// the half-share rule would never have re-run it).
+TEST_F(Driver, AFlaggedFullProcessIsReRunInTheNextRoundWhateverTheRoundsShare) {
+  fake_.row_wall["slow"]["consensus/hot"] = 30.0;  // a full slow process: 35 s
+  fake_.disturb = [](const FakeLauncher::Call& c) {
+    return c.framework == "slow" && c.index == 1 ? 1.2 : 0;
+  };
+  ASSERT_EQ(run(), 0) << out_.str() << progress_.str();
+  bool found = false;
+  for (const json& p : processes("slow")) {
+    if (p["rerun_of"] != "slow.1.json") continue;
+    found = true;
+    EXPECT_EQ(p["round"], 3) << progress_.str();
+    EXPECT_EQ(p["kept"], true);
+  }
+  EXPECT_TRUE(found) << progress_.str();
+  EXPECT_EQ(kept_full("slow"), 3);
+}
+
+// When the budget cannot pay for the full re-run, the flagged full process stays (the geometric
+// means keep 3 processes, not a 2-process mean), run.json and summary.txt say why, the skipped
+// re-run is listed, and the run is disturbed: exit 3.
+TEST_F(Driver, AFlaggedFullProcessTheBudgetCannotReRunIsKeptAndTheRunSaysSo) {
+  fake_.row_wall["slow"]["consensus/hot"] = 30.0;  // a full slow process: 35 s
+  options_.precision = 0.02;                       // rows take every second left
+  options_.looks = 2;
+  name_at_look(2, "slow.1.json");
+  ASSERT_EQ(run(), 3) << out_.str() << progress_.str();
+  const json m = manifest();
+  EXPECT_EQ(m["status"], "disturbed");
+  EXPECT_EQ(m["quality"]["disturbed"], true);
+  EXPECT_EQ(m["quality"]["disturbed_processes"], json({"slow.1.json"}));
+  const json slow1 = processes("slow")[0];
+  EXPECT_EQ(slow1["kept"], true);
+  EXPECT_EQ(slow1["kept_flagged"], "slow needs 3 full processes; not re-run: no budget left");
+  bool skipped = false;
+  for (const json& s : m["skipped"]) {
+    skipped |= s["framework"] == "slow" && s["kind"] == "rerun" && s["rows"] == "all";
+  }
+  EXPECT_TRUE(skipped) << m["skipped"].dump();
+  EXPECT_EQ(out_.str().find("== run (run.json) ==\nRUN DISTURBED"), 0u) << out_.str();
+  EXPECT_NE(out_.str().find("disturbed processes kept (1):\n  slow.1.json (A/A outlier (slow "
+                            "gate: inside); kept: slow needs 3 full processes; not re-run: no "
+                            "budget left)"),
+            std::string::npos)
+      << out_.str();
+  EXPECT_EQ(kept_full("slow"), 3);
+}
+
+// A re-run flagged too: the one of the two that saw less of the others' CPU is kept, here the
+// original; a process is re-run once, so the original then has no re-run left and leaves the
+// comparison (a cold start: its framework keeps its 3 full processes without it).
+TEST_F(Driver, TheOriginalIsKeptOverAFlaggedReRunThenDropped) {
+  options_.precision = 5.0;  // every row precise at look 1: the re-run is the only work left
+  auto original = std::make_shared<int>(0);
+  fake_.disturb = [original](const FakeLauncher::Call& c) {
+    if (c.framework != "slow" || c.filter.find("cold_start") == std::string::npos) return 0.0;
+    if (c.looks > 0) return 2.0;  // the re-run, disturbed more
+    if (*original != 0) return 0.0;
+    *original = c.index;
+    return 1.2;
+  };
+  ASSERT_EQ(run(), 0) << out_.str() << progress_.str();
+  ASSERT_NE(*original, 0);
+  const std::string file = "slow." + std::to_string(*original) + ".json";
+  json first, rerun;
+  for (const json& p : processes("slow")) {
+    if (p["file"] == file) first = p;
+    if (p["rerun_of"] == file) rerun = p;
+  }
+  ASSERT_TRUE(first.is_object() && rerun.is_object()) << progress_.str();
+  const std::string rerun_file = rerun["file"];
+  EXPECT_EQ(rerun["flagged"], true);
+  EXPECT_EQ(rerun["kept"], false);
+  EXPECT_EQ(rerun["replaced_by"], file);  // the original was kept over it
+  EXPECT_TRUE(rerun["dropped"].is_null());
+  EXPECT_EQ(first["kept"], false);
+  EXPECT_EQ(first["replaced_by"], rerun_file);
+  EXPECT_EQ(first["dropped"], first["flags"][0].get<std::string>() + "; its re-run " + rerun_file +
+                                  " was flagged too: re-run once only");
+  const json m = manifest();
+  EXPECT_EQ(m["status"], "done");
+  EXPECT_EQ(m["quality"]["disturbed"], false);
+  for (const std::string& a : fake_.compare_calls.back()) {
+    EXPECT_EQ(a.find(file), std::string::npos);
+    EXPECT_EQ(a.find(rerun_file), std::string::npos);
+  }
+  EXPECT_NE(
+      out_.str().find("dropped from the comparison, flagged with no re-run left (1):\n  " + file),
+      std::string::npos)
+      << out_.str();
+}
+
+// The same for a full process: the original is kept over its flagged re-run, and as its
+// framework needs it for 3 full processes it stays, marked (`kept_flagged`), and the run is
+// disturbed.
+TEST_F(Driver, TheOriginalFullProcessIsKeptOverAFlaggedReRunAndMarked) {
+  options_.precision = 5.0;
+  fake_.disturb = [](const FakeLauncher::Call& c) {
+    if (c.framework != "slow" || !c.filter.empty()) return 0.0;
+    if (c.index == 1) return 1.2;
+    return c.looks > 0 ? 2.0 : 0.0;  // after a look, a full slow process is slow.1's re-run
+  };
+  EXPECT_EQ(run(), 3) << out_.str() << progress_.str();
+  const std::vector<json> slow = processes("slow");
+  json rerun;
+  for (const json& p : slow) {
+    if (p["rerun_of"] == "slow.1.json") rerun = p;
+  }
+  ASSERT_TRUE(rerun.is_object()) << progress_.str();
+  EXPECT_EQ(rerun["kept"], false);
+  EXPECT_EQ(rerun["replaced_by"], "slow.1.json");
+  EXPECT_EQ(slow[0]["kept"], true);
+  EXPECT_TRUE(slow[0]["dropped"].is_null());
+  EXPECT_EQ(slow[0]["kept_flagged"], "slow needs 3 full processes; its re-run " +
+                                         rerun["file"].get<std::string>() +
+                                         " was flagged too: re-run once only");
+  EXPECT_EQ(manifest()["quality"]["disturbed_processes"], json({"slow.1.json"}));
+  EXPECT_EQ(manifest()["status"], "disturbed");
 }
 
 TEST_F(Driver, ColdStartsReachTheirMinimumInTheSample) {

@@ -18,6 +18,17 @@ ProcessRecord record(const char* file, const char* framework, bool kept,
   return p;
 }
 
+RunFacts facts(const ComparisonView& view, const std::vector<ProcessRecord>& processes,
+               std::vector<std::string> frameworks, double budget_s, double elapsed_s) {
+  RunFacts f;
+  f.view = &view;
+  f.processes = &processes;
+  f.frameworks = std::move(frameworks);
+  f.budget_s = budget_s;
+  f.elapsed_s = elapsed_s;
+  return f;
+}
+
 TEST(RunSummary, ADisturbedRunSaysSoFirstAndNamesItsProcesses) {
   const std::vector<ProcessRecord> processes = {
       record("legion.1.json", "legion", true),
@@ -26,12 +37,7 @@ TEST(RunSummary, ADisturbedRunSaysSoFirstAndNamesItsProcesses) {
   ComparisonView v;
   v.aa_status = "disturbed";
   v.aa = {{"slow", "outside", 1.2, 1.1, 1.3, {}, {}}};
-  RunFacts f;
-  f.view = &v;
-  f.processes = &processes;
-  f.frameworks = {"legion", "slow"};
-  f.budget_s = 600;
-  f.elapsed_s = 590;
+  RunFacts f = facts(v, processes, {"legion", "slow"}, 600, 590);
   f.looks_done = 3;
   f.looks_planned = 4;
   const std::vector<std::string> lines = run_summary(f);
@@ -46,6 +52,25 @@ TEST(RunSummary, ADisturbedRunSaysSoFirstAndNamesItsProcesses) {
   EXPECT_EQ(run_summary(f)[0].rfind("RUN DISTURBED (accepted", 0), 0u);
 }
 
+// A flagged process its framework needs stays in the comparison: the summary says why beside
+// its flag (run.json: `kept_flagged`).
+TEST(RunSummary, AFlaggedProcessKeptSaysWhy) {
+  std::vector<ProcessRecord> processes = {
+      record("legion.1.json", "legion", true),
+      record("crewai.2.json", "crewai", true, {"A/A outlier (crewai gate: inside)"})};
+  processes[1].kept_flagged = "crewai needs 3 full processes; not re-run: no budget left";
+  ComparisonView v;
+  v.aa_status = "pass";
+  const std::vector<std::string> lines =
+      run_summary(facts(v, processes, {"legion", "crewai"}, 553, 550));
+  ASSERT_GE(lines.size(), 4u);
+  EXPECT_EQ(lines[0].rfind("RUN DISTURBED: ", 0), 0u) << lines[0];
+  EXPECT_EQ(lines[2], "disturbed processes kept (1):");
+  EXPECT_EQ(lines[3],
+            "  crewai.2.json (A/A outlier (crewai gate: inside); kept: crewai needs 3 full "
+            "processes; not re-run: no budget left)");
+}
+
 TEST(RunSummary, NamesTheProcessesDroppedAndSkippedForLackOfBudget) {
   std::vector<ProcessRecord> processes = {
       record("legion.1.json", "legion", true),
@@ -54,12 +79,7 @@ TEST(RunSummary, NamesTheProcessesDroppedAndSkippedForLackOfBudget) {
   const std::vector<SkippedProcess> skipped = {{"crewai", "rows", 32, 5, 48.0, 28.0}};
   ComparisonView v;
   v.aa_status = "pass";
-  RunFacts f;
-  f.view = &v;
-  f.processes = &processes;
-  f.frameworks = {"legion", "direct", "crewai"};
-  f.budget_s = 553;
-  f.elapsed_s = 540;
+  RunFacts f = facts(v, processes, {"legion", "direct", "crewai"}, 553, 540);
   f.skipped = &skipped;
   const std::vector<std::string> lines = run_summary(f);
   ASSERT_GE(lines.size(), 8u);

@@ -22,6 +22,7 @@ class StoreContract : public ::testing::Test {
     options_.retry.max_attempts = 3;
     options_.retry.base_backoff = std::chrono::milliseconds(100);
     options_.retry.max_backoff = std::chrono::milliseconds(1000);
+    options_.retry.max_lease_expiries = 4;
     options_.reconnect_deadline = std::chrono::milliseconds(5000);
   }
   std::unique_ptr<TaskStore> open() { return open_store(backend_.url(), options_); }
@@ -173,22 +174,98 @@ TYPED_TEST_P(StoreContract, FailureRetriesWithExponentialBackoffThenDeadLetters)
   EXPECT_TRUE(ledger.ok());
 }
 
+// A poison task that kills or hangs every worker it reaches: each lease expires. It must end
+// as a dead letter after max_lease_expiries expiries, in a bounded time (the takeover backoff
+// grows, capped), not be handed out for ever.
 TYPED_TEST_P(StoreContract, ATaskThatOutlivesEveryLeaseIsDeadLettered) {
-  auto store = this->open();  // max_attempts 3
+  auto store = this->open();  // max_lease_expiries 4, base backoff 100 ms
   auto task = store->submit({"poison", "{}", 0}).task;
-  for (int attempt = 1; attempt <= 3; ++attempt) {
-    auto leased = store->claim("w" + std::to_string(attempt), 1, milliseconds(1000));
-    ASSERT_EQ(leased.size(), 1u) << "attempt " << attempt;
-    EXPECT_EQ(leased[0].attempts, attempt);
+  const auto start = this->clock_.now();
+  for (int expiry = 0; expiry < 4; ++expiry) {
+    auto leased = store->claim("w" + std::to_string(expiry), 1, milliseconds(1000));
+    ASSERT_EQ(leased.size(), 1u) << "after " << expiry << " expiries";
+    EXPECT_EQ(leased[0].attempts, expiry + 1);
+    EXPECT_EQ(leased[0].expiries, expiry);
     this->clock_.advance(1000);  // the worker died holding it
+    // The longest takeover backoff; the fourth expiry dead-letters at once.
+    if (expiry > 0 && expiry < 3) this->clock_.advance(100 << (expiry - 1));
   }
   EXPECT_TRUE(store->claim("w4", 1, milliseconds(1000)).empty());
   auto dead = store->get(task.id);
   EXPECT_EQ(dead->state, TaskState::kDead);
-  EXPECT_NE(dead->error.find("lease expired"), std::string::npos) << dead->error;
+  EXPECT_EQ(dead->expiries, 4);
+  EXPECT_NE(dead->error.find("lease expired 4 times"), std::string::npos) << dead->error;
+  // Four leases and the backoffs between the takeovers (0, <= 100, <= 200 ms).
+  EXPECT_LE(this->clock_.now() - start, 4 * 1000 + 100 + 200);
   Ledger ledger = store->verify(true);
   EXPECT_EQ(ledger.dead, 1);
   EXPECT_TRUE(ledger.ok());
+}
+
+// A lease that expired because its worker lost the store (a claim whose reply was cut, a
+// worker that could not renew) is not a failure of the task: it must not use up the attempts
+// that bound the handler's failures. Before, each expiry counted one, and a store outage
+// longer than attempts x lease dead-lettered healthy tasks.
+TYPED_TEST_P(StoreContract, LeaseExpiriesDoNotUseUpTheTasksAttempts) {
+  auto store = this->open();
+  std::vector<TaskSpec> specs = {{"healthy", "{}", 1}, {"poison", "{}", 1}};  // one attempt
+  store->submit_batch(specs);
+  ASSERT_EQ(store->claim("cut-off", 2, milliseconds(1000)).size(), 2u);
+  this->clock_.advance(1000);  // the worker never heard of its claim: both leases expire
+  std::map<std::string, Task> held;
+  for (auto& task : store->claim("w", 2, milliseconds(1000))) held[task.key] = task;
+  ASSERT_EQ(held.size(), 2u) << "an expired lease used up the only attempt";
+  EXPECT_EQ(held["healthy"].attempts, 2);
+  EXPECT_EQ(held["healthy"].expiries, 1);
+  EXPECT_EQ(store->complete(held["healthy"].id, held["healthy"].lease_token, "{}"),
+            CompleteOutcome::kAccepted);
+  // A handler that fails still dead-letters the task on its last attempt.
+  EXPECT_EQ(store->fail(held["poison"].id, held["poison"].lease_token, "boom"), TaskState::kDead);
+  Ledger ledger = store->verify(true);
+  EXPECT_EQ(ledger.done, 1);
+  EXPECT_EQ(ledger.dead, 1);
+  EXPECT_TRUE(ledger.ok());
+}
+
+// The first takeover is immediate (a crashed worker's tasks resume at once); each further one
+// waits a backoff that doubles: a flapping connection cannot cycle a task through its leases
+// at the lease's rate. The jitter keeps each wait within [half, all] of the step.
+TYPED_TEST_P(StoreContract, ATakeoverWaitsABackoffThatDoublesWithEachExpiry) {
+  auto store = this->open();  // base backoff 100 ms
+  auto task = store->submit({"flapping", "{}", 0}).task;
+  ASSERT_EQ(store->claim("w0", 1, milliseconds(1000)).size(), 1u);
+  this->clock_.advance(1000);
+  auto leased = store->claim("w1", 1, milliseconds(1000));
+  ASSERT_EQ(leased.size(), 1u) << "the first takeover waits for nothing";
+  for (int step_ms : {100, 200}) {
+    this->clock_.advance(1000);
+    this->clock_.advance(step_ms / 2 - 1);
+    EXPECT_TRUE(store->claim("w", 1, milliseconds(1000)).empty())
+        << "taken over before half of the " << step_ms << " ms step";
+    this->clock_.advance(step_ms / 2 + 1);
+    leased = store->claim("w", 1, milliseconds(1000));
+    ASSERT_EQ(leased.size(), 1u) << "not taken over after the " << step_ms << " ms step";
+  }
+  EXPECT_EQ(leased[0].expiries, 3);
+  EXPECT_EQ(store->complete(task.id, leased[0].lease_token, "{}"), CompleteOutcome::kAccepted);
+  expect_clean_ledger(store->verify(true), 1);
+}
+
+// A worker that comes back during the takeover backoff still completes its task: nobody else
+// has it, so no second run is needed.
+TYPED_TEST_P(StoreContract, AnExpiredLeaseCompletesUntilItIsTakenOver) {
+  auto store = this->open();
+  auto task = store->submit({"late", "{}", 0}).task;
+  ASSERT_EQ(store->claim("w0", 1, milliseconds(1000)).size(), 1u);
+  this->clock_.advance(1000);
+  ASSERT_EQ(store->claim("w1", 1, milliseconds(1000)).size(), 1u);  // expiry 1, immediate
+  this->clock_.advance(1000);  // expired again: the next takeover waits 50-100 ms
+  auto held = store->get(task.id);
+  ASSERT_TRUE(store->claim("w2", 1, milliseconds(1000)).empty());
+  EXPECT_EQ(store->complete(task.id, held->lease_token, "{}"), CompleteOutcome::kAccepted);
+  this->clock_.advance(1000);
+  EXPECT_TRUE(store->claim("w2", 1, milliseconds(1000)).empty()) << "done stays done";
+  expect_clean_ledger(store->verify(true), 1);
 }
 
 TYPED_TEST_P(StoreContract, CompleteBatchSortsOutEachCompletion) {
@@ -453,8 +530,10 @@ REGISTER_TYPED_TEST_SUITE_P(
     RepeatedIdempotencyKeyReturnsTheExistingTask,
     ExpiredLeaseIsClaimedAgainAndTheStaleCompleterIsFenced, HeartbeatExtendsTheLease,
     FailureRetriesWithExponentialBackoffThenDeadLetters, ATaskThatOutlivesEveryLeaseIsDeadLettered,
-    CompleteBatchSortsOutEachCompletion, CheckpointsResumeAWorkflowAtItsLastCompletedStep,
-    MessageLogReadsByTopicAfterAnId, StateSurvivesReopening, ConcurrentClaimersNeverGetTheSameTask,
+    LeaseExpiriesDoNotUseUpTheTasksAttempts, ATakeoverWaitsABackoffThatDoublesWithEachExpiry,
+    AnExpiredLeaseCompletesUntilItIsTakenOver, CompleteBatchSortsOutEachCompletion,
+    CheckpointsResumeAWorkflowAtItsLastCompletedStep, MessageLogReadsByTopicAfterAnId,
+    StateSurvivesReopening, ConcurrentClaimersNeverGetTheSameTask,
     ReleaseGivesALeaseBackWithoutSpendingTheAttempt,
     RetryAndCancelAreAuditedAndNeverDuplicateAnEffect, ListInStateReadsOneStatePageByPage,
     PendingCountsOnlyTheUnfinishedTasks);

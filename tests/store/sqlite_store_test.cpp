@@ -95,6 +95,50 @@ TEST(SqliteStore, UrlWithoutAPathIsAConfigError) {
   ASSERT_EQ(chdir(previous), 0);
 }
 
+TEST(SqliteStore, MaxLeaseExpiriesComesFromTheUrlAndIsChecked) {
+  SqliteBackend backend;
+  for (const char* bad : {"0", "x", "1001", "2.5"}) {
+    EXPECT_NE(error_of([&] {
+                open_store(backend.url() + "?max_lease_expiries=" + bad);
+              }).find("max_lease_expiries must be an integer from 1 to 1000"),
+              std::string::npos)
+        << bad;
+  }
+  ManualClock clock;
+  StoreOptions options;
+  options.clock = clock.clock();
+  auto store = open_store(backend.url() + "?max_lease_expiries=1", options);
+  auto task = store->submit({"k", "{}", 0}).task;
+  ASSERT_EQ(store->claim("w", 1, milliseconds(1000)).size(), 1u);
+  clock.advance(1000);
+  EXPECT_TRUE(store->claim("w", 1, milliseconds(1000)).empty()) << "dead at the first expiry";
+  EXPECT_EQ(store->get(task.id)->state, TaskState::kDead);
+}
+
+// A store file made before lease expiries were counted apart (no `expiries` column) is
+// upgraded when opened for writing, its tasks intact.
+TEST(SqliteStore, AStoreWithoutTheExpiriesColumnGetsItOnOpen) {
+  SqliteBackend backend;
+  const std::string path = backend.dir() + "/store.db";
+  sql_text(path,
+           "CREATE TABLE tasks(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, payload TEXT NOT "
+           "NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, max_attempts INTEGER "
+           "NOT NULL, lease_owner TEXT NOT NULL DEFAULT '', lease_token INTEGER NOT NULL DEFAULT "
+           "0, lease_expires_ms INTEGER NOT NULL DEFAULT 0, next_attempt_ms INTEGER NOT NULL "
+           "DEFAULT 0, done_token INTEGER NOT NULL DEFAULT 0, result TEXT NOT NULL DEFAULT '', "
+           "error TEXT NOT NULL DEFAULT '', created_ms INTEGER NOT NULL, updated_ms INTEGER NOT "
+           "NULL); INSERT INTO tasks(key, payload, state, max_attempts, created_ms, updated_ms) "
+           "VALUES ('old', '{}', 'queued', 5, 0, 0)");
+  auto store = open_store(backend.url());
+  auto old = store->find("old");
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->expiries, 0);
+  auto leased = store->claim("w", 1, milliseconds(1000));
+  ASSERT_EQ(leased.size(), 1u);
+  EXPECT_EQ(store->complete(leased[0].id, leased[0].lease_token, "{}"), CompleteOutcome::kAccepted);
+  expect_clean_ledger(store->verify(true), 1);
+}
+
 TEST(SqliteStore, LedgerCatchesLostDuplicatedAndUnexpectedEffects) {
   SqliteBackend backend;
   auto store = open_store(backend.url());

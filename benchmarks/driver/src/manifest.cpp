@@ -36,7 +36,8 @@ nlohmann::json to_json(const ProcessRecord& p) {
           {"kept", p.kept},
           {"replaced_by", text_or_null(p.replaced_by)},
           {"rerun_of", text_or_null(p.rerun_of)},
-          {"dropped", text_or_null(p.dropped)}};
+          {"dropped", text_or_null(p.dropped)},
+          {"kept_flagged", text_or_null(p.kept_flagged)}};
 }
 
 nlohmann::json to_json(const SkippedProcess& s) {

@@ -43,8 +43,10 @@ const std::string kCalibrationRow =
 // 2629 [73, 94440] in the 17965ab default run although its two processes differed by ~20%). A
 // third gives 2 (t ~ 8.9), for about what the first replication round spent on near-full row
 // processes that entered no geometric mean (docs/harness.md, "scripts/bench and the run
-// driver").
+// driver"). A flagged full process is replaced by a full re-run, not dropped, so the 3 stay.
 constexpr int kSampleFullProcesses = 3;
+// Processes per framework every row needs to be compared at all.
+constexpr int kRowProcesses = 2;
 // Kept free at the end of the budget for the last comparison (at most 5% of the budget; twice
 // the last comparison's time once one ran).
 constexpr double kLookReserve_s = 5.0;
@@ -126,6 +128,10 @@ class Driver {
   std::string forecast_kind(const Planned& p) const {
     return p.rerun_of == SIZE_MAX ? p.kind : processes_[p.rerun_of].kind;
   }
+  Planned rerun_plan(std::size_t index) const;
+  bool needs_full_rerun(const ProcessRecord& p) const;
+  std::size_t rerun_flagged_full();
+  std::string why_not_rerun(std::size_t index) const;
   std::size_t drop_flagged_not_rerun();
   void run_round(std::vector<Planned> round, int number);
   std::vector<Planned> sample_round_two();
@@ -157,8 +163,12 @@ class Driver {
   // summary.txt: the run's summary alone (`first`, when given, opens it). Returns its lines.
   std::vector<std::string> write_summary(const std::string& first = "") const;
   DriverError budget_too_small(const std::string& detail) const;
-  // The look a round's processes are compared at: the sample's two rounds feed look 1.
-  int look_of_round(int round) const { return adaptive() ? std::max(1, round - 1) : 1; }
+  // The look a round's processes are compared at: the sample's two rounds feed look 1, the
+  // full re-runs after the last look feed it again.
+  int look_of_round(int round) const {
+    if (after_last_look_) return static_cast<int>(looks_.size());
+    return adaptive() ? std::max(1, round - 1) : 1;
+  }
   bool disturbed() const { return run_disturbed(last_view(), processes_); }
 
   const DriverOptions& o_;
@@ -175,6 +185,8 @@ class Driver {
   std::vector<SkippedProcess> skipped_;      // not started: past the budget
   std::map<std::string, ProcessData> data_;  // by file name
   std::map<std::string, int> next_index_;
+  int last_round_ = 0;
+  bool after_last_look_ = false;  // running the full re-runs of rerun_flagged_full()
   std::vector<Look> looks_;
   std::vector<std::string> notes_;
   std::string status_ = "running";
@@ -389,6 +401,7 @@ void Driver::settle_rerun(ProcessRecord& rerun) {
 }
 
 void Driver::run_round(std::vector<Planned> round, int number) {
+  last_round_ = number;
   seeded_shuffle(round, o_.seed, static_cast<std::uint64_t>(number));
   double round_left = 0;
   for (const Planned& p : round) round_left += p.predicted_s;
@@ -489,20 +502,54 @@ DriverError Driver::budget_too_small(const std::string& detail) const {
       "; raise --budget or narrow --framework/--scenario");
 }
 
+// A flagged process's re-run: the rows it ran, predicted as the processes kept so far.
+Planned Driver::rerun_plan(std::size_t index) const {
+  const ProcessRecord& p = processes_[index];
+  return {p.framework, "rerun", p.rows, predict(p.framework, p.rows), index, true};
+}
+
+// A flagged full process never re-run, without which its framework would keep fewer than the
+// sample's 3 unflagged full processes: its re-run is what the geometric means rest on, not an
+// option the round may leave out.
+bool Driver::needs_full_rerun(const ProcessRecord& p) const {
+  if (p.flags.empty() || !p.kept || !p.rows.empty() || !p.rerun_of.empty() ||
+      !p.replaced_by.empty()) {
+    return false;
+  }
+  int clean = 0;
+  for (const ProcessRecord* q : kept(p.framework)) {
+    if (q != &p && q->rows.empty() && q->flags.empty()) ++clean;
+  }
+  return clean < kSampleFullProcesses;
+}
+
 std::vector<Planned> Driver::replication_round(int look_number) {
-  const double remaining = left_s() - look_reserve();
+  double remaining = left_s() - look_reserve();
   if (remaining <= 0) return {};
-  const double allowance = remaining / static_cast<double>(looks_planned() - look_number + 1);
   std::vector<Planned> round;
+  // Full re-runs a framework needs come first and off the top, whatever the round's share; one
+  // that cannot fit what is left waits for the end of the run (rerun_flagged_full).
+  for (std::size_t i = 0; i < processes_.size(); ++i) {
+    if (!needs_full_rerun(processes_[i])) continue;
+    Planned r = rerun_plan(i);
+    const double forecast = forecast_s(measured_, r.framework, forecast_kind(r), r.predicted_s);
+    if (forecast > remaining) continue;
+    remaining -= forecast;
+    round.push_back(std::move(r));
+  }
+  const double allowance = remaining / static_cast<double>(looks_planned() - look_number + 1);
   double spent = 0;
-  // Flagged processes first, once each, with at most half of the round.
+  // The other flagged processes, once each, with at most half of the round.
   for (std::size_t i = 0; i < processes_.size(); ++i) {
     const ProcessRecord& p = processes_[i];
-    if (p.flags.empty() || !p.kept || !p.rerun_of.empty() || !p.replaced_by.empty()) continue;
-    const double s = p.rows.empty() ? predict(p.framework, {}) : predict(p.framework, p.rows);
-    if (spent + s > allowance / 2) continue;
-    round.push_back({p.framework, "rerun", p.rows, s, i, true});
-    spent += s;
+    if (p.flags.empty() || !p.kept || !p.rerun_of.empty() || !p.replaced_by.empty() ||
+        needs_full_rerun(p)) {
+      continue;
+    }
+    Planned r = rerun_plan(i);
+    if (spent + r.predicted_s > allowance / 2) continue;
+    spent += r.predicted_s;
+    round.push_back(std::move(r));
   }
   PlanRequest request;
   request.baseline = o_.baseline;
@@ -516,34 +563,59 @@ std::vector<Planned> Driver::replication_round(int look_number) {
   return round;
 }
 
+// After the last look: the full re-runs needs_full_rerun() asks for, in a round of their own
+// that feeds the last look again, each when its forecast fits what is left of the budget (else it
+// is skipped and recorded as such). Returns how many ran.
+std::size_t Driver::rerun_flagged_full() {
+  std::vector<Planned> round;
+  for (std::size_t i = 0; i < processes_.size(); ++i) {
+    if (needs_full_rerun(processes_[i])) round.push_back(rerun_plan(i));
+  }
+  if (round.empty()) return 0;
+  const std::size_t before = processes_.size();
+  after_last_look_ = true;
+  run_round(std::move(round), last_round_ + 1);
+  after_last_look_ = false;
+  return processes_.size() - before;
+}
+
+// Why flagged process `index` has no re-run left: it is one, its re-run was flagged too (the
+// original kept over it), or no budget or look was left for one.
+std::string Driver::why_not_rerun(std::size_t index) const {
+  const ProcessRecord& p = processes_[index];
+  if (!p.rerun_of.empty()) return "a re-run of " + p.rerun_of + ", flagged too: re-run once only";
+  if (!p.replaced_by.empty()) {
+    return "its re-run " + p.replaced_by + " was flagged too: re-run once only";
+  }
+  const Planned rerun = rerun_plan(index);
+  const bool budget_left = forecast_s(measured_, p.framework, forecast_kind(rerun),
+                                      rerun.predicted_s) <= left_s() - look_reserve();
+  return std::string("not re-run: no ") + (budget_left ? "look" : "budget") + " left";
+}
+
 // A flagged process the run had no budget or look left to re-run leaves the comparison, as a
-// re-run would have replaced it, unless its framework would keep fewer than 2 full processes
-// (every row needs 2): then it stays and the run is disturbed. A process is re-run once, so a
-// flagged re-run (or the original kept over a re-run flagged too) has no re-run left either and
-// leaves the same way: it is as suspect as any flagged process. Returns how many left.
+// re-run would have replaced it, unless its framework would keep too few full processes: 3 for
+// a full one (the sample's, which the geometric means rest on: rerun_flagged_full() had no
+// budget for its re-run, or the re-run was flagged too), 2 for any other (every row needs 2).
+// Then it stays, says why, and the run is disturbed. A process is re-run once, so a flagged
+// re-run (or the original kept over a re-run flagged too) has no re-run left either and leaves
+// the same way: it is as suspect as any flagged process. Returns how many left.
 std::size_t Driver::drop_flagged_not_rerun() {
   std::size_t dropped = 0;
   for (std::size_t i = 0; i < processes_.size(); ++i) {
     ProcessRecord& p = processes_[i];
     if (p.flags.empty() || !p.kept) continue;
-    std::size_t full_left = 0;
+    int full_left = 0;
     for (const ProcessRecord* q : kept(p.framework)) {
       if (q != &p && q->rows.empty()) ++full_left;
     }
-    if (full_left < 2) continue;
-    if (!p.rerun_of.empty()) {
-      p.dropped =
-          p.flags.front() + "; a re-run of " + p.rerun_of + ", flagged too: re-run once only";
-    } else if (!p.replaced_by.empty()) {
-      p.dropped =
-          p.flags.front() + "; its re-run " + p.replaced_by + " was flagged too: re-run once only";
-    } else {
-      const Planned rerun{p.framework, "rerun", p.rows, predict(p.framework, p.rows), i, true};
-      const bool budget_left = forecast_s(measured_, p.framework, forecast_kind(rerun),
-                                          rerun.predicted_s) <= left_s() - look_reserve();
-      p.dropped =
-          p.flags.front() + "; not re-run: no " + (budget_left ? "look" : "budget") + " left";
+    const int needed = p.rows.empty() ? kSampleFullProcesses : kRowProcesses;
+    if (full_left < needed) {
+      p.kept_flagged =
+          p.framework + " needs " + std::to_string(needed) + " full processes; " + why_not_rerun(i);
+      continue;
     }
+    p.dropped = p.flags.front() + "; " + why_not_rerun(i);
     p.kept = false;
     ++dropped;
   }
@@ -794,7 +866,8 @@ int Driver::run() {
       run_round(round, k + 1);
       look();
     }
-    if (drop_flagged_not_rerun() > 0) look(true);
+    const std::size_t reruns = rerun_flagged_full();
+    if (drop_flagged_not_rerun() + reruns > 0) look(true);
   }
   calibration_end_ = calibrate();
 

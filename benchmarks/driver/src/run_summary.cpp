@@ -70,7 +70,9 @@ std::vector<std::string> quality_lines(const RunFacts& f) {
   }
   std::vector<std::string> named;
   for (const ProcessRecord& p : *f.processes) {
-    if (p.kept && !p.flags.empty()) named.push_back(p.file + " (" + p.flags.front() + ")");
+    if (!p.kept || p.flags.empty()) continue;
+    named.push_back(p.file + " (" + p.flags.front() +
+                    (p.kept_flagged.empty() ? "" : "; kept: " + p.kept_flagged) + ")");
   }
   append_listed(lines, "disturbed processes kept", named, "quality.disturbed_processes");
   std::vector<std::string> dropped;

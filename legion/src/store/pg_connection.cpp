@@ -104,20 +104,18 @@ bool PgConnection::try_connect(std::string& error) {
 void PgConnection::ensure_connected() {
   if (conn_ && PQstatus(conn_) == CONNECTION_OK) return;
   auto start = std::chrono::steady_clock::now();
-  auto backoff = std::chrono::milliseconds(20);
+  Backoff backoff(std::chrono::milliseconds(20), std::chrono::milliseconds(1000));
   std::string error;
   while (!try_connect(error)) wait_before_retry(start, backoff, error);
 }
 
-void PgConnection::wait_before_retry(std::chrono::steady_clock::time_point start,
-                                     std::chrono::milliseconds& backoff,
+void PgConnection::wait_before_retry(std::chrono::steady_clock::time_point start, Backoff& backoff,
                                      const std::string& error) const {
   if (std::chrono::steady_clock::now() - start >= reconnect_deadline_) give_up(error);
   if (interrupt_ && interrupt_->load()) {
     throw StoreUnavailableError("postgresql: stopped while reconnecting: " + error);
   }
-  std::this_thread::sleep_for(backoff);
-  backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
+  std::this_thread::sleep_for(backoff.next());
 }
 
 void PgConnection::give_up(const std::string& error) const {
@@ -242,7 +240,7 @@ std::optional<PgResult> PgConnection::attempt(const char* sql, const std::string
 PgResult PgConnection::with_retry(const char* sql, const std::string& script,
                                   const std::vector<std::string>& params) {
   auto start = std::chrono::steady_clock::now();
-  auto backoff = std::chrono::milliseconds(20);
+  Backoff backoff(std::chrono::milliseconds(20), std::chrono::milliseconds(1000));
   std::string error;
   for (;;) {
     if (auto result = attempt(sql, script, params, error)) return std::move(*result);

@@ -35,7 +35,10 @@ CREATE TABLE IF NOT EXISTS tasks(
   result TEXT NOT NULL DEFAULT '',
   error TEXT NOT NULL DEFAULT '',
   created_ms BIGINT NOT NULL,
-  updated_ms BIGINT NOT NULL);
+  updated_ms BIGINT NOT NULL,
+  expiries INT NOT NULL DEFAULT 0);
+-- A store made before lease expiries were counted apart gets the column.
+ALTER TABLE tasks ADD COLUMN IF NOT EXISTS expiries INT NOT NULL DEFAULT 0;
 CREATE INDEX IF NOT EXISTS tasks_due ON tasks(next_attempt_ms) WHERE state IN ('queued', 'failed');
 CREATE INDEX IF NOT EXISTS tasks_lease ON tasks(lease_expires_ms) WHERE state = 'leased';
 CREATE SEQUENCE IF NOT EXISTS lease_tokens;
@@ -136,7 +139,8 @@ class PostgresStore final : public TaskStore {
         "SELECT true, " LEGION_TASK_COLUMNS
         " FROM ins UNION ALL "
         "SELECT false, t.id, t.key, t.payload, t.state, t.attempts, t.max_attempts, "
-        "t.lease_owner, t.lease_token, t.lease_expires_ms, t.next_attempt_ms, t.result, t.error "
+        "t.lease_owner, t.lease_token, t.lease_expires_ms, t.next_attempt_ms, t.result, t.error, "
+        "t.expiries "
         "FROM tasks t WHERE t.key = ANY($1::text[])",
         {pg_text_array(keys), pg_text_array(payloads), pg_text_array(attempts),
          num(options_.clock())});
@@ -165,31 +169,35 @@ class PostgresStore final : public TaskStore {
                           std::chrono::milliseconds lease) override {
     std::lock_guard lock(mutex_);
     std::int64_t now = options_.clock();
-    // A task whose every attempt ended in an expired lease (it kills or hangs its worker) is
-    // dead-lettered instead of being handed out forever. Idempotent, so retried freely.
+    // A task whose lease keeps expiring (it kills or hangs its worker) is dead-lettered
+    // instead of being handed out forever. Idempotent, so retried freely.
     db_.run(
         "UPDATE tasks SET state = 'dead', lease_owner = '', updated_ms = $1, "
-        "error = 'lease expired on the last attempt (worker crashed or hung)' "
-        "WHERE state = 'leased' AND lease_expires_ms <= $1 AND attempts >= max_attempts",
-        {num(now)});
+        "expiries = expiries + 1, error = " LEGION_EXPIRED_ERROR
+        " WHERE state = 'leased' AND lease_expires_ms <= $1 AND expiries + 1 >= $2",
+        {num(now), num(options_.retry.max_lease_expiries)});
     // One statement: SKIP LOCKED lets concurrent claimers pass each other's candidate rows
     // instead of queueing on them; = ANY(ARRAY(...)) makes the planner run the LIMITed
     // sub-select once. Expired leases come first (a crashed worker's tasks must not wait
-    // for the whole queue to drain); the CTEs are read lazily, so `due` is not even scanned
-    // when expired leases fill the batch. If the connection dies mid-claim the rows may be
-    // leased to nobody: they come back when the lease expires.
+    // for the whole queue to drain), once their takeover backoff has passed; the CTEs are
+    // read lazily, so `due` is not even scanned when expired leases fill the batch. If the
+    // connection dies mid-claim the rows may be leased to nobody: they come back when the
+    // lease expires, as an expiry, not an attempt of the task.
     PgResult r = db_.run(
         "WITH expired AS (SELECT id FROM tasks WHERE state = 'leased' AND lease_expires_ms <= $3 "
-        "  LIMIT $4 FOR UPDATE SKIP LOCKED), "
+        "  AND lease_expires_ms + " LEGION_TAKEOVER_DELAY("LEAST", "$5::bigint", "$6::bigint")
+        " <= $3 LIMIT $4 FOR UPDATE SKIP LOCKED), "
         "due AS (SELECT id FROM tasks WHERE state IN ('queued', 'failed') "
         "  AND next_attempt_ms <= $3 LIMIT $4 FOR UPDATE SKIP LOCKED) "
         "UPDATE tasks SET state = 'leased', lease_owner = $1, "
         "lease_token = nextval('lease_tokens'), lease_expires_ms = $2, "
-        "attempts = attempts + 1, updated_ms = $3 "
+        "attempts = attempts + 1, updated_ms = $3, "
+        "expiries = expiries + CASE WHEN state = 'leased' THEN 1 ELSE 0 END "
         "WHERE id = ANY(ARRAY((SELECT id FROM expired) UNION ALL (SELECT id FROM due) "
         "  LIMIT $4)) "
         "RETURNING " LEGION_TASK_COLUMNS,
-        {worker_id, num(now + lease.count()), num(now), num(n)});
+        {worker_id, num(now + lease.count()), num(now), num(n),
+         num(options_.retry.base_backoff.count()), num(options_.retry.max_backoff.count())});
     std::vector<Task> out;
     out.reserve(static_cast<std::size_t>(r.rows()));
     for (int row = 0; row < r.rows(); ++row) out.push_back(read_task(r, row));
@@ -246,12 +254,14 @@ class PostgresStore final : public TaskStore {
                                 const std::string& error) override {
     std::lock_guard lock(mutex_);
     std::int64_t now = options_.clock();
+    // attempts - expiries: the handler's attempts; claims that ended in an expired lease are
+    // bounded apart (RetryPolicy::max_lease_expiries).
     PgResult r = db_.run(
         "UPDATE tasks SET "
-        "state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'failed' END, "
+        "state = CASE WHEN attempts - expiries >= max_attempts THEN 'dead' ELSE 'failed' END, "
         "error = $3, lease_owner = '', updated_ms = $4, "
-        "next_attempt_ms = $4 + LEAST($6::float8, $5::float8 * power(2, GREATEST(attempts - 1, "
-        "0)))::bigint "
+        "next_attempt_ms = $4 + LEAST($6::float8, $5::float8 * power(2, GREATEST(attempts - "
+        "expiries - 1, 0)))::bigint "
         "WHERE id = $1 AND lease_token = $2 AND state = 'leased' RETURNING state",
         {num(task_id), num(lease_token), error, num(now), num(options_.retry.base_backoff.count()),
          num(options_.retry.max_backoff.count())});
@@ -463,6 +473,7 @@ class PostgresStore final : public TaskStore {
         "WITH old AS (SELECT id, key, state FROM tasks WHERE key = ANY($1::text[]) FOR UPDATE), "
         "upd AS (UPDATE tasks t SET state = $5, lease_owner = '', updated_ms = $2, "
         "  attempts = CASE WHEN $5 = 'queued' THEN 0 ELSE t.attempts END, "
+        "  expiries = CASE WHEN $5 = 'queued' THEN 0 ELSE t.expiries END, "
         "  next_attempt_ms = CASE WHEN $5 = 'queued' THEN $2 ELSE t.next_attempt_ms END "
         "  FROM old WHERE t.id = old.id AND old.state = ANY($6::text[]) "
         "  RETURNING t.id, t.key, old.state AS from_state), "

@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS tasks(
   result TEXT NOT NULL DEFAULT '',
   error TEXT NOT NULL DEFAULT '',
   created_ms INTEGER NOT NULL,
-  updated_ms INTEGER NOT NULL);
+  updated_ms INTEGER NOT NULL,
+  expiries INTEGER NOT NULL DEFAULT 0);
 -- Partial indexes: a finished task leaves both, so the done rows (the bulk of a busy store)
 -- cost neither index space nor an index update per completion.
 CREATE INDEX IF NOT EXISTS tasks_due ON tasks(next_attempt_ms) WHERE state IN ('queued', 'failed');
@@ -93,6 +94,13 @@ class SqliteStore final : public TaskStore {
     db_.exec("PRAGMA cache_size=-16384");  // 16 MiB: the hot index pages of a large backlog
     SqliteWriteTxn txn(db_);
     db_.exec(kSchema);
+    // A store made before lease expiries were counted apart gets the column (SQLite has no
+    // ADD COLUMN IF NOT EXISTS).
+    SqliteQuery has_expiries =
+        db_.query("SELECT count(*) FROM pragma_table_info('tasks') WHERE name = 'expiries'");
+    if (has_expiries.step() && has_expiries.integer(0) == 0) {
+      db_.exec("ALTER TABLE tasks ADD COLUMN expiries INTEGER NOT NULL DEFAULT 0");
+    }
     txn.commit();
   }
 
@@ -134,22 +142,25 @@ class SqliteStore final : public TaskStore {
     std::int64_t now = options_.clock();
     SqliteWriteTxn txn(db_);
     {
-      // A task whose every attempt ended in an expired lease (it kills or hangs its worker)
-      // is dead-lettered instead of being handed out forever.
+      // A task whose lease keeps expiring (it kills or hangs its worker) is dead-lettered
+      // instead of being handed out forever.
       SqliteQuery poison = db_.query(
           "UPDATE tasks SET state = 'dead', lease_owner = '', updated_ms = ?1, "
-          "error = 'lease expired on the last attempt (worker crashed or hung)' "
-          "WHERE state = 'leased' AND lease_expires_ms <= ?1 AND attempts >= max_attempts");
-      poison.bind(1, now);
+          "expiries = expiries + 1, error = " LEGION_EXPIRED_ERROR
+          " WHERE state = 'leased' AND lease_expires_ms <= ?1 AND expiries + 1 >= ?2");
+      poison.bind(1, now).bind(2, options_.retry.max_lease_expiries);
       poison.run();
     }
     // Two index range scans instead of one OR: an OR with ORDER BY would sort every queued
-    // row on each claim. Expired leases first: they are the oldest work.
+    // row on each claim. Expired leases first (once their takeover backoff has passed): they
+    // are the oldest work.
     std::vector<std::int64_t> ids;
     {
       SqliteQuery expired = db_.query(
-          "SELECT id FROM tasks WHERE state = 'leased' AND lease_expires_ms <= ?1 LIMIT ?2");
-      expired.bind(1, now).bind(2, n);
+          "SELECT id FROM tasks WHERE state = 'leased' AND lease_expires_ms <= ?1 "
+          "AND lease_expires_ms + " LEGION_TAKEOVER_DELAY("min", "?3", "?4") " <= ?1 LIMIT ?2");
+      expired.bind(1, now).bind(2, n).bind(3, options_.retry.base_backoff.count());
+      expired.bind(4, options_.retry.max_backoff.count());
       while (expired.step()) ids.push_back(expired.integer(0));
     }
     if (static_cast<int>(ids.size()) < n) {
@@ -176,7 +187,8 @@ class SqliteStore final : public TaskStore {
     for (auto id : ids) {
       SqliteQuery update = db_.query(
           "UPDATE tasks SET state = 'leased', lease_owner = ?2, lease_token = ?3, "
-          "lease_expires_ms = ?4, attempts = attempts + 1, updated_ms = ?5 WHERE id = ?1 "
+          "lease_expires_ms = ?4, attempts = attempts + 1, updated_ms = ?5, "
+          "expiries = expiries + CASE WHEN state = 'leased' THEN 1 ELSE 0 END WHERE id = ?1 "
           "RETURNING " LEGION_TASK_COLUMNS);
       update.bind(1, id).bind(2, worker_id).bind(3, ++token).bind(4, now + lease.count());
       update.bind(5, now);
@@ -235,10 +247,10 @@ class SqliteStore final : public TaskStore {
     std::lock_guard lock(mutex_);
     std::int64_t now = options_.clock();
     SqliteWriteTxn txn(db_);
-    int attempts = 0, max_attempts = 0;
+    int attempts = 0, max_attempts = 0;  // attempts: the handler's, expired leases not counted
     {
       SqliteQuery current = db_.query(
-          "SELECT attempts, max_attempts FROM tasks "
+          "SELECT attempts - expiries, max_attempts FROM tasks "
           "WHERE id = ?1 AND lease_token = ?2 AND state = 'leased'");
       current.bind(1, task_id).bind(2, lease_token);
       if (!current.step()) return already_failed(task_id, lease_token);
@@ -449,7 +461,8 @@ class SqliteStore final : public TaskStore {
           SqliteQuery update = db_.query(
               "UPDATE tasks SET state = ?2, lease_owner = '', updated_ms = ?3, "
               "next_attempt_ms = CASE WHEN ?2 = 'queued' THEN ?3 ELSE next_attempt_ms END, "
-              "attempts = CASE WHEN ?2 = 'queued' THEN 0 ELSE attempts END WHERE id = ?1");
+              "attempts = CASE WHEN ?2 = 'queued' THEN 0 ELSE attempts END, "
+              "expiries = CASE WHEN ?2 = 'queued' THEN 0 ELSE expiries END WHERE id = ?1");
           update.bind(1, task->id).bind(2, std::string(to_string(to))).bind(3, now);
           update.run();
           SqliteQuery audit = db_.query(

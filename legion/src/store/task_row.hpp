@@ -9,7 +9,21 @@
 // literals because they key the prepared-statement caches.
 #define LEGION_TASK_COLUMNS                                                     \
   "id, key, payload, state, attempts, max_attempts, lease_owner, lease_token, " \
-  "lease_expires_ms, next_attempt_ms, result, error"
+  "lease_expires_ms, next_attempt_ms, result, error, expiries"
+
+// How long after its expiry a lease may be taken over (RetryPolicy::max_lease_expiries): 0 the
+// first time, then BASE doubled per earlier expiry, capped at MAX, times 50-100% by a hash of
+// the task id and the expiry count, so the tasks of a batch cut together come back spread out.
+// Integer arithmetic that SQLite and PostgreSQL evaluate alike; LEAST is the back-end's
+// two-argument minimum, BASE and MAX statement parameters in milliseconds.
+#define LEGION_TAKEOVER_DELAY(LEAST, BASE, MAX)                               \
+  "(CASE WHEN expiries = 0 THEN 0 ELSE " LEAST "(" MAX ", " BASE " << " LEAST \
+  "(expiries - 1, 30)) * (1024 + ((id % 1048576) * 977 + expiries * 331) % 1024) / 2048 END)"
+
+// The error a task dead-lettered for its expired leases carries; `expiries + 1` is the count
+// including the expiry that ends it.
+#define LEGION_EXPIRED_ERROR \
+  "'lease expired ' || (expiries + 1) || ' times (the worker crashed, hung or lost the store)'"
 
 namespace legion::store {
 
@@ -50,6 +64,7 @@ Task task_from_row(const Row& row) {
   task.next_attempt_ms = row.integer(9);
   task.result = row.text(10);
   task.error = row.text(11);
+  task.expiries = static_cast<int>(row.integer(12));
   return task;
 }
 

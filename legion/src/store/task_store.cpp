@@ -1,6 +1,7 @@
 #include "legion/store/task_store.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "legion/error.hpp"
 #include "legion/store/postgres_store.hpp"
@@ -92,9 +93,23 @@ CompleteOutcome TaskStore::complete(std::int64_t task_id, std::int64_t lease_tok
 
 std::unique_ptr<TaskStore> open_store(const std::string& url, const StoreOptions& options) {
   StoreUrl parsed = parse_store_url(url);
-  if (parsed.scheme == "sqlite") return open_sqlite_store(parsed, options);
+  // Both back-ends: every process claiming from one store should pass the same value.
+  StoreOptions effective = options;
+  const std::string expiries = parsed.take("max_lease_expiries", "");
+  if (!expiries.empty()) {
+    int value = 0;
+    const auto [end, error] =
+        std::from_chars(expiries.data(), expiries.data() + expiries.size(), value);
+    if (error != std::errc() || end != expiries.data() + expiries.size() || value < 1 ||
+        value > 1000) {
+      throw ConfigError("store url: max_lease_expiries must be an integer from 1 to 1000, not '" +
+                        expiries + "'");
+    }
+    effective.retry.max_lease_expiries = value;
+  }
+  if (parsed.scheme == "sqlite") return open_sqlite_store(parsed, effective);
   if (parsed.scheme == "postgresql" || parsed.scheme == "postgres") {
-    return open_postgres_store(parsed, options);
+    return open_postgres_store(parsed, effective);
   }
   throw ConfigError("store url: unknown scheme '" + parsed.scheme +
                     "' (expected sqlite:// or postgresql://)");

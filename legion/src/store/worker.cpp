@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include "legion/store/backoff.hpp"
+
 namespace legion::store {
 namespace {
 
@@ -24,7 +26,8 @@ using Steady = std::chrono::steady_clock;
 template <typename Step>
 bool with_backpressure(const WorkerOptions& options, WorkerReport& report,
                        Steady::time_point& last_success, Step&& step) {
-  auto backoff = std::chrono::milliseconds(10);
+  // Jittered, so the threads and processes an outage stopped together do not retry together.
+  Backoff backoff(std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
   for (;;) {
     try {
       step();
@@ -42,8 +45,7 @@ bool with_backpressure(const WorkerOptions& options, WorkerReport& report,
             std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(failing).count()) +
             " ms of store errors: " + error.what());
       }
-      std::this_thread::sleep_for(backoff);
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
+      std::this_thread::sleep_for(backoff.next());
     }
   }
 }

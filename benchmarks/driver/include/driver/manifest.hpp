@@ -36,6 +36,9 @@ struct ProcessRecord {
   std::string rerun_of;            // file this process re-ran
   // Why a flagged process left the comparison without a re-run ("" when it did not).
   std::string dropped;
+  // Why a flagged process stays in the comparison at the end of an adaptive run: its framework
+  // needs it ("" when it is not flagged, or left).
+  std::string kept_flagged;
 };
 
 // A process the driver planned but did not start: its forecast would have ended past the budget.

@@ -8,13 +8,19 @@
 //      run, exit) up to `cold_starts` per framework.
 //   2. Look: legion-compare over the kept processes (--looks N: the family's error rate is
 //      split over the N looks planned in advance).
-//   3. Replicate: re-run processes flagged for interference, then spend the round's share of
-//      the budget where intervals are widest per second (planner.hpp), filtering each
-//      process to the rows it needs (--benchmark_filter); look again. Stops when every row
-//      is precise, after N looks, or when the budget is spent. No optional process starts whose
-//      forecast (duration_forecast.hpp) would end past the budget; it is skipped and recorded.
-//   4. Drop: a flagged process no budget or look was left to re-run leaves the comparison
-//      (the last look runs again without it), unless its framework would keep < 2 full ones.
+//   3. Replicate: re-run flagged full processes (interference, A/A outliers) their framework
+//      needs for its 3, off the top; re-run the other flagged ones with up to half of the
+//      round; spend the rest of the round's share of the budget where intervals are widest per
+//      second (planner.hpp), filtering each process to the rows it needs (--benchmark_filter);
+//      look again. Stops when every row is precise, after N looks, or when the budget is spent.
+//      No optional process starts whose forecast (duration_forecast.hpp) would end past the
+//      budget; it is skipped and recorded.
+//   4. Keep 3 full: a flagged full process still without a re-run gets one after the last
+//      look, when its forecast fits the budget.
+//   5. Drop: a flagged process no budget or look was left to re-run leaves the comparison
+//      (the last look runs again without it and with the re-runs of 4), unless its framework
+//      would keep < 3 full processes (a full one) or < 2 (any other): then it stays, run.json
+//      says why (`kept_flagged`) and the run is disturbed (exit 3).
 // Timed processes never overlap. Progress goes to `progress`; the run's summary to `out`.
 #include <cstdint>
 #include <filesystem>

@@ -1,6 +1,6 @@
 #pragma once
 // One libpq connection that survives the server going away: every statement runs through
-// run(), which reconnects with exponential backoff and runs the statement again until a
+// run(), which reconnects with jittered exponential backoff and runs the statement again until a
 // deadline. That is only sound because every statement the store sends is idempotent (an
 // idempotency key, a lease token, or a read): when the connection dies while a COMMIT is in
 // flight the outcome is unknown, and running the statement again resolves it either way.
@@ -13,6 +13,8 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
+
+#include "legion/store/backoff.hpp"
 
 struct pg_conn;
 struct pg_result;
@@ -80,8 +82,8 @@ class PgConnection {
                       const std::vector<std::string>& params);
   [[noreturn]] void give_up(const std::string& error) const;
   // Between two tries: gives up past the deadline or once interrupted, else sleeps.
-  void wait_before_retry(std::chrono::steady_clock::time_point start,
-                         std::chrono::milliseconds& backoff, const std::string& error) const;
+  void wait_before_retry(std::chrono::steady_clock::time_point start, Backoff& backoff,
+                         const std::string& error) const;
   // libpq's blocking calls, or with io_timeout_ their asynchronous form and a deadline;
   // nullptr when the connection failed or the deadline passed (timed_out_ set).
   pg_result* exec(const std::string& script);

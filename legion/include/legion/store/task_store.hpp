@@ -30,6 +30,10 @@ struct Task {
   TaskState state = TaskState::kQueued;
   int attempts = 0;  // claims so far
   int max_attempts = 0;
+  // Claims that ended in a lease expiring unrenewed (the worker crashed, hung, or lost the
+  // store) and taken over. Not failures of the task: attempts - expiries is the attempt the
+  // handler is on, and only that is bounded by max_attempts.
+  int expiries = 0;
   std::string lease_owner;
   std::int64_t lease_token = 0;  // fencing token: grows with every claim of any task
   std::int64_t lease_expires_ms = 0;
@@ -66,6 +70,13 @@ struct RetryPolicy {
   int max_attempts = 5;
   std::chrono::milliseconds base_backoff{200};  // delay after the first failure, doubled after each
   std::chrono::milliseconds max_backoff{60'000};
+  // A task whose lease has expired this many times is dead-lettered: what bounds a poison
+  // task that kills or hangs its worker. Counted apart from max_attempts, so a store outage
+  // (workers that cannot renew, or a claim whose reply was lost) cannot use up a healthy
+  // task's attempts. The first takeover of an expired lease is immediate (a crashed worker's
+  // work resumes at once); each further one waits a backoff after the expiry: base_backoff
+  // doubled per earlier expiry, capped at max_backoff, jittered to 50-100% per task. Minimum 1.
+  int max_lease_expiries = 10;
   std::chrono::milliseconds backoff_for(int attempts) const;
 };
 
@@ -154,7 +165,9 @@ class TaskStore {
   // One transaction: all are acknowledged or (on error) none.
   virtual std::vector<Submitted> submit_batch(std::span<const TaskSpec> specs) = 0;
 
-  // Leases up to n claimable tasks (queued and due, or leased with an expired lease).
+  // Leases up to n claimable tasks (queued and due, or leased with an expired lease whose
+  // takeover backoff has passed: RetryPolicy::max_lease_expiries). Dead-letters the tasks
+  // whose lease expired for the max_lease_expiries-th time.
   virtual std::vector<Task> claim(const std::string& worker_id, int n,
                                   std::chrono::milliseconds lease) = 0;
   // Extends the lease; false when it was lost (fenced).
@@ -166,8 +179,9 @@ class TaskStore {
   // Group commit: one transaction (one fsync) for the whole batch.
   virtual std::vector<CompleteOutcome> complete_batch(std::span<const Completion> batch) = 0;
 
-  // Records a failure: the task becomes claimable again after a backoff, or dead once it has
-  // used max_attempts. Returns the new state, or nullopt when the lease was lost.
+  // Records a failure: the task becomes claimable again after a backoff, or dead once the
+  // handler has failed on max_attempts attempts (claims that ended in an expired lease do not
+  // count). Returns the new state, or nullopt when the lease was lost.
   virtual std::optional<TaskState> fail(std::int64_t task_id, std::int64_t lease_token,
                                         const std::string& error) = 0;
 
@@ -213,7 +227,9 @@ class TaskStore {
 
 // sqlite://PATH[?synchronous=full|normal&busy_timeout=MS&vfs=NAME] (a path is required) or
 // postgresql://... / postgres://... (a libpq URI; an extra `schema=NAME` parameter isolates a
-// store inside one database; `reconnect_deadline_ms=MS`). Any other scheme -> ConfigError.
+// store inside one database; `reconnect_deadline_ms=MS`). Either back-end:
+// `max_lease_expiries=N` (1..1000) sets RetryPolicy::max_lease_expiries. Any other scheme ->
+// ConfigError.
 std::unique_ptr<TaskStore> open_store(const std::string& url, const StoreOptions& options = {});
 
 }  // namespace legion::store
