@@ -18,15 +18,25 @@
 // per cycle; SQLite's page caches fill as the store grows, which is not a leak: legion-stress
 // nets them out the same way, docs/stress.md "Resource monitor"), of open fds (per cycle) and
 // of the cycle's time (ms per cycle; the budget: growing by half the median cycle over the
-// whole run) must lie under a budget. Raw RSS and the heap are reported, not judged. The
-// first 10% of the cycles are warm-up and not fitted.
+// whole run) must lie under a budget. The cycle's time judged is the workers' part, submit
+// to drained (`work_ms`); `legion verify` and `legion export` read the whole store, so they
+// grow with it by nature (O(n) per cycle): the test's own audit is timed apart
+// (`verify_export_ms`) and its trend reported, not judged. CPU times (the commands' and
+// workers' a cycle reaps, the long-lived worker's) and the load average are recorded per
+// cycle, so a slower machine can be told from a slower product. Raw RSS and the heap are
+// reported, not judged. The first 10% of the cycles are warm-up and not fitted.
 //
-// Writes OUT/e2e.json (settings, per-cycle rows, trends, verdicts) and the workers' logs
-// under OUT/logs/. Exit status: 0 every verdict passed, 1 a verdict failed, 2 bad usage or a
-// failure to run (a command that should have worked did not).
+// Writes OUT/cycles.jsonl as it goes (one row per finished cycle, flushed), OUT/e2e.json
+// (settings, rows, trends, verdicts; "status": "running" until the end) and the workers'
+// logs under OUT/logs/. SIGINT or SIGTERM stops it after the current cycle (a signal to the
+// whole process group stops the workers too: the cycle under way is dropped): the remaining
+// steps run on the cycles done and e2e.json says `interrupted`. Exit status: 0 every verdict
+// passed, 1 a verdict failed or the run was interrupted, 2 bad usage or a failure to run (a
+// command that should have worked did not).
 #include <fcntl.h>
 #include <httplib.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,10 +44,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
@@ -82,6 +94,42 @@ std::string load_average() {
   std::string one, five, fifteen;
   in >> one >> five >> fifteen;
   return one + " " + five + " " + fifteen;
+}
+
+double load_1min() {
+  std::ifstream in("/proc/loadavg");
+  double one = 0;
+  in >> one;
+  return one;
+}
+
+// Set by SIGINT/SIGTERM: the run stops after the current cycle and still reports.
+volatile std::sig_atomic_t stop_requested = 0;
+extern "C" void request_stop(int) {
+  stop_requested = 1;
+}
+
+// CPU time (user + system, ms) of the children reaped so far: the commands and workers the
+// cycles started and waited for.
+double reaped_cpu_ms() {
+  rusage usage{};
+  getrusage(RUSAGE_CHILDREN, &usage);
+  auto ms = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e3 + t.tv_usec / 1e3; };
+  return ms(usage.ru_utime) + ms(usage.ru_stime);
+}
+
+// CPU time (user + system, ms; clock-tick resolution) of a live process, from /proc.
+double process_cpu_ms(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto name_end = text.rfind(')');  // the command name may hold spaces
+  if (name_end == std::string::npos) throw Failure("no /proc stat for the long-lived worker");
+  std::istringstream fields(text.substr(name_end + 1));
+  std::string skip;
+  for (int field = 3; field < 14; ++field) fields >> skip;  // state .. cmajflt
+  long utime = 0, stime = 0;
+  if (!(fields >> utime >> stime)) throw Failure("unreadable /proc stat of the long-lived worker");
+  return static_cast<double>(utime + stime) * 1e3 / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 // A child process with stdout and stderr appended to a log file.
@@ -308,97 +356,12 @@ int run(const Settings& s) {
   const int port = metrics_port(s.out / "logs" / "long-lived.log");
 
   const std::string load_before = load_average();
-  json rows = json::array();
-  std::vector<double> rss, net, cache, heap, fds, work_ms;
-  int cycles_taken_over = 0;
-  const auto started = Clock::now();
-  for (int cycle = 0; cycle < s.cycles; ++cycle) {
-    const auto t0 = Clock::now();
-    const int delay = kill_after(random);
-    {
-      // The victim gets a head start so that it is idle, polling, when the tasks arrive and
-      // takes its share of them (not guaranteed: `taken_over` records what it held).
-      Child victim(worker_args(s, url, "victim-" + std::to_string(cycle), false),
-                   s.out / "logs" / "victims.log");
-      std::this_thread::sleep_for(std::chrono::milliseconds(s.head_start_ms));
-      if (cycle > 0) submit(cycle);
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-      victim.signal(SIGKILL);
-      victim.wait(std::chrono::seconds(30), "killed worker");
-    }
-    Child restarted(worker_args(s, url, "restart-" + std::to_string(cycle), true),
-                    s.out / "logs" / "restarts.log");
-    const int drained = restarted.wait(std::chrono::seconds(120), "restarted worker");
-    if (drained != 0) throw Failure("restarted worker: exit " + std::to_string(drained));
-    const auto t1 = Clock::now();
-    const json ledger = json::parse(legion(s, {"verify", "--store", url}, "verify"));
-    const fs::path export_file = s.out / "export.json";
-    legion(s, {"export", "--store", url, "--out", export_file.string()}, "export");
-    const json exported = json::parse(read_file(export_file));
-    const auto expected = static_cast<std::size_t>(cycle + 1) * static_cast<std::size_t>(s.tasks);
-    const auto& tasks = exported.at("tasks");
-    const bool all_done = std::all_of(tasks.begin(), tasks.end(), [](const json& t) {
-      return t.at("state") == "done" && t.at("result").is_object();
-    });
-    // This cycle's tasks that needed a second attempt: the killed worker held their lease.
-    const std::string prefix = "c" + std::to_string(cycle) + "-";
-    const auto taken_over = std::count_if(tasks.begin(), tasks.end(), [&](const json& t) {
-      return t.at("key").get<std::string>().rfind(prefix, 0) == 0 &&
-             t.at("attempts").get<int>() > 1;
-    });
-    cycles_taken_over += taken_over > 0 ? 1 : 0;
-    if (!ledger.at("ok").get<bool>() || tasks.size() != expected || !all_done ||
-        exported.at("ledger") != ledger) {
-      throw Failure("cycle " + std::to_string(cycle) + ": ledger or export not clean: " +
-                    ledger.dump() + ", " + std::to_string(tasks.size()) + " tasks exported of " +
-                    std::to_string(expected) + (all_done ? "" : ", not all done with a result"));
-    }
-    const auto t2 = Clock::now();
-    const double work = std::chrono::duration<double, std::milli>(t1 - t0).count();
-    const double check = std::chrono::duration<double, std::milli>(t2 - t1).count();
-    rss.push_back(static_cast<double>(rss_kb(long_lived.pid())));
-    const Held held = scrape(port);
-    cache.push_back(held.cache_kb);
-    heap.push_back(held.heap_kb);
-    net.push_back(rss.back() - std::max(0.0, held.cache_kb));  // as legion-stress nets it
-    fds.push_back(static_cast<double>(open_fds(long_lived.pid())));
-    work_ms.push_back(work);
-    rows.push_back({{"cycle", cycle},
-                    {"kill_after_ms", delay},
-                    {"taken_over", taken_over},
-                    {"work_ms", work},
-                    {"verify_export_ms", check},
-                    {"rss_kb", rss.back()},
-                    {"cache_kb", cache.back()},
-                    {"heap_kb", heap.back()},
-                    {"rss_net_of_cache_kb", net.back()},
-                    {"open_fds", fds.back()}});
-  }
-  const double total_s = std::chrono::duration<double>(Clock::now() - started).count();
-
-  long_lived.signal(SIGTERM);
-  const int stopped = long_lived.wait(std::chrono::seconds(60), "long-lived worker");
-  const json final_ledger = json::parse(legion(s, {"verify", "--store", url}, "final verify"));
-
-  const double median_ms = median(work_ms);
-  std::vector<Judged> judged{
-      judge("rss_net_of_cache", net, s.leak_kb_per_cycle, "KB per cycle"),
-      judge("rss", rss, -1, "KB per cycle"),
-      judge("cache", cache, -1, "KB per cycle"),
-      judge("heap", heap, -1, "KB per cycle"),
-      judge("open_fds", fds, s.fds_per_cycle, "fds per cycle"),
-      judge("cycle_time", work_ms, s.degradation * median_ms / s.cycles, "ms per cycle")};
-  bool pass = stopped == 0 && final_ledger.at("ok").get<bool>() &&
-              final_ledger.at("done").get<long>() == static_cast<long>(s.cycles) * s.tasks;
-  json trends = json::array();
-  for (const auto& j : judged) {
-    trends.push_back(j.trend);
-    pass = pass && j.pass;
-  }
+  // The record so far: if the run dies, e2e.json says it was running and cycles.jsonl holds
+  // every finished cycle.
   json report = {{"schema", "legion-e2e/1"},
                  {"command", s.command},
+                 {"status", "running"},
                  {"load_before", load_before},
-                 {"load_after", load_average()},
                  {"settings",
                   {{"cycles", s.cycles},
                    {"tasks_per_cycle", s.tasks},
@@ -413,17 +376,149 @@ int run(const Settings& s) {
                    {"leak_kb_per_task", s.leak_kb_per_task},
                    {"worker_args", s.worker_args},
                    {"workflow", s.workflow}}},
-                 {"total_s", total_s},
-                 {"median_cycle_ms", median_ms},
-                 {"cycles_with_tasks_taken_over", cycles_taken_over},
-                 {"long_lived_worker_exit", stopped},
-                 {"final_ledger", final_ledger},
-                 {"trends", trends},
-                 {"pass", pass},
-                 {"cycles", rows}};
+                 {"cycles_file", "cycles.jsonl"}};
+  std::ofstream(s.out / "e2e.json") << report.dump(1) << "\n";
+  std::ofstream rows_file(s.out / "cycles.jsonl", std::ios::trunc);
+
+  json rows = json::array();
+  std::vector<double> rss, net, cache, heap, fds, work_ms, check_ms, work_cpu, check_cpu,
+      long_lived_cpu;
+  int cycles_taken_over = 0;
+  const auto started = Clock::now();
+  double long_lived_cpu_before = process_cpu_ms(long_lived.pid());
+  for (int cycle = 0; cycle < s.cycles && !stop_requested; ++cycle) {
+    try {
+      const auto t0 = Clock::now();
+      const double cpu0 = reaped_cpu_ms();
+      const int delay = kill_after(random);
+      {
+        // The victim gets a head start so that it is idle, polling, when the tasks arrive and
+        // takes its share of them (not guaranteed: `taken_over` records what it held).
+        Child victim(worker_args(s, url, "victim-" + std::to_string(cycle), false),
+                     s.out / "logs" / "victims.log");
+        std::this_thread::sleep_for(std::chrono::milliseconds(s.head_start_ms));
+        if (cycle > 0) submit(cycle);
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+        victim.signal(SIGKILL);
+        victim.wait(std::chrono::seconds(30), "killed worker");
+      }
+      Child restarted(worker_args(s, url, "restart-" + std::to_string(cycle), true),
+                      s.out / "logs" / "restarts.log");
+      const int drained = restarted.wait(std::chrono::seconds(120), "restarted worker");
+      if (drained != 0) throw Failure("restarted worker: exit " + std::to_string(drained));
+      const auto t1 = Clock::now();
+      const double cpu1 = reaped_cpu_ms();
+      const json ledger = json::parse(legion(s, {"verify", "--store", url}, "verify"));
+      const fs::path export_file = s.out / "export.json";
+      legion(s, {"export", "--store", url, "--out", export_file.string()}, "export");
+      const json exported = json::parse(read_file(export_file));
+      const auto expected = static_cast<std::size_t>(cycle + 1) * static_cast<std::size_t>(s.tasks);
+      const auto& tasks = exported.at("tasks");
+      const bool all_done = std::all_of(tasks.begin(), tasks.end(), [](const json& t) {
+        return t.at("state") == "done" && t.at("result").is_object();
+      });
+      // This cycle's tasks that needed a second attempt: the killed worker held their lease.
+      const std::string prefix = "c" + std::to_string(cycle) + "-";
+      const auto taken_over = std::count_if(tasks.begin(), tasks.end(), [&](const json& t) {
+        return t.at("key").get<std::string>().rfind(prefix, 0) == 0 &&
+               t.at("attempts").get<int>() > 1;
+      });
+      cycles_taken_over += taken_over > 0 ? 1 : 0;
+      if (!ledger.at("ok").get<bool>() || tasks.size() != expected || !all_done ||
+          exported.at("ledger") != ledger) {
+        throw Failure("cycle " + std::to_string(cycle) + ": ledger or export not clean: " +
+                      ledger.dump() + ", " + std::to_string(tasks.size()) + " tasks exported of " +
+                      std::to_string(expected) + (all_done ? "" : ", not all done with a result"));
+      }
+      const auto t2 = Clock::now();
+      const double cpu2 = reaped_cpu_ms();
+      const double work = std::chrono::duration<double, std::milli>(t1 - t0).count();
+      const double check = std::chrono::duration<double, std::milli>(t2 - t1).count();
+      rss.push_back(static_cast<double>(rss_kb(long_lived.pid())));
+      const Held held = scrape(port);
+      cache.push_back(held.cache_kb);
+      heap.push_back(held.heap_kb);
+      net.push_back(rss.back() - std::max(0.0, held.cache_kb));  // as legion-stress nets it
+      fds.push_back(static_cast<double>(open_fds(long_lived.pid())));
+      const double long_lived_cpu_now = process_cpu_ms(long_lived.pid());
+      work_ms.push_back(work);
+      check_ms.push_back(check);
+      work_cpu.push_back(cpu1 - cpu0);
+      check_cpu.push_back(cpu2 - cpu1);
+      long_lived_cpu.push_back(long_lived_cpu_now - long_lived_cpu_before);
+      long_lived_cpu_before = long_lived_cpu_now;
+      rows.push_back({{"cycle", cycle},
+                      {"t_s", std::chrono::duration<double>(Clock::now() - started).count()},
+                      {"load1", load_1min()},
+                      {"kill_after_ms", delay},
+                      {"taken_over", taken_over},
+                      {"work_ms", work},
+                      {"verify_export_ms", check},
+                      {"work_cpu_ms", work_cpu.back()},
+                      {"verify_export_cpu_ms", check_cpu.back()},
+                      {"long_lived_cpu_ms", long_lived_cpu.back()},
+                      {"rss_kb", rss.back()},
+                      {"cache_kb", cache.back()},
+                      {"heap_kb", heap.back()},
+                      {"rss_net_of_cache_kb", net.back()},
+                      {"open_fds", fds.back()}});
+      rows_file << rows.back().dump() << "\n" << std::flush;
+    } catch (const Failure&) {
+      // A signal to the whole process group (Ctrl-C in a terminal) stops the workers too, so
+      // the cycle under way fails: it is dropped, and the run ends as interrupted.
+      if (stop_requested) break;
+      throw;
+    }
+  }
+  const double total_s = std::chrono::duration<double>(Clock::now() - started).count();
+  const int cycles_done = static_cast<int>(rows.size());
+  const bool interrupted = cycles_done < s.cycles;
+
+  long_lived.signal(SIGTERM);
+  const int stopped = long_lived.wait(std::chrono::seconds(60), "long-lived worker");
+  const json final_ledger = json::parse(legion(s, {"verify", "--store", url}, "final verify"));
+
+  const double median_ms = work_ms.empty() ? 0.0 : median(work_ms);
+  std::vector<Judged> judged{
+      judge("rss_net_of_cache", net, s.leak_kb_per_cycle, "KB per cycle"),
+      judge("rss", rss, -1, "KB per cycle"), judge("cache", cache, -1, "KB per cycle"),
+      judge("heap", heap, -1, "KB per cycle"),
+      judge("open_fds", fds, s.fds_per_cycle, "fds per cycle"),
+      judge("cycle_time", work_ms, s.degradation * median_ms / std::max(cycles_done, 1),
+            "ms per cycle"),
+      // Reported, not judged: the test's own O(n) audit, and the CPU times that tell a
+      // slower product from a busier machine.
+      judge("verify_export_time", check_ms, -1, "ms per cycle"),
+      judge("work_cpu", work_cpu, -1, "ms per cycle"),
+      judge("verify_export_cpu", check_cpu, -1, "ms per cycle"),
+      judge("long_lived_cpu", long_lived_cpu, -1, "ms per cycle")};
+  bool pass = !interrupted && stopped == 0 && final_ledger.at("ok").get<bool>() &&
+              final_ledger.at("done").get<long>() == static_cast<long>(cycles_done) * s.tasks;
+  json trends = json::array();
+  for (const auto& j : judged) {
+    trends.push_back(j.trend);
+    pass = pass && j.pass;
+  }
+  report["status"] = interrupted ? "interrupted" : "finished";
+  report["interrupted"] = interrupted;
+  report["cycles_done"] = cycles_done;
+  report["load_after"] = load_average();
+  report["total_s"] = total_s;
+  report["median_cycle_ms"] = median_ms;
+  report["median_verify_export_ms"] = check_ms.empty() ? 0.0 : median(check_ms);
+  report["cycles_with_tasks_taken_over"] = cycles_taken_over;
+  report["long_lived_worker_exit"] = stopped;
+  report["final_ledger"] = final_ledger;
+  report["trends"] = trends;
+  report["pass"] = pass;
+  report["cycles"] = rows;
   std::ofstream(s.out / "e2e.json") << report.dump(1) << "\n";
 
-  std::cout << "legion-e2e: " << s.cycles << " cycles of " << s.tasks << " tasks in " << total_s
+  if (interrupted) {
+    std::cout << "legion-e2e: interrupted after " << cycles_done << " of " << s.cycles
+              << " cycles\n";
+  }
+  std::cout << "legion-e2e: " << cycles_done << " cycles of " << s.tasks << " tasks in " << total_s
             << " s (median cycle " << median_ms << " ms); in " << cycles_taken_over
             << " cycles the killed worker held tasks; ledger " << final_ledger.dump()
             << "; long-lived worker exit " << stopped << "\n";
@@ -506,6 +601,12 @@ int main(int argc, char** argv) {
   }
   s.out = out;
   for (int i = 0; i < argc; ++i) s.command += (i ? " " : "") + std::string(argv[i]);
+  struct sigaction on_stop {};
+  on_stop.sa_handler = request_stop;
+  on_stop.sa_flags = SA_RESTART;
+  sigemptyset(&on_stop.sa_mask);
+  sigaction(SIGINT, &on_stop, nullptr);
+  sigaction(SIGTERM, &on_stop, nullptr);
   try {
     return run(s);
   } catch (const std::exception& e) {

@@ -501,6 +501,30 @@ TYPED_TEST_P(StoreContract, ListInStateReadsOneStatePageByPage) {
   EXPECT_TRUE(store->list_in_state(TaskState::kDead, 0, 10).empty());
 }
 
+TYPED_TEST_P(StoreContract, PendingCountsOnlyTheUnfinishedTasks) {
+  auto store = this->open();  // max_attempts 3
+  std::vector<TaskSpec> specs = {{"u0", "{}", 0}, {"u1", "{}", 0}, {"u2", "{}", 1},
+                                 {"u3", "{}", 0}, {"u4", "{}", 0}, {"u5", "{}", 0}};
+  store->submit_batch(specs);
+  EXPECT_EQ(store->pending(), 6);
+  std::map<std::string, Task> held;
+  for (auto& task : store->claim("w", 6, milliseconds(1000))) held[task.key] = task;
+  ASSERT_EQ(held.size(), 6u);
+  EXPECT_EQ(store->pending(), 6) << "a leased task is not finished";
+  // u0 done, u1 failed (retried later), u2 dead (its only attempt), u3 released (queued),
+  // u4 still leased, u5 cancelled.
+  ASSERT_EQ(store->complete(held["u0"].id, held["u0"].lease_token, "{}"),
+            CompleteOutcome::kAccepted);
+  ASSERT_EQ(store->fail(held["u1"].id, held["u1"].lease_token, "x"), TaskState::kFailed);
+  ASSERT_EQ(store->fail(held["u2"].id, held["u2"].lease_token, "x"), TaskState::kDead);
+  ASSERT_TRUE(store->release(held["u3"].id, held["u3"].lease_token));
+  std::vector<std::string> cancel = {"u5"};
+  ASSERT_TRUE(store->cancel(cancel, "ops", "test")[0].changed);
+  EXPECT_EQ(store->pending(), 3);
+  const Stats stats = store->stats();
+  EXPECT_EQ(store->pending(), stats.queued + stats.leased + stats.failed);
+}
+
 REGISTER_TYPED_TEST_SUITE_P(
     StoreContract, SubmitClaimCompleteRecordsTheEffectOnce,
     RepeatedIdempotencyKeyReturnsTheExistingTask,
@@ -511,6 +535,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     CheckpointsResumeAWorkflowAtItsLastCompletedStep, MessageLogReadsByTopicAfterAnId,
     StateSurvivesReopening, ConcurrentClaimersNeverGetTheSameTask,
     ReleaseGivesALeaseBackWithoutSpendingTheAttempt,
-    RetryAndCancelAreAuditedAndNeverDuplicateAnEffect, ListInStateReadsOneStatePageByPage);
+    RetryAndCancelAreAuditedAndNeverDuplicateAnEffect, ListInStateReadsOneStatePageByPage,
+    PendingCountsOnlyTheUnfinishedTasks);
 
 }  // namespace legion::store::testing

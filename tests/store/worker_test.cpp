@@ -3,10 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "legion/store/observed_store.hpp"
 #include "store/backends.hpp"
 #include "support/wait_until.hpp"
 
@@ -43,6 +47,31 @@ TEST(Worker, RenewsLeasesSoASlowTaskIsNotHandedOutTwice) {
   EXPECT_EQ(report.completed, 1);
   EXPECT_EQ(report.rejected, 0);
   EXPECT_TRUE(store->verify(true).ok());
+}
+
+// A draining worker asks on every idle poll whether anything is left. stats() would count
+// every task of the store, reading all the done ones each time (a cost growing with the
+// store); pending() reads only the unfinished ones.
+TEST(Worker, DrainCheckAsksOnlyForTheUnfinishedTasks) {
+  SqliteBackend backend;
+  std::mutex mutex;
+  std::vector<std::string> calls;
+  StoreObserver observer;
+  observer.on_call = [&](const char* operation, std::chrono::nanoseconds, bool) {
+    std::lock_guard lock(mutex);
+    calls.emplace_back(operation);
+  };
+  auto store = observe_store(open_store(backend.url()), observer);
+  store->submit_batch(make_specs("d", 3));
+  WorkerOptions options;
+  options.worker_id = "w";
+  options.exit_when_drained = true;
+  options.idle_wait = 5ms;
+  auto report = run_worker(*store, options, [](const Task&) { return std::string("{}"); });
+  EXPECT_EQ(report.completed, 3);
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(std::count(calls.begin(), calls.end(), "stats"), 0);
+  EXPECT_GE(std::count(calls.begin(), calls.end(), "pending"), 1);
 }
 
 TEST(Worker, RecordsHandlerFailuresForRetry) {

@@ -115,6 +115,9 @@ class ObservedStore final : public TaskStore {
   Stats stats() override {
     return timed("stats", [&] { return inner_->stats(); });
   }
+  std::int64_t pending() override {
+    return timed("pending", [&] { return inner_->pending(); });
+  }
   Ledger verify(bool drained) override {
     return timed("verify", [&] { return inner_->verify(drained); });
   }

@@ -386,6 +386,15 @@ class SqliteStore final : public TaskStore {
     return s;
   }
 
+  std::int64_t pending() override {
+    std::lock_guard lock(mutex_);
+    // Each count scans one partial index (tasks_due, tasks_lease), which hold no done rows;
+    // one statement, one snapshot.
+    return scalar(
+        db_.query("SELECT (SELECT count(*) FROM tasks WHERE state IN ('queued', 'failed')) + "
+                  "(SELECT count(*) FROM tasks WHERE state = 'leased')"));
+  }
+
   Ledger verify(bool drained) override {
     Stats s = stats();
     std::lock_guard lock(mutex_);

@@ -136,10 +136,12 @@ WorkerReport run_worker(TaskStore& store, const WorkerOptions& options,
     }
     if (tasks.empty()) {
       if (options.exit_when_drained) {
-        Stats stats;
-        if (!with_backpressure(options, report, last_success, [&] { stats = store.stats(); }))
+        // pending(), not stats(): this runs on every idle poll, and counting every state would
+        // read all the done tasks each time, a cost growing with the store.
+        std::int64_t pending = 0;
+        if (!with_backpressure(options, report, last_success, [&] { pending = store.pending(); }))
           break;
-        if (stats.queued + stats.leased + stats.failed == 0) break;
+        if (pending == 0) break;
       }
       store.wait_for_work(options.idle_wait);
       continue;

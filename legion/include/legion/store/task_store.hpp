@@ -212,7 +212,12 @@ class TaskStore {
   virtual void save_checkpoint(const Checkpoint& checkpoint) = 0;
   virtual std::optional<Checkpoint> load_checkpoint(const std::string& workflow_id) = 0;
 
+  // Counts every task by state: reads the whole store (O(tasks), the done ones included).
   virtual Stats stats() = 0;
+  // Tasks not finished yet (queued, leased or failed: stats().queued + leased + failed), in
+  // one snapshot. Reads only the indexes of unfinished tasks, so its cost follows the backlog,
+  // not the store's size: it is the check a draining worker makes on every idle poll.
+  virtual std::int64_t pending() = 0;
   // drained = true counts still-pending tasks as lost (use once the workers have finished).
   virtual Ledger verify(bool drained) = 0;
 
