@@ -149,6 +149,17 @@ TEST(PostgresStore, ASilentConnectionIsDroppedAfterTheIoTimeoutAndTheCallRetried
   EXPECT_EQ(check->stats().total(), 2);  // the retry did not submit it twice
 }
 
+// A reply that is slow rather than lost (a large batch on a loaded server) must not be cut at
+// the same bound on every try: the db_connection_loss run whose submitter re-sent a
+// 1,000-task batch for 11 s after the heal, each try dropped after its 1 s io_timeout.
+TEST(PostgresStore, AStatementSlowerThanTheIoTimeoutCompletesOnARetry) {
+  PgConnection slow(postgres_base_url(), "", 5s, 250ms);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_NO_THROW(slow.run("SELECT pg_sleep(0.4)"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 4s);
+  EXPECT_GE(slow.reconnects(), 1) << "the first try did not time out: the test proved nothing";
+}
+
 TEST(PostgresStore, IdleWorkersWakeOnNotify) {
   PostgresBackend backend;
   auto waiter = open_store(backend.url());

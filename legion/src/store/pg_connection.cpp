@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <thread>
 
@@ -10,6 +11,12 @@
 
 namespace legion::store {
 namespace {
+
+// After a try whose reply did not come within the wait, the next try of the same call waits
+// twice as long, up to this many times io_timeout: a statement that is slow rather than lost
+// (a large batch on a loaded server) gets the time it needs instead of being cut at the same
+// bound on every try, while a silent connection is still dropped within io_timeout first.
+constexpr int kMaxReplyWaitFactor = 8;
 
 // libpq's messages end in a newline and may span lines ("...failed: Connection refused\n\tIs
 // the server running...?"): an error is reported on one line.
@@ -58,6 +65,7 @@ PgConnection::PgConnection(std::string conninfo, std::string session_sql,
       session_sql_(std::move(session_sql)),
       reconnect_deadline_(reconnect_deadline),
       io_timeout_(io_timeout),
+      reply_wait_(io_timeout),
       interrupt_(interrupt) {
   std::string error;
   if (!try_connect(error)) {
@@ -78,6 +86,7 @@ void PgConnection::disconnect() {
 
 bool PgConnection::try_connect(std::string& error) {
   disconnect();
+  timed_out_ = false;  // a refused connection is not a reply that came late
   conn_ = PQconnectdb(conninfo_.c_str());
   if (PQstatus(conn_) != CONNECTION_OK) {
     error = one_line(PQerrorMessage(conn_));
@@ -106,7 +115,15 @@ void PgConnection::ensure_connected() {
   auto start = std::chrono::steady_clock::now();
   Backoff backoff(std::chrono::milliseconds(20), std::chrono::milliseconds(1000));
   std::string error;
-  while (!try_connect(error)) wait_before_retry(start, backoff, error);
+  reply_wait_ = io_timeout_;
+  while (!try_connect(error)) {
+    lengthen_reply_wait();
+    wait_before_retry(start, backoff, error);
+  }
+}
+
+void PgConnection::lengthen_reply_wait() {
+  if (timed_out_) reply_wait_ = std::min(reply_wait_ * 2, io_timeout_ * kMaxReplyWaitFactor);
 }
 
 void PgConnection::wait_before_retry(std::chrono::steady_clock::time_point start, Backoff& backoff,
@@ -140,7 +157,7 @@ PgConnection::Failure PgConnection::classify(pg_result* result) const {
 }
 
 pg_result* PgConnection::await_reply() {
-  const auto deadline = std::chrono::steady_clock::now() + io_timeout_;
+  const auto deadline = std::chrono::steady_clock::now() + reply_wait_;
   pg_result* kept = nullptr;  // the last result, or the first error among several
   for (;;) {
     while (PQisBusy(conn_)) {
@@ -203,7 +220,8 @@ bool PgConnection::succeeded(pg_result* result, std::string& error) {
   Failure failure = classify(result);
   if (failure == Failure::kNone) return true;
   if (timed_out_) {
-    error = "no reply within " + std::to_string(io_timeout_.count()) + " ms (io_timeout_ms)";
+    error = "no reply within " + std::to_string(reply_wait_.count()) + " ms (io_timeout_ms " +
+            std::to_string(io_timeout_.count()) + ", lengthened on each retry)";
   } else {
     error = conn_ ? one_line(PQerrorMessage(conn_)) : "connection lost";
   }
@@ -242,8 +260,10 @@ PgResult PgConnection::with_retry(const char* sql, const std::string& script,
   auto start = std::chrono::steady_clock::now();
   Backoff backoff(std::chrono::milliseconds(20), std::chrono::milliseconds(1000));
   std::string error;
+  reply_wait_ = io_timeout_;
   for (;;) {
     if (auto result = attempt(sql, script, params, error)) return std::move(*result);
+    lengthen_reply_wait();
     wait_before_retry(start, backoff, error);
   }
 }

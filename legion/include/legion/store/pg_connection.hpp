@@ -48,7 +48,9 @@ class PgConnection {
   // `interrupt` is set, reconnecting stops with a StoreUnavailableError.
   // io_timeout > 0: a reply must arrive within it, or the connection is dropped and the
   // statement sent again on a new one (a server or network that silently stopped answering
-  // would otherwise hold the caller forever: TCP alone may never notice).
+  // would otherwise hold the caller forever: TCP alone may never notice). Each such retry of
+  // the same call waits twice as long as the one before, up to 8 x io_timeout, so a reply
+  // that is slow rather than lost (a large batch on a loaded server) is not cut every time.
   PgConnection(std::string conninfo, std::string session_sql,
                std::chrono::milliseconds reconnect_deadline,
                std::chrono::milliseconds io_timeout = std::chrono::milliseconds(0),
@@ -81,6 +83,8 @@ class PgConnection {
   PgResult with_retry(const char* sql, const std::string& script,
                       const std::vector<std::string>& params);
   [[noreturn]] void give_up(const std::string& error) const;
+  // After a try that timed out: the next try of the same call waits longer (see above).
+  void lengthen_reply_wait();
   // Between two tries: gives up past the deadline or once interrupted, else sleeps.
   void wait_before_retry(std::chrono::steady_clock::time_point start, Backoff& backoff,
                          const std::string& error) const;
@@ -95,6 +99,7 @@ class PgConnection {
   std::string session_sql_;
   std::chrono::milliseconds reconnect_deadline_;
   std::chrono::milliseconds io_timeout_;
+  std::chrono::milliseconds reply_wait_;  // this try's bound: io_timeout_, lengthened per retry
   const std::atomic<bool>* interrupt_;
   bool timed_out_ = false;
   pg_conn* conn_ = nullptr;

@@ -14,7 +14,8 @@ namespace legion::store {
 // missing), so tests and tenants can share one database; reconnect_deadline_ms=MS (how long
 // to keep reconnecting before StoreUnavailableError; default StoreOptions', 30 s);
 // io_timeout_ms=MS (a reply must come within it, else the connection is dropped and the
-// statement retried; also sets libpq's connect_timeout unless given; default none).
+// statement retried with twice the wait, up to 8x; also sets libpq's connect_timeout unless
+// given; default none).
 std::unique_ptr<TaskStore> open_postgres_store(StoreUrl url, const StoreOptions& options);
 
 }  // namespace legion::store
