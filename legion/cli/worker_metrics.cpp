@@ -136,7 +136,7 @@ struct WorkerMetrics::Families {
                   .Name("legion_queue_tasks")
                   .Help("Tasks in the store by state. queued, leased and failed: read every "
                         "second. done, dead and cancelled: from the last whole count of the "
-                        "store, made at most every legion_queue_count_interval_seconds")
+                        "store, made again legion_queue_count_interval_seconds after it")
                   .Register(r)),
         count_interval(prometheus::BuildGauge()
                            .Name("legion_queue_count_interval_seconds")
