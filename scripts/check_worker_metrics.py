@@ -40,6 +40,7 @@ EXPECTED = {
     "legion_worker_lease_expiries": "counter",
     "legion_worker_task_duration_seconds": "histogram",
     "legion_queue_tasks": "gauge",
+    "legion_queue_count_interval_seconds": "gauge",
     "legion_model_calls": "counter",
     "legion_model_call_duration_seconds": "histogram",
     "legion_model_tokens": "counter",

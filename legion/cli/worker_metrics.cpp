@@ -134,8 +134,17 @@ struct WorkerMetrics::Families {
                          .Add({}, kTaskBuckets)),
         queue(prometheus::BuildGauge()
                   .Name("legion_queue_tasks")
-                  .Help("Tasks in the store by state (the whole store, sampled every second)")
+                  .Help("Tasks in the store by state. queued, leased and failed: read every "
+                        "second. done, dead and cancelled: from the last whole count of the "
+                        "store, made again legion_queue_count_interval_seconds after it")
                   .Register(r)),
+        count_interval(prometheus::BuildGauge()
+                           .Name("legion_queue_count_interval_seconds")
+                           .Help("How long the done, dead and cancelled counts may wait for "
+                                 "their next whole count: 1 s, or 100 times what the last one "
+                                 "took (the count's cost grows with the store)")
+                           .Register(r)
+                           .Add({})),
         model_calls(prometheus::BuildCounter()
                         .Name("legion_model_calls_total")
                         .Help("Model calls made by this worker's workflows")
@@ -224,6 +233,7 @@ struct WorkerMetrics::Families {
   Counter& released;
   Histogram& task_seconds;
   prometheus::Family<Gauge>& queue;
+  Gauge& count_interval;
   Counter& model_calls;
   Histogram& model_seconds;
   prometheus::Family<Counter>& tokens;
@@ -297,7 +307,8 @@ void WorkerMetrics::store_call(const char* operation, std::chrono::nanoseconds d
   if (!ok) f_->store_errors.Add({{"operation", operation}}).Increment();
 }
 
-void WorkerMetrics::queue(const store::Stats& stats) {
+void WorkerMetrics::queue(const store::Stats& stats, std::chrono::nanoseconds count_interval) {
+  f_->count_interval.Set(seconds(count_interval));
   f_->queue.Add({{"state", "queued"}}).Set(static_cast<double>(stats.queued));
   f_->queue.Add({{"state", "leased"}}).Set(static_cast<double>(stats.leased));
   f_->queue.Add({{"state", "done"}}).Set(static_cast<double>(stats.done));

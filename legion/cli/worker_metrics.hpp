@@ -38,7 +38,8 @@ class WorkerMetrics {
   void model_call(std::chrono::nanoseconds duration, std::uint64_t prompt_tokens,
                   std::uint64_t completion_tokens);
   void store_call(const char* operation, std::chrono::nanoseconds duration, bool ok);
-  void queue(const store::Stats& stats);
+  // What QueueSampler::sample() returned, and its whole_count_interval().
+  void queue(const store::Stats& stats, std::chrono::nanoseconds count_interval);
   void draining(bool on);
 
   // The whole exposition, process figures read now.

@@ -523,6 +523,13 @@ TYPED_TEST_P(StoreContract, PendingCountsOnlyTheUnfinishedTasks) {
   EXPECT_EQ(store->pending(), 3);
   const Stats stats = store->stats();
   EXPECT_EQ(store->pending(), stats.queued + stats.leased + stats.failed);
+  // unfinished(): the same tasks by state, the finished states left out (not counted).
+  const Stats by_state = store->unfinished();
+  EXPECT_EQ(by_state.queued, 1) << "u3, released";
+  EXPECT_EQ(by_state.leased, 1) << "u4";
+  EXPECT_EQ(by_state.failed, 1) << "u1";
+  EXPECT_EQ(by_state.done + by_state.dead + by_state.cancelled, 0);
+  EXPECT_EQ(stats.done + stats.dead + stats.cancelled, 3) << "the finished ones are there";
 }
 
 REGISTER_TYPED_TEST_SUITE_P(

@@ -118,6 +118,9 @@ class ObservedStore final : public TaskStore {
   std::int64_t pending() override {
     return timed("pending", [&] { return inner_->pending(); });
   }
+  Stats unfinished() override {
+    return timed("unfinished", [&] { return inner_->unfinished(); });
+  }
   Ledger verify(bool drained) override {
     return timed("verify", [&] { return inner_->verify(drained); });
   }

@@ -405,6 +405,19 @@ class PostgresStore final : public TaskStore {
     return r.integer(0, 0);
   }
 
+  Stats unfinished() override {
+    std::lock_guard lock(mutex_);
+    // The WHEREs of pending(), which match the partial indexes; one statement, one snapshot.
+    PgResult r = db_.run(
+        "SELECT state, count(*) FROM tasks WHERE state IN ('queued', 'failed') GROUP BY state "
+        "UNION ALL SELECT 'leased', count(*) FROM tasks WHERE state = 'leased'");
+    Stats s;
+    for (int row = 0; row < r.rows(); ++row) {
+      s.add(task_state_from_string(r.text(row, 0)), r.integer(row, 1));
+    }
+    return s;
+  }
+
   Ledger verify(bool drained) override {
     std::lock_guard lock(mutex_);
     // One statement, one snapshot.

@@ -395,6 +395,18 @@ class SqliteStore final : public TaskStore {
                   "(SELECT count(*) FROM tasks WHERE state = 'leased')"));
   }
 
+  Stats unfinished() override {
+    std::lock_guard lock(mutex_);
+    // Each WHERE repeats a partial index's own (tasks_due, tasks_lease), so SQLite scans the
+    // index, never the done rows; one statement, one snapshot.
+    SqliteQuery q = db_.query(
+        "SELECT state, count(*) FROM tasks WHERE state IN ('queued', 'failed') GROUP BY state "
+        "UNION ALL SELECT 'leased', count(*) FROM tasks WHERE state = 'leased'");
+    Stats s;
+    while (q.step()) s.add(task_state_from_string(q.text(0)), q.integer(1));
+    return s;
+  }
+
   Ledger verify(bool drained) override {
     Stats s = stats();
     std::lock_guard lock(mutex_);

@@ -218,6 +218,10 @@ class TaskStore {
   // one snapshot. Reads only the indexes of unfinished tasks, so its cost follows the backlog,
   // not the store's size: it is the check a draining worker makes on every idle poll.
   virtual std::int64_t pending() = 0;
+  // The same tasks by state: queued, leased and failed set, done, dead and cancelled left 0.
+  // Reads the same partial indexes as pending(), so its cost follows the backlog too: it is
+  // what the worker's queue gauges sample every second (legion/cli/queue_sampler.hpp).
+  virtual Stats unfinished() = 0;
   // drained = true counts still-pending tasks as lost (use once the workers have finished).
   virtual Ledger verify(bool drained) = 0;
 
