@@ -32,6 +32,21 @@ def rows_of(path):
     return [json.loads(line) for line in lines if line.strip()]
 
 
+def wait_for_unfinished(legion, db, deadline):
+    while time.monotonic() < deadline:
+        status = subprocess.run(
+            [str(legion), "status", "--store", f"sqlite://{db}", "--json"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if status.returncode == 0:
+            counts = json.loads(status.stdout)
+            if counts.get("queued", 0) + counts.get("leased", 0) + counts.get("failed", 0) > 0:
+                return
+        time.sleep(0.01)
+
+
 def interrupt(options, out, group):
     shutil.rmtree(out, ignore_errors=True)
     command = [
@@ -58,6 +73,9 @@ def interrupt(options, out, group):
         time.sleep(0.05)
     running = json.loads((out / "e2e.json").read_text())
     if group:
+        # Cut a cycle while it has tasks unfinished (the killed victim's leases, the ones not
+        # yet drained), so the final ledger has pending tasks: the run must still report.
+        wait_for_unfinished(options.legion, out / "e2e.db", time.monotonic() + 30)
         os.killpg(child.pid, signal.SIGINT)
     else:
         child.send_signal(signal.SIGTERM)
@@ -71,6 +89,9 @@ def interrupt(options, out, group):
     rows = rows_of(out / "cycles.jsonl")
     done = report.get("cycles_done")
     tasks = report["settings"]["tasks_per_cycle"]
+    # A run that died instead of reporting leaves e2e.json as it was while running: every
+    # check below reads it with .get, so that is a named failure with legion-e2e's output.
+    ledger = report.get("final_ledger", {})
     checks = {
         "e2e.json said running while it ran": running.get("status") == "running",
         "exit status 1": child.returncode == 1,
@@ -79,16 +100,17 @@ def interrupt(options, out, group):
         and report.get("interrupted") is True,
         "cycles_done = rows of cycles.jsonl = rows of e2e.json": done is not None
         and done >= 3
-        and done == len(rows) == len(report["cycles"]),
-        "the same rows in both files": rows == report["cycles"],
+        and done == len(rows) == len(report.get("cycles", [])),
+        "the same rows in both files": rows == report.get("cycles"),
         # Every task of the cycles done; a dropped cycle's tasks may be done or pending
         # (verify counts pending as lost), never duplicated.
-        "a final ledger of the cycles done": report["final_ledger"]["done"] >= done * tasks
-        and report["final_ledger"]["lost"] == report["final_ledger"]["pending"]
-        and report["final_ledger"]["duplicated"] == 0
-        and report["final_ledger"]["unexpected"] == 0,
+        "a final ledger of the cycles done": done is not None
+        and ledger.get("done", -1) >= done * tasks
+        and ledger.get("lost") == ledger.get("pending")
+        and ledger.get("duplicated") == 0
+        and ledger.get("unexpected") == 0,
         "the long-lived worker stopped with exit 0": report.get("long_lived_worker_exit") == 0,
-        "the trends fitted": any(t["name"] == "cycle_time" for t in report["trends"]),
+        "the trends fitted": any(t["name"] == "cycle_time" for t in report.get("trends", [])),
         "no pass": report.get("pass") is False,
     }
     failed = [name for name, ok in checks.items() if not ok]
