@@ -116,10 +116,7 @@ void PgConnection::ensure_connected() {
   Backoff backoff(std::chrono::milliseconds(20), std::chrono::milliseconds(1000));
   std::string error;
   reply_wait_ = io_timeout_;
-  while (!try_connect(error)) {
-    lengthen_reply_wait();
-    wait_before_retry(start, backoff, error);
-  }
+  while (!try_connect(error)) wait_before_retry(start, backoff, error);
 }
 
 void PgConnection::lengthen_reply_wait() {

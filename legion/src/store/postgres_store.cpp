@@ -4,8 +4,8 @@
 #include <poll.h>
 
 #include <algorithm>
-#include <charconv>
 #include <csignal>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -560,15 +560,10 @@ std::unique_ptr<TaskStore> open_postgres_store(StoreUrl url, const StoreOptions&
   std::string schema = url.take("schema", "");
   StoreOptions effective = options;
   auto milliseconds = [&url](const char* name, std::chrono::milliseconds& out) {
-    const std::string text = url.take(name, "");
-    if (text.empty()) return;
-    std::int64_t ms = -1;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), ms);
-    if (error != std::errc() || end != text.data() + text.size() || ms < 0) {
-      throw ConfigError(std::string("store url: ") + name +
-                        " must be a non-negative number of milliseconds, not '" + text + "'");
+    if (const auto ms = url.take_integer(name, 0, std::numeric_limits<std::int64_t>::max(),
+                                         "a non-negative number of milliseconds")) {
+      out = std::chrono::milliseconds(*ms);
     }
-    out = std::chrono::milliseconds(ms);
   };
   milliseconds("reconnect_deadline_ms", effective.reconnect_deadline);
   milliseconds("io_timeout_ms", effective.io_timeout);

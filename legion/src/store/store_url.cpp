@@ -1,5 +1,7 @@
 #include "legion/store/store_url.hpp"
 
+#include <charconv>
+
 #include "legion/error.hpp"
 
 namespace legion::store {
@@ -9,6 +11,18 @@ std::string StoreUrl::take(const std::string& name, const std::string& fallback)
   if (it == params.end()) return fallback;
   std::string value = it->second;
   params.erase(it);
+  return value;
+}
+
+std::optional<std::int64_t> StoreUrl::take_integer(const std::string& name, std::int64_t min,
+                                                   std::int64_t max, const std::string& expected) {
+  const std::string text = take(name, "");
+  if (text.empty()) return std::nullopt;
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    throw ConfigError("store url: " + name + " must be " + expected + ", not '" + text + "'");
+  }
   return value;
 }
 

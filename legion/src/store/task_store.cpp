@@ -1,7 +1,6 @@
 #include "legion/store/task_store.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include "legion/error.hpp"
 #include "legion/store/postgres_store.hpp"
@@ -95,17 +94,9 @@ std::unique_ptr<TaskStore> open_store(const std::string& url, const StoreOptions
   StoreUrl parsed = parse_store_url(url);
   // Both back-ends: every process claiming from one store should pass the same value.
   StoreOptions effective = options;
-  const std::string expiries = parsed.take("max_lease_expiries", "");
-  if (!expiries.empty()) {
-    int value = 0;
-    const auto [end, error] =
-        std::from_chars(expiries.data(), expiries.data() + expiries.size(), value);
-    if (error != std::errc() || end != expiries.data() + expiries.size() || value < 1 ||
-        value > 1000) {
-      throw ConfigError("store url: max_lease_expiries must be an integer from 1 to 1000, not '" +
-                        expiries + "'");
-    }
-    effective.retry.max_lease_expiries = value;
+  if (const auto expiries =
+          parsed.take_integer("max_lease_expiries", 1, 1000, "an integer from 1 to 1000")) {
+    effective.retry.max_lease_expiries = static_cast<int>(*expiries);
   }
   if (parsed.scheme == "sqlite") return open_sqlite_store(parsed, effective);
   if (parsed.scheme == "postgresql" || parsed.scheme == "postgres") {

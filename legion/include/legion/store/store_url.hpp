@@ -2,7 +2,9 @@
 // A store URL split into scheme, location and the query parameters the back-ends read.
 // Parameters the back-end does not know are an error, so a typo never silently falls back
 // to a default (e.g. `synchronus=normal` running with FULL).
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace legion::store {
@@ -14,6 +16,10 @@ struct StoreUrl {
 
   // Removes and returns a parameter, or `fallback` when absent.
   std::string take(const std::string& name, const std::string& fallback);
+  // Removes and parses a whole-number parameter in [min, max]; nullopt when absent.
+  // ConfigError "store url: NAME must be EXPECTED, not 'TEXT'" otherwise.
+  std::optional<std::int64_t> take_integer(const std::string& name, std::int64_t min,
+                                           std::int64_t max, const std::string& expected);
   // ConfigError naming the first parameter nobody took.
   void reject_unknown() const;
 };
